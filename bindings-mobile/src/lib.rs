@@ -1,0 +1,2 @@
+//! appswitch-mobile: Kotlin and Swift bindings.
+uniffi::setup_scaffolding!();

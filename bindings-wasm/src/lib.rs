@@ -1,0 +1,1 @@
+//! appswitch-wasm: the browser module.

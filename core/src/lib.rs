@@ -1,0 +1,17 @@
+//! # appswitch-core
+//!
+//! The sans-io heart of appswitch: everything that decides, nothing that
+//! does. No I/O, no clock, no randomness, no threads — the caller passes
+//! `now` (and any randomness) in, and the core answers with what to do next.
+//! The browser module (`appswitch-wasm`), the Kotlin/Swift bindings
+//! (`appswitch-mobile`) and merchant backends all use these same rules, so
+//! iOS, Android and the web can never disagree.
+//!
+//! - [`status`]: the provider-neutral payment status that only moves forward.
+//! - [`retry`]: what to do after a provider call failed.
+//! - [`money`], [`time`]: øre as integers, time as passed in.
+
+pub mod money;
+pub mod retry;
+pub mod status;
+pub mod time;

@@ -1,0 +1,35 @@
+//! `appswitch`: the backend developer's pocket knife, for debugging a
+//! payment from the logs.
+//!
+//! Exit codes: 0 success, 1 the input broke a rule (the reason is on
+//! stderr), 2 usage errors.
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+appswitch <command> [args]
+
+  status [FILE|-]                       a provider payload or status document → the status as JSON
+  error [FILE|-]                        a provider error body → the typed error and its class
+  check-url --kind web|app|callback URL is this URL acceptable for that use?
+  deeplink URL                          classify an initiate `url` and print the open plan
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match cmd.as_str() {
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            let _ = rest;
+            eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `cargo xtask …`: the project's automation. Run `cargo xtask help`.
+
+mod setup;
+mod swift;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  setup              install every tool the suites need (idempotent)
+  test [SUITE...]    setup, then run every suite (or the named ones)
+  demo               build everything and start the demo on 127.0.0.1
+  bench              benchmarks and size reports
+  help               this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => ("help", &[][..]),
+    };
+    let result = match cmd {
+        "setup" => setup::setup().map(|_| ()),
+        "test" => test::test(rest),
+        "demo" => util::fail("demo: not built yet (issue: the demo)"),
+        "bench" => util::fail("bench: no benchmarks yet"),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => util::fail(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

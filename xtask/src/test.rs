@@ -1,0 +1,150 @@
+//! `cargo xtask test`: every suite the project has, one closing line each,
+//! and a summary that counts suites. A suite that cannot run on this machine
+//! is *skipped* with its reason; it never counts as passed.
+
+use std::time::Instant;
+
+use crate::setup::{self, Tools};
+use crate::util::{Res, cargo, run};
+
+/// How one suite ended.
+#[derive(Debug)]
+pub enum SuiteOutcome {
+    /// Everything in it passed.
+    Passed,
+    /// Something failed; the message says what.
+    Failed(String),
+    /// It could not run here; the message says why.
+    Skipped(String),
+}
+
+/// A named suite and the function that runs it.
+pub struct Suite {
+    /// The name printed in the closing line and accepted on the command line.
+    pub name: &'static str,
+    /// Runs the suite.
+    pub run: fn(&Tools) -> SuiteOutcome,
+}
+
+impl From<Res> for SuiteOutcome {
+    fn from(r: Res) -> Self {
+        match r {
+            Ok(()) => SuiteOutcome::Passed,
+            Err(e) => SuiteOutcome::Failed(e.0),
+        }
+    }
+}
+
+/// Every suite, in the order they run (cheap and most telling first).
+pub fn suites() -> Vec<Suite> {
+    vec![
+        Suite {
+            name: "fmt",
+            run: |_| run("cargo fmt", cargo().args(["fmt", "--all", "--check"])).into(),
+        },
+        Suite {
+            name: "clippy",
+            run: |_| {
+                run(
+                    "cargo clippy",
+                    cargo().args([
+                        "clippy",
+                        "--workspace",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ]),
+                )
+                .into()
+            },
+        },
+        Suite {
+            name: "rust-tests",
+            run: |_| {
+                run(
+                    "cargo test",
+                    cargo().args(["test", "--workspace", "--exclude", "appswitch-wasm"]),
+                )
+                .into()
+            },
+        },
+        Suite {
+            name: "docs",
+            run: |_| {
+                run(
+                    "cargo doc",
+                    cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+                        "doc",
+                        "--workspace",
+                        "--no-deps",
+                        "--exclude",
+                        "xtask",
+                    ]),
+                )
+                .into()
+            },
+        },
+        Suite {
+            name: "swift",
+            run: |_| crate::swift::run(),
+        },
+    ]
+}
+
+/// Runs setup, then the selected suites (all when `only` is empty).
+pub fn test(only: &[String]) -> Res {
+    let tools = setup::setup()?;
+    let all = suites();
+    if let Some(unknown) = only
+        .iter()
+        .find(|n| !all.iter().any(|s| s.name == n.as_str()))
+    {
+        let names: Vec<_> = all.iter().map(|s| s.name).collect();
+        return crate::util::fail(format!(
+            "test: no suite `{unknown}` (suites: {})",
+            names.join(", ")
+        ));
+    }
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut lines = Vec::new();
+    for suite in all
+        .iter()
+        .filter(|s| only.is_empty() || only.iter().any(|n| n == s.name))
+    {
+        println!("\n== {} ==", suite.name);
+        let start = Instant::now();
+        let outcome = (suite.run)(&tools);
+        let secs = start.elapsed().as_secs_f64();
+        let line = match &outcome {
+            SuiteOutcome::Passed => {
+                passed += 1;
+                format!("{}: passed ({secs:.1} s)", suite.name)
+            }
+            SuiteOutcome::Failed(why) => {
+                failed += 1;
+                format!("{}: FAILED ({secs:.1} s): {why}", suite.name)
+            }
+            SuiteOutcome::Skipped(why) => {
+                skipped += 1;
+                format!("{}: skipped: {why}", suite.name)
+            }
+        };
+        println!("{line}");
+        lines.push(line);
+    }
+    println!("\n== summary ==");
+    for line in &lines {
+        println!("{line}");
+    }
+    let mut summary = format!("{passed} passed, {failed} failed");
+    if skipped > 0 {
+        summary.push_str(&format!(", {skipped} skipped"));
+    }
+    println!("{summary}");
+    if failed > 0 {
+        crate::util::fail(format!("test: {failed} suite(s) failed"))
+    } else {
+        Ok(())
+    }
+}
