@@ -8,6 +8,7 @@
 //! iOS, Android and the web can never disagree.
 //!
 //! - [`status`]: the provider-neutral payment status that only moves forward.
+//! - [`vipps`]: the Vipps eCom v2 API: its numbers, wire types and rules.
 //! - [`retry`]: what to do after a provider call failed.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
@@ -15,3 +16,4 @@ pub mod money;
 pub mod retry;
 pub mod status;
 pub mod time;
+pub mod vipps;
