@@ -1,9 +1,11 @@
 //! `cargo xtask …`: the project's automation. Run `cargo xtask help`.
 
+mod bindings;
 mod setup;
 mod swift;
 mod test;
 mod util;
+mod wasm;
 
 use std::process::ExitCode;
 
@@ -14,6 +16,8 @@ cargo xtask <command>
   test [SUITE...]    setup, then run every suite (or the named ones)
   demo               build everything and start the demo on 127.0.0.1
   bench              benchmarks and size reports
+  bindings           generate Kotlin, Swift and Python from the mobile library
+  wasm               build the npm package (bindings-wasm/pkg) and print its sizes
   help               this text
 ";
 
@@ -28,6 +32,10 @@ fn main() -> ExitCode {
         "test" => test::test(rest),
         "demo" => util::fail("demo: not built yet (issue: the demo)"),
         "bench" => util::fail("bench: no benchmarks yet"),
+        "bindings" => bindings::generate(),
+        "wasm" => setup::setup()
+            .and_then(|t| wasm::build_package(&t))
+            .map(|_| ()),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

@@ -40,56 +40,106 @@ pub fn suites() -> Vec<Suite> {
     vec![
         Suite {
             name: "fmt",
-            run: |_| run("cargo fmt", cargo().args(["fmt", "--all", "--check"])).into(),
+            run: |_| fmt().into(),
         },
         Suite {
             name: "clippy",
-            run: |_| {
-                run(
-                    "cargo clippy",
-                    cargo().args([
-                        "clippy",
-                        "--workspace",
-                        "--all-targets",
-                        "--",
-                        "-D",
-                        "warnings",
-                    ]),
-                )
-                .into()
-            },
+            run: |_| clippy().into(),
         },
         Suite {
             name: "rust-tests",
-            run: |_| {
-                run(
-                    "cargo test",
-                    cargo().args(["test", "--workspace", "--exclude", "appswitch-wasm"]),
-                )
-                .into()
-            },
+            run: |_| rust_tests().into(),
         },
         Suite {
             name: "docs",
-            run: |_| {
-                run(
-                    "cargo doc",
-                    cargo().env("RUSTDOCFLAGS", "-D warnings").args([
-                        "doc",
-                        "--workspace",
-                        "--no-deps",
-                        "--exclude",
-                        "xtask",
-                    ]),
-                )
-                .into()
-            },
+            run: |_| docs().into(),
+        },
+        Suite {
+            name: "wasm-browser",
+            run: |t| crate::wasm::browser_tests(t).into(),
+        },
+        Suite {
+            name: "mobile-targets",
+            run: |_| crate::bindings::mobile_targets().into(),
+        },
+        Suite {
+            name: "kotlin",
+            run: |t| crate::bindings::kotlin_tests(t).into(),
         },
         Suite {
             name: "swift",
             run: |_| crate::swift::run(),
         },
     ]
+}
+
+fn fmt() -> Res {
+    run("cargo fmt", cargo().args(["fmt", "--all", "--check"]))?;
+    if crate::util::root().join("fuzz/Cargo.toml").is_file() {
+        run(
+            "cargo fmt (fuzz)",
+            cargo().args([
+                "fmt",
+                "--all",
+                "--check",
+                "--manifest-path",
+                "fuzz/Cargo.toml",
+            ]),
+        )?;
+    }
+    Ok(())
+}
+
+/// Clippy on the host for the whole workspace, and on wasm32 for the
+/// browser module (its `cfg(target_arch = "wasm32")` code).
+fn clippy() -> Res {
+    run(
+        "cargo clippy",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run(
+        "cargo clippy (wasm32)",
+        cargo().args([
+            "clippy",
+            "-p",
+            "appswitch-wasm",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )
+}
+
+/// The Rust tests: the workspace, less what only builds for wasm.
+fn rust_tests() -> Res {
+    run(
+        "cargo test",
+        cargo().args(["test", "--workspace", "--exclude", "appswitch-wasm"]),
+    )
+}
+
+/// The API documentation builds without warnings (broken links included).
+fn docs() -> Res {
+    run(
+        "cargo doc",
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--exclude",
+            "xtask",
+        ]),
+    )
 }
 
 /// Runs setup, then the selected suites (all when `only` is empty).

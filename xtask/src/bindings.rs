@@ -1,0 +1,175 @@
+//! `cargo xtask bindings`: generates Kotlin, Swift and Python from the
+//! `appswitch-mobile` cdylib with the workspace's own `uniffi-bindgen` (so
+//! generator and runtime are the same uniffi version), and the Kotlin suite
+//! that runs the generated code on the JVM.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::setup::Tools;
+use crate::util::{Failure, Res, cargo, fail, root, run, target_dir};
+
+/// Where the generated sources go (git-ignored).
+pub fn generated_dir() -> PathBuf {
+    root().join("bindings-mobile/generated")
+}
+
+/// The host cdylib built by `cargo build -p appswitch-mobile`.
+pub fn host_library() -> PathBuf {
+    let name = if cfg!(target_os = "macos") {
+        "libappswitch_mobile.dylib"
+    } else {
+        "libappswitch_mobile.so"
+    };
+    target_dir().join("debug").join(name)
+}
+
+/// Builds the library and the generator, then generates every language.
+pub fn generate() -> Res {
+    run(
+        "bindings: cargo build",
+        cargo().args(["build", "-p", "appswitch-mobile", "-p", "uniffi-bindgen"]),
+    )?;
+    let bindgen = target_dir().join("debug/uniffi-bindgen");
+    let out = generated_dir();
+    for lang in ["kotlin", "swift", "python"] {
+        let dir = out.join(lang);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| Failure(format!("bindings: clearing {}: {e}", dir.display())))?;
+        }
+        run(
+            &format!("bindings: uniffi-bindgen generate --language {lang}"),
+            Command::new(&bindgen)
+                .current_dir(root())
+                .args(["generate", "--library"])
+                .arg(host_library())
+                .args(["--language", lang, "--no-format", "--out-dir"])
+                .arg(&dir),
+        )?;
+    }
+    println!("bindings: generated into {}", out.display());
+    Ok(())
+}
+
+/// Every `.kt` file below `dir`.
+fn kotlin_sources(dir: &std::path::Path) -> Res<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| Failure(format!("reading {}: {e}", d.display())))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "kt") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+const JNA: &str = "/usr/share/java/jna.jar";
+
+/// Compiles the generated Kotlin with the tests in `tests/kotlin/` and runs
+/// them on the JVM against the host library.
+pub fn kotlin_tests(tools: &Tools) -> Res {
+    generate()?;
+    let k = tools.kotlin_home();
+    let kotlinc = k.join("bin/kotlinc");
+    if !kotlinc.is_file() {
+        return fail(format!(
+            "kotlin: {} is missing; run `cargo xtask setup`",
+            kotlinc.display()
+        ));
+    }
+    let coroutines = k.join("lib/kotlinx-coroutines-core-jvm.jar");
+    let stdlib = k.join("lib/kotlin-stdlib.jar");
+    let build = target_dir().join("kotlin-tests");
+    let _ = std::fs::remove_dir_all(&build);
+    let mut sources = kotlin_sources(&generated_dir().join("kotlin"))?;
+    sources.extend(kotlin_sources(&root().join("tests/kotlin"))?);
+    let cp = format!("{JNA}:{}", coroutines.display());
+    run(
+        "kotlin: kotlinc",
+        Command::new(&kotlinc)
+            .args(["-jvm-target", "17", "-nowarn", "-cp", &cp])
+            .args(&sources)
+            .arg("-d")
+            .arg(&build),
+    )?;
+    let lib_dir = host_library()
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let run_cp = format!(
+        "{}:{}:{JNA}:{}",
+        build.display(),
+        stdlib.display(),
+        coroutines.display()
+    );
+    run(
+        "kotlin: tests on the JVM",
+        Command::new("java")
+            .arg(format!("-Djna.library.path={}", lib_dir.display()))
+            .args(["-cp", &run_cp, "io.appswitch.tests.MainKt"]),
+    )
+}
+
+/// The mobile targets `appswitch-mobile` must compile for.
+const MOBILE_TARGETS: &[&str] = &[
+    "aarch64-linux-android",
+    "armv7-linux-androideabi",
+    "x86_64-linux-android",
+    "aarch64-apple-ios",
+];
+
+/// `cargo check` for every mobile target, then the iOS static library.
+/// (An Android `.so` cannot be linked here: there is no NDK.)
+pub fn mobile_targets() -> Res {
+    for target in MOBILE_TARGETS {
+        run(
+            &format!("mobile: cargo check --target {target}"),
+            cargo().args([
+                "check",
+                "-p",
+                "appswitch-mobile",
+                "--lib",
+                "--target",
+                target,
+            ]),
+        )?;
+    }
+    ios_static_library("dev").map(|_| ())
+}
+
+/// Builds the iOS static library with `profile` and returns its path.
+pub fn ios_static_library(profile: &str) -> Res<PathBuf> {
+    run(
+        "mobile: iOS static library",
+        cargo().args([
+            "rustc",
+            "-p",
+            "appswitch-mobile",
+            "--lib",
+            "--crate-type",
+            "staticlib",
+            "--target",
+            "aarch64-apple-ios",
+            "--profile",
+            profile,
+        ]),
+    )?;
+    let dir = if profile == "dev" { "debug" } else { profile };
+    let lib = target_dir()
+        .join("aarch64-apple-ios")
+        .join(dir)
+        .join("libappswitch_mobile.a");
+    if !lib.is_file() {
+        return fail(format!("mobile: {} was not built", lib.display()));
+    }
+    Ok(lib)
+}

@@ -1,0 +1,199 @@
+//! `cargo xtask wasm`: builds the npm package `appswitch` from
+//! `bindings-wasm`, and the wasm suites of `cargo xtask test`.
+//!
+//! The package holds two builds of the same module: the ES module for
+//! bundlers (the package root) and a `--target web` build for plain pages
+//! (`appswitch/web`). Both are shrunk with npm binaryen's `wasm-opt` — never
+//! Debian's, which corrupts wasm-bindgen output (TOOLCHAIN.md).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::setup::Tools;
+use crate::util::{Failure, Res, cargo, kb, root, run, sizes, target_dir};
+
+/// Where the package is written (git-ignored).
+pub fn pkg_dir() -> PathBuf {
+    root().join("bindings-wasm/pkg")
+}
+
+/// The wasm-opt features: what rustc's wasm32 target emits by default.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Sizes of the built package.
+#[derive(Debug, Clone, Copy)]
+pub struct PackageSizes {
+    /// The optimised `.wasm`: raw, gzipped.
+    pub wasm: (u64, u64),
+    /// The JS glue of the bundler build: raw, gzipped.
+    pub js: (u64, u64),
+}
+
+impl PackageSizes {
+    /// Total gzipped bytes a shopper downloads.
+    pub fn total_gzipped(&self) -> u64 {
+        self.wasm.1 + self.js.1
+    }
+
+    /// Prints the size report.
+    pub fn print(&self) {
+        println!("package size (bundler build):");
+        println!(
+            "  .wasm      {:>10} raw  {:>10} gzipped",
+            kb(self.wasm.0),
+            kb(self.wasm.1)
+        );
+        println!(
+            "  JS glue    {:>10} raw  {:>10} gzipped",
+            kb(self.js.0),
+            kb(self.js.1)
+        );
+        println!(
+            "  total                        {:>10} gzipped (budget 60.0 kB)",
+            kb(self.total_gzipped())
+        );
+    }
+}
+
+/// Builds the npm package and prints its sizes.
+pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
+    run(
+        "wasm: cargo build",
+        cargo().args([
+            "build",
+            "-p",
+            "appswitch-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ]),
+    )?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/appswitch_wasm.wasm");
+    let pkg = pkg_dir();
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg)
+            .map_err(|e| Failure(format!("wasm: clearing {}: {e}", pkg.display())))?;
+    }
+    for (target, out) in [("bundler", pkg.clone()), ("web", pkg.join("web"))] {
+        run(
+            "wasm: wasm-bindgen",
+            Command::new(tools.wasm_bindgen())
+                .arg(&wasm)
+                .args(["--target", target, "--out-name", "appswitch"])
+                .args([
+                    "--remove-name-section",
+                    "--remove-producers-section",
+                    "--out-dir",
+                ])
+                .arg(&out),
+        )?;
+        optimise(tools, &out.join("appswitch_bg.wasm"))?;
+    }
+    write_package_json(&pkg)?;
+    let sizes = PackageSizes {
+        wasm: sizes(&pkg.join("appswitch_bg.wasm"))?,
+        js: glue_sizes(&pkg)?,
+    };
+    sizes.print();
+    println!("package: {}", pkg.display());
+    Ok(sizes)
+}
+
+fn optimise(tools: &Tools, wasm: &Path) -> Res {
+    let wasm_opt = tools.wasm_opt();
+    if !wasm_opt.is_file() {
+        return crate::util::fail(format!(
+            "wasm: {} is missing; run `cargo xtask setup`",
+            wasm_opt.display()
+        ));
+    }
+    run(
+        "wasm: wasm-opt (npm binaryen)",
+        Command::new(wasm_opt)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(wasm)
+            .arg("-o")
+            .arg(wasm),
+    )
+}
+
+/// The JS a bundler pulls in: the entry module and its `_bg.js`.
+fn glue_sizes(pkg: &Path) -> Res<(u64, u64)> {
+    let mut text = Vec::new();
+    for name in ["appswitch.js", "appswitch_bg.js"] {
+        let p = pkg.join(name);
+        if p.is_file() {
+            text.extend(
+                std::fs::read(&p).map_err(|e| Failure(format!("reading {}: {e}", p.display())))?,
+            );
+        }
+    }
+    let tmp = pkg.join(".glue-size.tmp");
+    std::fs::write(&tmp, &text).map_err(|e| Failure(format!("writing {}: {e}", tmp.display())))?;
+    let s = sizes(&tmp);
+    let _ = std::fs::remove_file(&tmp);
+    s
+}
+
+fn write_package_json(pkg: &Path) -> Res {
+    let version = env!("CARGO_PKG_VERSION");
+    let json = format!(
+        r#"{{
+  "name": "appswitch",
+  "version": "{version}",
+  "description": "Track a mobile payment across the switch to the payment app and back: the browser module of appswitch.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "module": "./appswitch.js",
+  "main": "./appswitch.js",
+  "types": "./appswitch.d.ts",
+  "exports": {{
+    ".": {{ "types": "./appswitch.d.ts", "import": "./appswitch.js" }},
+    "./web": {{ "types": "./web/appswitch.d.ts", "import": "./web/appswitch.js" }}
+  }},
+  "files": [
+    "appswitch_bg.wasm",
+    "appswitch.js",
+    "appswitch_bg.js",
+    "appswitch.d.ts",
+    "appswitch_bg.wasm.d.ts",
+    "snippets/",
+    "web/"
+  ],
+  "sideEffects": ["./appswitch.js", "./snippets/*"]
+}}
+"#
+    );
+    let path = pkg.join("package.json");
+    std::fs::write(&path, json).map_err(|e| Failure(format!("writing {}: {e}", path.display())))
+}
+
+/// The wasm-bindgen tests in headless Chromium.
+pub fn browser_tests(tools: &Tools) -> Res {
+    run(
+        "wasm tests (headless Chromium)",
+        cargo()
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                tools.wasm_bindgen_test_runner(),
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .args([
+                "test",
+                "-p",
+                "appswitch-wasm",
+                "--target",
+                "wasm32-unknown-unknown",
+            ]),
+    )
+}
