@@ -101,6 +101,7 @@ pub fn kotlin_tests(tools: &Tools) -> Res {
             .arg("-d")
             .arg(&build),
     )?;
+    let backend = crate::server::scripted_backend()?;
     let lib_dir = host_library()
         .parent()
         .map(PathBuf::from)
@@ -114,6 +115,7 @@ pub fn kotlin_tests(tools: &Tools) -> Res {
     run(
         "kotlin: tests on the JVM",
         Command::new("java")
+            .env("APPSWITCH_TEST_BACKEND", &backend.url)
             .arg(format!("-Djna.library.path={}", lib_dir.display()))
             .args(["-cp", &run_cp, "io.appswitch.tests.MainKt"]),
     )

@@ -1,6 +1,9 @@
 //! `cargo xtask …`: the project's automation. Run `cargo xtask help`.
 
+mod bench;
 mod bindings;
+mod fuzz;
+mod server;
 mod setup;
 mod swift;
 mod test;
@@ -18,6 +21,8 @@ cargo xtask <command>
   bench              benchmarks and size reports
   bindings           generate Kotlin, Swift and Python from the mobile library
   wasm               build the npm package (bindings-wasm/pkg) and print its sizes
+  fuzz TARGET|all [--seconds N]
+                     run cargo-fuzz targets of fuzz/ and print executions and findings
   help               this text
 ";
 
@@ -31,7 +36,8 @@ fn main() -> ExitCode {
         "setup" => setup::setup().map(|_| ()),
         "test" => test::test(rest),
         "demo" => util::fail("demo: not built yet (issue: the demo)"),
-        "bench" => util::fail("bench: no benchmarks yet"),
+        "bench" => setup::setup().and_then(|t| bench::bench(&t)),
+        "fuzz" => fuzz::fuzz(rest),
         "bindings" => bindings::generate(),
         "wasm" => setup::setup()
             .and_then(|t| wasm::build_package(&t))

@@ -177,11 +177,15 @@ fn write_package_json(pkg: &Path) -> Res {
     std::fs::write(&path, json).map_err(|e| Failure(format!("writing {}: {e}", path.display())))
 }
 
-/// The wasm-bindgen tests in headless Chromium.
+/// The wasm-bindgen tests in headless Chromium, against the scripted
+/// backend (its URL reaches the tests as `APPSWITCH_TEST_BACKEND` at
+/// compile time).
 pub fn browser_tests(tools: &Tools) -> Res {
+    let backend = crate::server::scripted_backend()?;
     run(
         "wasm tests (headless Chromium)",
         cargo()
+            .env("APPSWITCH_TEST_BACKEND", &backend.url)
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 tools.wasm_bindgen_test_runner(),

@@ -1,0 +1,211 @@
+//! A scripted merchant backend for the binding tests.
+//!
+//! The browser (wasm-bindgen-test) and JVM (Kotlin) suites need a real HTTP
+//! server on 127.0.0.1 whose answers they control exactly: a status document
+//! after three polls, a `429` with `Retry-After`, a `503`, an answer slower
+//! than the read timeout, a held long poll. A test posts a *script* for an
+//! order, points the tracker at `/status/{order}`, and afterwards reads back
+//! what the server saw.
+//!
+//! ```text
+//! PUT  /script/{order}     body: [{"status":200,"body":{…},"delayMs":0,"headers":{"Retry-After":"1"}}, …]
+//! GET  /status/{order}     the next step of the script (the last one repeats)
+//! GET  /requests/{order}   [{"atMs":…, "wait":…}, …] what the server saw
+//! ```
+//!
+//! Every answer carries CORS headers (the browser tests run on another
+//! port). The server binds `127.0.0.1:0` (or the port given as the first
+//! argument) and prints `listening on http://127.0.0.1:PORT` as its first
+//! line on stdout.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use serde::{Deserialize, Serialize};
+
+/// One scripted answer.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Step {
+    /// HTTP status code.
+    #[serde(default = "ok")]
+    status: u16,
+    /// The JSON body (omitted: empty body).
+    #[serde(default)]
+    body: Option<serde_json::Value>,
+    /// A raw text body, used instead of `body` (for malformed answers).
+    #[serde(default)]
+    raw: Option<String>,
+    /// How long to wait before answering.
+    #[serde(default)]
+    delay_ms: u64,
+    /// Extra response headers.
+    #[serde(default)]
+    headers: HashMap<String, String>,
+}
+
+fn ok() -> u16 {
+    200
+}
+
+/// What the server saw.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Seen {
+    at_ms: u64,
+    wait: Option<String>,
+}
+
+#[derive(Default)]
+struct Order {
+    script: Vec<Step>,
+    next: usize,
+    seen: Vec<Seen>,
+}
+
+type Orders = Arc<Mutex<HashMap<String, Order>>>;
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+fn cors(headers: &mut HeaderMap) {
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, PUT, POST, OPTIONS"),
+    );
+    headers.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static("retry-after"),
+    );
+}
+
+fn with_cors(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    cors(r.headers_mut());
+    r
+}
+
+async fn set_script(
+    State(orders): State<Orders>,
+    Path(order): Path<String>,
+    body: String,
+) -> Response {
+    match serde_json::from_str::<Vec<Step>>(&body) {
+        Ok(script) if !script.is_empty() => {
+            let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
+            map.insert(
+                order,
+                Order {
+                    script,
+                    next: 0,
+                    seen: Vec::new(),
+                },
+            );
+            with_cors(StatusCode::NO_CONTENT, String::new())
+        }
+        Ok(_) => with_cors(
+            StatusCode::BAD_REQUEST,
+            "script must have at least one step".into(),
+        ),
+        Err(e) => with_cors(StatusCode::BAD_REQUEST, format!("bad script: {e}")),
+    }
+}
+
+async fn status(
+    State(orders): State<Orders>,
+    Path(order): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let step = {
+        let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(o) = map.get_mut(&order) else {
+            return with_cors(
+                StatusCode::NOT_FOUND,
+                format!("no script for order {order}"),
+            );
+        };
+        o.seen.push(Seen {
+            at_ms: now_ms(),
+            wait: q.get("wait").cloned(),
+        });
+        let i = o.next.min(o.script.len() - 1);
+        o.next += 1;
+        o.script[i].clone()
+    };
+    if step.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(step.delay_ms)).await;
+    }
+    let body = step
+        .raw
+        .clone()
+        .or_else(|| step.body.as_ref().map(|b| b.to_string()))
+        .unwrap_or_default();
+    let code = StatusCode::from_u16(step.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut r = (code, body).into_response();
+    let h = r.headers_mut();
+    if step.body.is_some() {
+        h.insert("content-type", HeaderValue::from_static("application/json"));
+    }
+    for (k, v) in &step.headers {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::try_from(k.as_str()),
+            HeaderValue::try_from(v.as_str()),
+        ) {
+            h.insert(k, v);
+        }
+    }
+    cors(h);
+    r
+}
+
+async fn requests(State(orders): State<Orders>, Path(order): Path<String>) -> Response {
+    let map = orders.lock().unwrap_or_else(|p| p.into_inner());
+    let seen = map.get(&order).map(|o| o.seen.clone()).unwrap_or_default();
+    let mut r = with_cors(
+        StatusCode::OK,
+        serde_json::to_string(&seen).unwrap_or_else(|_| "[]".into()),
+    );
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    r
+}
+
+async fn preflight(method: Method) -> Response {
+    let _ = method;
+    with_cors(StatusCode::NO_CONTENT, String::new())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::io::Result<()> {
+    let port: u16 = std::env::args()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let orders = Orders::default();
+    let app = Router::new()
+        .route(
+            "/script/{order}",
+            put(set_script).post(set_script).options(preflight),
+        )
+        .route("/status/{order}", get(status).options(preflight))
+        .route("/requests/{order}", get(requests).options(preflight))
+        .with_state(orders);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app).await
+}
