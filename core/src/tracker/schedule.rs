@@ -48,12 +48,12 @@ impl Tracker {
         if !self.online {
             return None;
         }
-        let check = self.check_requested_at.map(|at| (at, FetchReason::Return));
-        let due = match (check, self.regular_due()) {
-            (Some(c), Some(r)) => Some(if c.0 <= r.0 { c } else { r }),
-            (c, r) => c.or(r),
+        // A requested check is due at once (a regular poll can be no
+        // earlier than that in any way that matters).
+        let (due, reason) = match self.check_requested_at {
+            Some(at) => (at, FetchReason::Return),
+            None => self.regular_due()?,
         };
-        let (due, reason) = due?;
         let mut at = due;
         for gate in [self.backoff.until, self.retry_after_until]
             .into_iter()

@@ -280,11 +280,20 @@ pub struct Run {
     pub notifications: Vec<Progress>,
     /// The most requests counted in any rolling rate window.
     pub max_in_window: usize,
+    /// When the client was started again after being killed.
+    pub restarts: Vec<Timestamp>,
     /// Broken rules (empty when the client behaved).
     pub problems: Vec<String>,
 }
 
 impl Run {
+    /// Records a broken rule (the first few; a broken loop repeats itself).
+    pub fn problem(&mut self, text: String) {
+        if self.problems.len() < 10 {
+            self.problems.push(text);
+        }
+    }
+
     pub fn requests(&self) -> usize {
         self.requests.len()
     }
@@ -522,6 +531,7 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
                 Due::Restart => {
                     if let Some(c) = parked.take() {
                         client = Some(c.restart(now));
+                        run.restarts.push(now);
                     }
                 }
             }
@@ -541,8 +551,7 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
                     Action::Notify(p) => run.notifications.push(p),
                     Action::WaitUntil(t) => {
                         if t <= now {
-                            run.problems
-                                .push(format!("WaitUntil({t}) is not after now ({now})"));
+                            run.problem(format!("WaitUntil({t}) is not after now ({now})"));
                         }
                         wake = Some(t);
                         drained = true;
@@ -557,7 +566,7 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
                 }
             }
             if !drained {
-                run.problems.push(format!("poll never said wait at {now}"));
+                run.problem(format!("poll never said wait at {now}"));
                 return run;
             }
         }
@@ -567,14 +576,13 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
             (Some(a), None) => a,
             (None, Some(b)) => b,
             (None, None) => {
-                run.problems.push("stalled: nothing to wait for".into());
+                run.problem("stalled: nothing to wait for".into());
                 return run;
             }
         };
         now = next.max(now);
     }
-    run.problems
-        .push("did not settle within the step budget".into());
+    run.problem("did not settle within the step budget".into());
     run
 }
 
@@ -588,7 +596,7 @@ fn on_fetch(
 ) {
     for (id, ends) in outstanding.iter() {
         if *ends > now {
-            run.problems.push(format!(
+            run.problem(format!(
                 "request {:?} started at {now} while {id:?} was in flight",
                 req.id
             ));
@@ -605,7 +613,7 @@ fn on_fetch(
     let in_window = run.requests.iter().filter(|r| r.at + window > now).count();
     run.max_in_window = run.max_in_window.max(in_window);
     if in_window > scenario.policy.rate_cap as usize {
-        run.problems.push(format!(
+        run.problem(format!(
             "{in_window} requests in the window ending {now} (cap {})",
             scenario.policy.rate_cap
         ));
@@ -619,8 +627,7 @@ fn check_settled_is_stable<C: Client>(c: &mut C, outcome: &Outcome, now: Timesta
     let later = c.poll(now + secs(3600));
     for action in [again, later] {
         if action != Action::Settled(outcome.clone()) {
-            run.problems
-                .push(format!("after Settled({outcome:?}), poll said {action:?}"));
+            run.problem(format!("after Settled({outcome:?}), poll said {action:?}"));
         }
     }
 }
