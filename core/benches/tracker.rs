@@ -7,7 +7,7 @@
 //! `cargo bench -p appswitch-core --bench tracker`. These are numbers, not
 //! assertions: the scenario tests assert the rules.
 
-#[path = "../tests/support/sim.rs"]
+#[path = "../tests/support/sim/mod.rs"]
 mod sim;
 
 use std::hint::black_box;
@@ -43,8 +43,8 @@ fn outcome(r: &Run) -> String {
 fn print_table() {
     println!();
     println!(
-        "{:<34} {:>9} {:>9}   {:>11} {:>11}   {}",
-        "scenario", "requests", "naive", "change→set", "naive", "outcome"
+        "{:<34} {:>9} {:>9}   {:>11} {:>11}   outcome",
+        "scenario", "requests", "naive", "change→set", "naive"
     );
     let (mut req, mut naive_req, mut n) = (0usize, 0usize, 0usize);
     let (mut lat, mut naive_lat) = (Duration::ZERO, Duration::ZERO);

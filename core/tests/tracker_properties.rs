@@ -1,10 +1,11 @@
 //! Property tests: for random answer sequences, faults and event timings
-//! (see `support/sim.rs`), the tracker never exceeds the rate cap, never
+//! (see `support/sim/mod.rs`), the tracker never exceeds the rate cap, never
 //! has two requests in flight, never reports success without a successful
 //! reserve / sale / capture, never takes a fact back, always settles by the
 //! deadline plus one final check's timeouts — and never panics.
+#![cfg(feature = "json")]
 
-#[path = "support/sim.rs"]
+#[path = "support/sim/mod.rs"]
 mod sim;
 
 use appswitch_core::money::Amount;

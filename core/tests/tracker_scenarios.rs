@@ -1,9 +1,10 @@
 //! Scenario tests: the tracker against a scripted backend with a fake clock
-//! (see `support/sim.rs`). Each asserts the outcome, the number of requests
+//! (see `support/sim/mod.rs`). Each asserts the outcome, the number of requests
 //! and that the rate cap held (the driver also checks that no two requests
 //! overlap and that `Settled` is stable).
+#![cfg(feature = "json")]
 
-#[path = "support/sim.rs"]
+#[path = "support/sim/mod.rs"]
 mod sim;
 
 use core::time::Duration;
