@@ -5,7 +5,13 @@
 //! Shared by the scenario tests, the property tests and the benchmark
 //! (which include this module by path). Test-only code: it is not part of
 //! the library.
-#![allow(dead_code, unused_imports, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic
+)]
 
 mod backend;
 mod client;
