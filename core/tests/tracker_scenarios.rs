@@ -43,11 +43,8 @@ fn failed(reason: &str) -> PaymentStatus {
 }
 
 #[test]
-fn happy_path() {
-    let s = Scenario::new("happy path")
-        .at(secs(2), Event::SwitchedOut)
-        .pays(ms(25_300), reserved(20_000))
-        .at(secs(26), Event::Returned);
+fn happy_path_checks_at_once_on_return() {
+    let s = happy_path();
     let r = run(&s);
     assert!(
         matches!(&r.outcome, Some(Outcome::Success { status }) if status.state() == PaymentState::Reserved)
@@ -77,11 +74,7 @@ fn return_before_the_first_poll() {
 fn lost_callback_found_by_polling() {
     // The callback never reaches the backend; it learns 8 s late by
     // polling the provider itself. The shopper came back at 26 s.
-    let mut s = Scenario::new("lost callback")
-        .at(secs(2), Event::SwitchedOut)
-        .pays(secs(25), reserved(20_000))
-        .at(secs(26), Event::Returned);
-    s.backend.lag = secs(8);
+    let s = lost_callback();
     let r = run(&s);
     assert!(r.is_success());
     // 7…25 s (10), the return at 26 s, then 28, 30, 32, 34 s: the backend
@@ -111,14 +104,7 @@ fn a_relayed_callback_settles_without_polling() {
 
 #[test]
 fn rate_limit_storm_without_retry_after_backs_off() {
-    let s = Scenario::new("429 storm")
-        .at(secs(2), Event::SwitchedOut)
-        .pays(secs(30), reserved(20_000))
-        .fault(
-            secs(5),
-            secs(40),
-            FaultKind::RateLimited(RetryAfterForm::Absent),
-        );
+    let s = rate_limit_storm();
     let r = run(&s);
     assert!(r.is_success());
     let t = starts(&r);
@@ -370,11 +356,7 @@ fn offline_waits_for_the_network() {
 
 #[test]
 fn long_poll_is_spaced_from_the_start_of_the_request() {
-    let mut s = Scenario::new("long poll")
-        .at(secs(2), Event::SwitchedOut)
-        .pays(secs(95), reserved(20_000));
-    s.policy.long_poll = Some(secs(25));
-    s.backend.long_poll = true;
+    let mut s = long_poll_backend();
     let r = run(&s);
     assert!(r.is_success());
     // Held 25 s each (7→32, 32→57, 57→82), then answered at the change.

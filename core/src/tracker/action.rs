@@ -176,14 +176,21 @@ impl FetchRequest {
     /// assert_eq!(req.url(), "https://shop.example/status/o-1?wait=25");
     /// ```
     pub fn url(&self) -> String {
-        let base = self.target.url();
-        match self.long_poll_wait {
-            Some(w) => {
-                let sep = if base.contains('?') { '&' } else { '?' };
-                format!("{base}{sep}wait={}", w.as_secs())
-            }
-            None => base.to_string(),
+        let url = self.target.url();
+        let Some(wait) = self.long_poll_wait else {
+            return url.to_string();
+        };
+        // Before a `#fragment`, which is not sent.
+        let (base, fragment) = url
+            .split_once('#')
+            .map_or((url, None), |(b, f)| (b, Some(f)));
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let mut out = format!("{base}{sep}wait={}", wait.as_secs());
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(f);
         }
+        out
     }
 }
 

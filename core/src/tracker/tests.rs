@@ -60,6 +60,26 @@ fn last(actions: &[Action]) -> &Action {
     actions.last().unwrap()
 }
 
+/// Feeds the answer to request `id`.
+fn respond(t: &mut Tracker, id: RequestId, answer: Answer, now: Timestamp) {
+    t.handle(Event::Response { id, answer }, now);
+}
+
+/// Drains at `now` and expects the tracker to settle with success.
+fn assert_settles_success(t: &mut Tracker, now: Timestamp) {
+    let actions = drain(t, now);
+    assert!(
+        matches!(last(&actions), Action::Settled(Outcome::Success { .. })),
+        "{actions:?}"
+    );
+}
+
+/// The shopper returns at `now`: the check that comes out.
+fn check_on_return(t: &mut Tracker, now: Timestamp) -> FetchRequest {
+    t.handle(Event::Returned, now);
+    fetches(&drain(t, now)).remove(0)
+}
+
 #[test]
 fn the_drain_rule_notify_then_wait_and_nothing_twice() {
     let mut t = tracker();
@@ -98,16 +118,9 @@ fn the_drain_rule_notify_then_wait_and_nothing_twice() {
 #[test]
 fn settles_once_with_notify_first_and_ignores_everything_after() {
     let mut t = tracker();
-    t.handle(Event::Returned, at(1000));
-    let req = fetches(&drain(&mut t, at(1000))).remove(0);
+    let req = check_on_return(&mut t, at(1000));
     assert_eq!(req.reason, FetchReason::Return);
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::Status(reserved()),
-        },
-        at(1100),
-    );
+    respond(&mut t, req.id, Answer::Status(reserved()), at(1100));
     let actions = drain(&mut t, at(1100));
     assert!(
         matches!(&actions[0], Action::Notify(p) if p.state == PaymentState::Reserved && p.phase == Phase::Settled)
@@ -149,8 +162,7 @@ fn a_push_settles_without_a_request() {
 #[test]
 fn answers_to_other_requests_only_add_facts() {
     let mut t = tracker();
-    t.handle(Event::Returned, at(0));
-    let first = fetches(&drain(&mut t, at(0))).remove(0);
+    let first = check_on_return(&mut t, at(0));
     // Its time runs out (the watchdog): counted as a read timeout.
     let after = drain(&mut t, at(6000));
     assert!(matches!(&after[0], Action::Notify(p) if p.phase == Phase::BackingOff));
@@ -158,46 +170,26 @@ fn answers_to_other_requests_only_add_facts() {
     // its full timeouts to fail: the retry is due already.
     assert_eq!(fetches(&after).len(), 1);
     // An answer to a request never made is ignored entirely.
-    t.handle(
-        Event::Response {
-            id: RequestId(99),
-            answer: Answer::Status(reserved()),
-        },
-        at(6100),
-    );
+    respond(&mut t, RequestId(99), Answer::Status(reserved()), at(6100));
     assert_eq!(t.status(), &PaymentStatus::initiated());
     // The late answer of the first request: its facts count.
-    t.handle(
-        Event::Response {
-            id: first.id,
-            answer: Answer::Status(reserved()),
-        },
-        at(6200),
-    );
-    assert!(matches!(
-        last(&drain(&mut t, at(6200))),
-        Action::Settled(Outcome::Success { .. })
-    ));
+    respond(&mut t, first.id, Answer::Status(reserved()), at(6200));
+    assert_settles_success(&mut t, at(6200));
 }
 
 #[test]
 fn money_beats_a_stale_or_reordered_failure() {
     let mut t = tracker();
-    t.handle(Event::Returned, at(0));
-    let req = fetches(&drain(&mut t, at(0))).remove(0);
+    let req = check_on_return(&mut t, at(0));
     // The answer proves a reservation *and* an older rejection: the
     // reservation wins, whatever order the facts came in.
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::Status(reserved().with_rejected()),
-        },
+    respond(
+        &mut t,
+        req.id,
+        Answer::Status(reserved().with_rejected()),
         at(100),
     );
-    assert!(matches!(
-        last(&drain(&mut t, at(100))),
-        Action::Settled(Outcome::Success { .. })
-    ));
+    assert_settles_success(&mut t, at(100));
 }
 
 #[test]
@@ -207,14 +199,12 @@ fn retry_after_is_obeyed_exactly_in_both_forms() {
         (RetryAfter::At(at(15_000)), 15_000),
     ] {
         let mut t = tracker();
-        t.handle(Event::Returned, at(0));
-        let req = fetches(&drain(&mut t, at(0))).remove(0);
-        t.handle(
-            Event::Response {
-                id: req.id,
-                answer: Answer::RateLimited {
-                    retry_after: Some(ra),
-                },
+        let req = check_on_return(&mut t, at(0));
+        respond(
+            &mut t,
+            req.id,
+            Answer::RateLimited {
+                retry_after: Some(ra),
             },
             at(100),
         );
@@ -238,14 +228,12 @@ fn retry_after_is_obeyed_exactly_in_both_forms() {
 #[test]
 fn a_retry_after_date_in_the_past_leaves_the_interval() {
     let mut t = tracker();
-    t.handle(Event::Returned, at(0));
-    let req = fetches(&drain(&mut t, at(0))).remove(0);
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::RateLimited {
-                retry_after: Some(RetryAfter::At(T0)),
-            },
+    let req = check_on_return(&mut t, at(0));
+    respond(
+        &mut t,
+        req.id,
+        Answer::RateLimited {
+            retry_after: Some(RetryAfter::At(T0)),
         },
         at(100),
     );
@@ -262,29 +250,20 @@ fn a_return_jumps_a_backoff_but_not_the_rate_cap() {
         ..TrackerConfig::new("o-1", "/s", T0, 3)
     })
     .unwrap();
-    t.handle(Event::Returned, at(0));
-    let req = fetches(&drain(&mut t, at(0))).remove(0);
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::ServerError {
-                reason: "HTTP 500".into(),
-            },
+    let req = check_on_return(&mut t, at(0));
+    respond(
+        &mut t,
+        req.id,
+        Answer::ServerError {
+            reason: "HTTP 500".into(),
         },
         at(100),
     );
     let backing_off = drain(&mut t, at(100));
     assert!(matches!(last(&backing_off), Action::WaitUntil(w) if *w > at(1000)));
-    t.handle(Event::Returned, at(1100));
-    let req = fetches(&drain(&mut t, at(1100))).remove(0);
+    let req = check_on_return(&mut t, at(1100));
     assert_eq!(req.reason, FetchReason::Return);
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::Pending,
-        },
-        at(1200),
-    );
+    respond(&mut t, req.id, Answer::Pending, at(1200));
     let _ = drain(&mut t, at(1200));
     // Two of three slots used; the third is kept for the final check, so
     // a third return must wait for the window.
@@ -298,15 +277,13 @@ fn a_return_jumps_a_backoff_but_not_the_rate_cap() {
 #[test]
 fn a_bad_ping_url_is_refused() {
     let mut t = tracker();
-    t.handle(Event::Returned, at(0));
-    let req = fetches(&drain(&mut t, at(0))).remove(0);
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::LongRequest {
-                ping_url: "javascript:alert(1)".into(),
-                wait: Duration::ZERO,
-            },
+    let req = check_on_return(&mut t, at(0));
+    respond(
+        &mut t,
+        req.id,
+        Answer::LongRequest {
+            ping_url: "javascript:alert(1)".into(),
+            wait: Duration::ZERO,
         },
         at(100),
     );
@@ -331,22 +308,10 @@ fn long_polls_carry_the_wait_and_stop_at_the_deadline() {
     assert_eq!(req.read_timeout, Duration::from_secs(30));
     assert_eq!(req.url(), "https://s.example/st?o=1&wait=25");
     // A held request that ends with "pending" is followed at once.
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::Pending,
-        },
-        at(30_000),
-    );
+    respond(&mut t, req.id, Answer::Pending, at(30_000));
     let next = fetches(&drain(&mut t, at(30_000))).remove(0);
     // Near the deadline the wait shrinks so the final check is on time.
-    t.handle(
-        Event::Response {
-            id: next.id,
-            answer: Answer::Pending,
-        },
-        at(619_200),
-    );
+    respond(&mut t, next.id, Answer::Pending, at(619_200));
     let near = fetches(&drain(&mut t, at(619_200))).remove(0);
     assert_eq!(near.long_poll_wait, Some(Duration::from_secs(10)));
 }
@@ -356,11 +321,10 @@ fn a_snapshot_round_trips_and_refuses_other_versions() {
     let mut t = tracker();
     t.handle(Event::SwitchedOut, at(0));
     let req = fetches(&drain(&mut t, at(5000))).remove(0);
-    t.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::ServerError { reason: "x".into() },
-        },
+    respond(
+        &mut t,
+        req.id,
+        Answer::ServerError { reason: "x".into() },
         at(5100),
     );
     let snap = t.snapshot();
@@ -400,13 +364,7 @@ fn restored_after_the_deadline_makes_one_final_check() {
     assert!(matches!(&actions[0], Action::Notify(p) if p.phase == Phase::FinalCheck));
     let req = fetches(&actions).remove(0);
     assert_eq!(req.reason, FetchReason::FinalCheck);
-    r.handle(
-        Event::Response {
-            id: req.id,
-            answer: Answer::Pending,
-        },
-        late,
-    );
+    respond(&mut r, req.id, Answer::Pending, late);
     assert_eq!(
         last(&drain(&mut r, late)),
         &Action::Settled(Outcome::Unknown {
@@ -425,6 +383,43 @@ fn stop_settles_on_the_facts() {
             reason: UnknownReason::Stopped
         })
     );
+}
+
+#[test]
+fn events_and_actions_have_a_json_shape_for_the_bindings() {
+    let event = Event::Response {
+        id: RequestId(7),
+        answer: Answer::Status(reserved()),
+    };
+    let json = serde_json::to_value(&event).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"type": "response", "id": 7, "answer": {"kind": "status", "reserved": 100}})
+    );
+    assert_eq!(serde_json::from_value::<Event>(json).unwrap(), event);
+    let mut t = tracker();
+    let req = check_on_return(&mut t, at(0));
+    let action = Action::FetchStatus(req.clone());
+    let json = serde_json::to_value(&action).unwrap();
+    assert_eq!(json["type"], "fetchStatus");
+    assert_eq!(json["value"]["target"]["kind"], "status");
+    assert_eq!(json["value"]["readTimeout"], 5000);
+    assert_eq!(serde_json::from_value::<Action>(json).unwrap(), action);
+    let settled = Action::Settled(Outcome::Unknown {
+        reason: UnknownReason::DeadlinePassed,
+    });
+    assert_eq!(
+        serde_json::to_value(&settled).unwrap(),
+        serde_json::json!({"type": "settled", "value": {"outcome": "unknown", "reason": "deadlinePassed"}})
+    );
+    let with_fragment = FetchRequest {
+        long_poll_wait: Some(Duration::from_secs(3)),
+        target: Target::Status {
+            url: "https://s.example/st#x".into(),
+        },
+        ..req
+    };
+    assert_eq!(with_fragment.url(), "https://s.example/st?wait=3#x");
 }
 
 fn arb_answer() -> impl Strategy<Value = Answer> {
