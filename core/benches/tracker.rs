@@ -86,7 +86,10 @@ fn print_table() {
 
 fn main() {
     print_table();
-    let mut c = Criterion::default().configure_from_args();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
     let mut group = c.benchmark_group("simulated payment");
     for s in standard_set() {
         group.bench_function(s.name, |b| b.iter(|| drive(black_box(&s))));

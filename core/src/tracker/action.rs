@@ -52,7 +52,7 @@ pub enum Event {
     /// The page or app is in the foreground again; after the switch this
     /// is a return too.
     Visible,
-    /// The network is back: check now if a check is due.
+    /// The network is back: check now (after the switch, while visible).
     Online,
     /// The network is gone: no requests until [`Online`](Self::Online)
     /// (except the final check at the deadline).

@@ -32,6 +32,9 @@ pub(crate) struct InFlight {
     pub(crate) expires: Timestamp,
     /// Its answer settles the payment (the deadline passed).
     pub(crate) final_check: bool,
+    /// The shopper came back while it was in flight: it answers the
+    /// return, unless it fails — then the check is still owed.
+    pub(crate) answers_return: bool,
 }
 
 /// How an answer went, for the backoff and the final check.
@@ -243,7 +246,8 @@ impl Tracker {
     fn request_check(&mut self, now: Timestamp) {
         // The environment changed, so earlier network failures say little.
         self.backoff.until = None;
-        if self.in_flight.is_some() {
+        if let Some(f) = &mut self.in_flight {
+            f.answers_return = true;
             return;
         }
         let debounce = self.config.policy.return_debounce;
@@ -309,6 +313,9 @@ impl Tracker {
                 // backoff of a later 429 without the header.
                 self.backoff.failures = self.backoff.failures.saturating_add(1);
                 self.retry_after_until = Some(ra.until(now));
+                if f.answers_return {
+                    self.check_requested_at = Some(now);
+                }
                 return self.after_failure(&f, Verdict::Unreachable);
             }
             Answer::RateLimited { retry_after: None } | Answer::ServerError { .. } => {
@@ -346,6 +353,12 @@ impl Tracker {
     fn on_failure(&mut self, f: &InFlight, verdict: Verdict, now: Timestamp) {
         self.backoff
             .fail(&self.config.policy.backoff, f.started.min(now));
+        if f.answers_return {
+            // The return it was to answer is still owed: check again at
+            // once (a `Retry-After` still holds).
+            self.backoff.until = None;
+            self.check_requested_at = Some(now);
+        }
         self.after_failure(f, verdict);
     }
 

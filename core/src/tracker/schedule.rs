@@ -146,6 +146,7 @@ impl Tracker {
                 .saturating_add(policy.connect_timeout)
                 .saturating_add(read_timeout),
             final_check: plan.reason == FetchReason::FinalCheck,
+            answers_return: false,
         });
         self.rate.record(now);
         self.last_fetch_started = Some(now);
