@@ -195,11 +195,23 @@ proptest! {
             prop_assert!(status.is_success());
             prop_assert!(success_observable(&s), "success out of nothing: {status:?}");
         }
-        // Settles by the deadline (or the restart after it) plus one final
-        // check's timeouts.
+        // Settles by the deadline plus one final check's timeouts. An app
+        // restarted after the deadline makes its final check then; if it was
+        // killed during a final check, the new one may have to wait for the
+        // rate window (the cap holds across restarts).
         let policy = s.policy;
-        let last_start = r.restarts.iter().copied().max().unwrap_or(T0).max(s.deadline());
-        let bound = last_start + policy.connect_timeout + policy.read_timeout;
+        let deadline = s.deadline();
+        let restarted_late = r.restarts.iter().copied().filter(|t| *t >= deadline).max();
+        let final_check_from = match restarted_late {
+            Some(t) => {
+                let lost_final_check = r.requests.iter().any(|q| {
+                    q.reason == appswitch_core::tracker::FetchReason::FinalCheck && q.at < t
+                });
+                if lost_final_check { t + policy.rate_window } else { t }
+            }
+            None => deadline,
+        };
+        let bound = final_check_from + policy.connect_timeout + policy.read_timeout;
         let settled = r.settled_at.unwrap();
         prop_assert!(settled <= bound, "settled {settled} after {bound}");
         // Facts are never taken back.
