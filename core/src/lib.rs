@@ -9,11 +9,16 @@
 //!
 //! - [`status`]: the provider-neutral payment status that only moves forward.
 //! - [`vipps`]: the Vipps eCom v2 API: its numbers, wire types and rules.
-//! - [`retry`]: what to do after a provider call failed.
+//! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
+//! - [`tracker`]: the sans-io payment tracker — when to ask for the status,
+//!   what each answer means, when the payment is settled.
+//! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
+pub mod flutterwave;
 pub mod money;
 pub mod retry;
 pub mod status;
 pub mod time;
+pub mod tracker;
 pub mod vipps;

@@ -36,6 +36,9 @@ pub enum TimestampError {
     /// The text names a date before 1970, which a [`Timestamp`] cannot hold.
     #[error("`{0}` is before 1970-01-01")]
     BeforeEpoch(String),
+    /// The text is not an HTTP-date (RFC 9110, section 5.6.7).
+    #[error("`{0}` is not an HTTP-date (like `Sun, 06 Nov 1994 08:49:37 GMT`)")]
+    HttpDate(String),
 }
 
 impl Timestamp {
@@ -80,6 +83,49 @@ impl Timestamp {
                     .map_err(|_| TimestampError::BeforeEpoch(text.to_string()))
             })
     }
+
+    /// Reads an HTTP-date, as a `Retry-After` header may carry it
+    /// (RFC 9110, section 5.6.7): the preferred IMF-fixdate
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete forms a recipient
+    /// must still accept, RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`; a
+    /// two-digit year `70`–`99` is 19xx, `00`–`69` is 20xx) and asctime
+    /// (`Sun Nov  6 08:49:37 1994`). The weekday is checked to be a weekday
+    /// name, not against the date.
+    ///
+    /// ```
+    /// use appswitch_core::time::Timestamp;
+    /// let t = Timestamp::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+    /// assert_eq!(t.as_millis(), 784_111_777_000);
+    /// assert_eq!(Timestamp::parse_http_date("Sun Nov  6 08:49:37 1994"), Ok(t));
+    /// assert_eq!(t.to_http_date(), "Sun, 06 Nov 1994 08:49:37 GMT");
+    /// ```
+    pub fn parse_http_date(text: &str) -> Result<Self, TimestampError> {
+        parse_http_date(text)
+            .map(|secs| Timestamp(secs.saturating_mul(1000)))
+            .ok_or_else(|| TimestampError::HttpDate(text.to_string()))
+    }
+
+    /// Formats as an IMF-fixdate, the HTTP-date form senders use:
+    /// `Sun, 06 Nov 1994 08:49:37 GMT` (milliseconds are dropped).
+    pub fn to_http_date(self) -> String {
+        let secs = self.0 / 1000;
+        let days = secs / 86_400;
+        let rem = secs % 86_400;
+        let (y, m, d) = civil_from_days(days as i64);
+        let weekday = WEEKDAYS
+            .get(((days + 4) % 7) as usize)
+            .map_or("Sun", |w| w.0);
+        let month = MONTHS
+            .get((m as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or("Jan");
+        format!(
+            "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
+            rem / 3600,
+            (rem % 3600) / 60,
+            rem % 60
+        )
+    }
 }
 
 impl core::ops::Add<Duration> for Timestamp {
@@ -110,6 +156,46 @@ impl fmt::Display for Timestamp {
 /// Whole milliseconds of a duration, saturating.
 pub fn duration_millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Serde for a [`Duration`] as whole milliseconds (a JSON integer), the way
+/// spans appear in snapshots and policies: `{"pollInterval": 2000}`. Use
+/// with `#[serde(with = "appswitch_core::time::serde_millis")]`; durations
+/// beyond `u64::MAX` milliseconds saturate.
+pub mod serde_millis {
+    use core::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `d` as milliseconds.
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(super::duration_millis(*d))
+    }
+
+    /// Reads milliseconds.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+
+    /// The same for an `Option<Duration>` (`null` for `None`).
+    pub mod option {
+        use core::time::Duration;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes `d` as milliseconds, or `null`.
+        pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.serialize_some(&super::super::duration_millis(*d)),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads milliseconds or `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+            Option::<u64>::deserialize(d).map(|o| o.map(Duration::from_millis))
+        }
+    }
 }
 
 // Howard Hinnant's days-from-civil and civil-from-days (public domain).
@@ -204,6 +290,94 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
     secs.checked_mul(1000)?.checked_add(i64::from(millis))
 }
 
+/// Weekday names, short and long, starting on Sunday (1970-01-01 was a
+/// Thursday: index `(days + 4) % 7`).
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("Sun", "Sunday"),
+    ("Mon", "Monday"),
+    ("Tue", "Tuesday"),
+    ("Wed", "Wednesday"),
+    ("Thu", "Thursday"),
+    ("Fri", "Friday"),
+    ("Sat", "Saturday"),
+];
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn month_number(name: &str) -> Option<u32> {
+    MONTHS
+        .iter()
+        .position(|m| *m == name)
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// `HH:MM:SS` as seconds of the day.
+fn clock(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 8 || b.get(2) != Some(&b':') || b.get(5) != Some(&b':') {
+        return None;
+    }
+    let (h, m, s) = (
+        digits(b.get(..2)?)?,
+        digits(b.get(3..5)?)?,
+        digits(b.get(6..8)?)?,
+    );
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some(i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s))
+}
+
+/// Seconds since the epoch of an HTTP-date in any of its three forms.
+fn parse_http_date(text: &str) -> Option<u64> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let (weekday, year, month, day, time) = match tokens.as_slice() {
+        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+        [wd, day, mon, year, time, "GMT"] => {
+            let wd = wd.strip_suffix(',')?;
+            if year.len() != 4 || day.len() != 2 {
+                return None;
+            }
+            (wd, digits(year.as_bytes())?, *mon, *day, *time)
+        }
+        // rfc850-date: Sunday, 06-Nov-94 08:49:37 GMT
+        [wd, date, time, "GMT"] => {
+            let wd = wd.strip_suffix(',')?;
+            let mut parts = date.split('-');
+            let (day, mon, yy) = (parts.next()?, parts.next()?, parts.next()?);
+            if parts.next().is_some() || yy.len() != 2 || day.len() != 2 {
+                return None;
+            }
+            let yy = digits(yy.as_bytes())?;
+            let year = if yy >= 70 { 1900 + yy } else { 2000 + yy };
+            (wd, year, mon, day, *time)
+        }
+        // asctime-date: Sun Nov  6 08:49:37 1994
+        [wd, mon, day, time, year] => {
+            if year.len() != 4 || day.is_empty() || day.len() > 2 {
+                return None;
+            }
+            (*wd, digits(year.as_bytes())?, *mon, *day, *time)
+        }
+        _ => return None,
+    };
+    if !WEEKDAYS
+        .iter()
+        .any(|(short, long)| weekday == *short || weekday == *long)
+    {
+        return None;
+    }
+    let month = month_number(month)?;
+    let day = digits(day.as_bytes())?;
+    if day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let secs = days_from_civil(i64::from(year), month, day) * 86_400 + clock(time)?;
+    u64::try_from(secs).ok()
+}
+
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -279,6 +453,36 @@ mod tests {
         assert_eq!(Timestamp::EPOCH.saturating_since(max), Duration::ZERO);
     }
 
+    #[test]
+    fn reads_the_three_http_date_forms() {
+        let t = Timestamp::from_millis(784_111_777_000);
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(Timestamp::parse_http_date(form), Ok(t), "{form}");
+        }
+        assert_eq!(
+            Timestamp::parse_http_date("Thursday, 01-Jan-26 00:00:00 GMT")
+                .unwrap()
+                .to_string(),
+            "2026-01-01T00:00:00.000Z"
+        );
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Funday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 06 Nov 1960 08:49:37 GMT",
+            "120",
+        ] {
+            assert!(Timestamp::parse_http_date(bad).is_err(), "{bad:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn display_round_trips(ms in 0u64..253_402_300_799_999) {
@@ -289,6 +493,17 @@ mod tests {
         #[test]
         fn never_panics(s in "\\PC{0,40}") {
             let _ = Timestamp::parse_rfc3339(&s);
+        }
+
+        #[test]
+        fn http_date_round_trips(secs in 0u64..253_402_300_799) {
+            let t = Timestamp::from_millis(secs * 1000);
+            proptest::prop_assert_eq!(Timestamp::parse_http_date(&t.to_http_date()), Ok(t));
+        }
+
+        #[test]
+        fn http_date_never_panics(s in "\\PC{0,40}") {
+            let _ = Timestamp::parse_http_date(&s);
         }
     }
 }

@@ -1,0 +1,173 @@
+//! Snapshot and restore: a tracker survives a reloaded page or a killed
+//! app without losing what it knew.
+
+use serde::{Deserialize, Serialize};
+
+use super::action::Outcome;
+use super::backoff::{Backoff, SplitMix64};
+use super::machine::{Ping, Tracker};
+use super::policy::{ConfigError, TrackerConfig};
+use super::rate::RateWindow;
+use crate::status::PaymentStatus;
+use crate::time::Timestamp;
+
+/// The version of [`Snapshot`] this crate writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Everything a tracker knew, as a small serde value (camelCase JSON):
+/// the status facts, the deadlines, the rate window (so the cap holds
+/// across a restart), the backoff and its generator, a pending Flutterwave
+/// ping. Store it wherever the platform keeps state (browser storage, a
+/// host-provided store) and give it to [`Tracker::restore`].
+///
+/// The request in flight is not kept: after a restart its answer never
+/// comes. Visibility and network state are not kept either: a restored
+/// tracker runs in a page or app that has just started, in the foreground.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    version: u32,
+    config: TrackerConfig,
+    status: PaymentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    switched_out_at: Option<Timestamp>,
+    #[serde(default)]
+    deeplink_checked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_fetch_started: Option<Timestamp>,
+    next_request_id: u64,
+    #[serde(default)]
+    rate_window: Vec<Timestamp>,
+    #[serde(default)]
+    backoff_failures: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    backoff_until: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after_until: Option<Timestamp>,
+    jitter_state: u64,
+    #[serde(default)]
+    bad_answers: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ping: Option<Ping>,
+    #[serde(default)]
+    verify_pending: bool,
+    #[serde(default)]
+    final_check: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<Outcome>,
+}
+
+impl Snapshot {
+    /// The snapshot's format version.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The order it tracks.
+    pub fn order_id(&self) -> &str {
+        &self.config.order_id
+    }
+
+    /// The facts it holds.
+    pub fn status(&self) -> &PaymentStatus {
+        &self.status
+    }
+
+    /// The starts of the requests still counted by the rate cap.
+    pub fn rate_window(&self) -> &[Timestamp] {
+        &self.rate_window
+    }
+
+    /// The Flutterwave ping URL it was polling, if any.
+    pub fn ping_url(&self) -> Option<&str> {
+        self.ping.as_ref().map(|p| p.url.as_str())
+    }
+
+    /// The outcome, if the tracker had settled.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+}
+
+/// Why a snapshot cannot be restored.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// The snapshot's `version` is not one this crate reads.
+    #[error("tracker snapshot field `version` is {found}; this build reads version {supported}")]
+    UnsupportedVersion {
+        /// The version in the snapshot.
+        found: u32,
+        /// The version this crate reads.
+        supported: u32,
+    },
+    /// The configuration inside the snapshot is not valid.
+    #[error("tracker snapshot field `config`: {0}")]
+    Config(#[from] ConfigError),
+}
+
+impl Tracker {
+    /// What the tracker knows, to restore it later.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            config: self.config.clone(),
+            status: self.status.clone(),
+            switched_out_at: self.switched_out_at,
+            deeplink_checked: self.deeplink_checked,
+            last_fetch_started: self.last_fetch_started,
+            next_request_id: self.next_id,
+            rate_window: self.rate.starts().to_vec(),
+            backoff_failures: self.backoff.failures,
+            backoff_until: self.backoff.until,
+            retry_after_until: self.retry_after_until,
+            jitter_state: self.backoff.rng.state(),
+            bad_answers: self.bad_answers,
+            ping: self.ping.clone(),
+            verify_pending: self.verify_pending,
+            final_check: self.final_check,
+            outcome: self.outcome.clone(),
+        }
+    }
+
+    /// A tracker that carries on from `snapshot` at `now`.
+    ///
+    /// If the shopper had switched out, it checks at once (subject to the
+    /// rate cap and a `Retry-After`): it was away for an unknown time. If
+    /// the deadline has passed, that check is the final one, and an
+    /// undecided payment settles as `Unknown`. A settled snapshot stays
+    /// settled. The first [`poll`](Tracker::poll) gives a
+    /// [`Notify`](super::Action::Notify) so that the UI can redraw.
+    pub fn restore(snapshot: Snapshot, now: Timestamp) -> Result<Tracker, SnapshotError> {
+        if snapshot.version != SNAPSHOT_VERSION {
+            return Err(SnapshotError::UnsupportedVersion {
+                found: snapshot.version,
+                supported: SNAPSHOT_VERSION,
+            });
+        }
+        let mut tracker = Tracker::new(snapshot.config)?;
+        tracker.status = snapshot.status;
+        tracker.switched_out_at = snapshot.switched_out_at;
+        tracker.deeplink_checked = snapshot.deeplink_checked;
+        tracker.last_fetch_started = snapshot.last_fetch_started;
+        tracker.next_id = snapshot.next_request_id.max(1);
+        tracker.rate = RateWindow::from_starts(snapshot.rate_window);
+        tracker.backoff = Backoff {
+            failures: snapshot.backoff_failures,
+            rng: SplitMix64::new(snapshot.jitter_state),
+            until: snapshot.backoff_until,
+        };
+        tracker.retry_after_until = snapshot.retry_after_until;
+        tracker.bad_answers = snapshot.bad_answers;
+        tracker.ping = snapshot.ping;
+        tracker.verify_pending = snapshot.verify_pending;
+        tracker.final_check = snapshot.final_check;
+        tracker.outcome = snapshot.outcome;
+        if tracker.outcome.is_none() && tracker.switched_out_at.is_some() {
+            // Away for an unknown time: earlier network failures say
+            // little, and the status may have moved.
+            tracker.backoff.until = None;
+            tracker.check_requested_at = Some(now);
+        }
+        Ok(tracker)
+    }
+}
