@@ -56,6 +56,7 @@ pub use fallback::{
     PROVIDER_STATUS_PARAM,
 };
 pub use host::Host;
+pub(crate) use host::{check_host, is_localhost_name};
 pub use ip::{NotPublic, ipv4_not_public, ipv6_not_public, parse_ipv4, parse_ipv6};
 pub use percent::{
     DecodeError, QueryParam, percent_decode, percent_decode_bytes, percent_encode, raw_query_pairs,
