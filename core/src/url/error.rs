@@ -23,6 +23,17 @@ pub enum UrlPart {
     Fragment,
 }
 
+impl UrlPart {
+    /// `"; percent-encode it"` where that is the fix (path, query,
+    /// fragment), else nothing.
+    fn encoding_hint(self) -> &'static str {
+        match self {
+            UrlPart::Path | UrlPart::Query | UrlPart::Fragment => "; percent-encode it",
+            UrlPart::Scheme | UrlPart::Host | UrlPart::Port => "",
+        }
+    }
+}
+
 impl fmt::Display for UrlPart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -71,7 +82,7 @@ pub enum UrlError {
     Empty,
     /// A character that no URL may contain there (space, control, `<`, `"`,
     /// `{`, non-ASCII in the path, …).
-    #[error("character {ch:?} at byte {at} is not allowed in the {part}; percent-encode it")]
+    #[error("character {ch:?} at byte {at} is not allowed in the {part}{}", part.encoding_hint())]
     IllegalCharacter {
         /// Where.
         part: UrlPart,

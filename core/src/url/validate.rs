@@ -160,10 +160,14 @@ pub(crate) fn validate_for(url: &str, purpose: Purpose) -> Result<ValidUrl, UrlE
     if auth.host.is_empty() {
         return Err(missing_host());
     }
-    // Whitespace or controls anywhere in the authority.
-    check_component(url, auth.host, UrlPart::Host, |c| {
-        !is_never_allowed(c) && c != '%'
-    })?;
+    // Whitespace and controls; the host rules below say the rest.
+    if let Some((i, ch)) = auth.host.char_indices().find(|&(_, c)| is_never_allowed(c)) {
+        return Err(UrlError::IllegalCharacter {
+            part: UrlPart::Host,
+            ch,
+            at: offset_in(url, auth.host) + i,
+        });
+    }
     if is_localhost_name(auth.host) {
         return Err(match purpose {
             Purpose::Fallback => UrlError::Localhost {
