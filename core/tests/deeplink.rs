@@ -1,5 +1,8 @@
 //! Classifying the initiate `url`, its deadlines and the open plans.
 
+// Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
 use core::time::Duration;
 
 use appswitch_core::deeplink::{Deeplink, DeeplinkError, Environment, LinkKind, OpenPlan};

@@ -1,6 +1,9 @@
 //! Property tests: no string panics any parser, and what the builder makes
 //! the return recognises — exactly.
 
+// Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
 use appswitch_core::deeplink::Deeplink;
 use appswitch_core::platform::Platform;
 use appswitch_core::time::Timestamp;
