@@ -259,6 +259,26 @@ fn refuses_what_cannot_work() {
             "{base}"
         );
     }
+    for base in [
+        "https://shop.example.no/r?x=%FF",
+        "https://shop.example.no/r?%C3=1",
+    ] {
+        let spec = FallbackSpec::new(Platform::MobileWeb, web(base), "o");
+        assert!(
+            matches!(
+                spec.build(nonce()),
+                Err(FallbackError::UndecodableParam { .. })
+            ),
+            "{base}"
+        );
+    }
+    let spec = FallbackSpec::new(Platform::Android, app("ppD:rslt?myygADo%AA"), "o");
+    assert_eq!(
+        spec.build(nonce()),
+        Err(FallbackError::UndecodableParam {
+            name: "myygADo%AA".into()
+        })
+    );
     // The web rules apply to the base, with their rule ids.
     let spec = FallbackSpec::new(Platform::MobileWeb, web("https://shop.example.no/r#x"), "o");
     match spec.build(nonce()) {

@@ -131,6 +131,13 @@ pub enum FallbackError {
     /// A parameter without a name.
     #[error("a fallback parameter has an empty name")]
     EmptyParamName,
+    /// A parameter of the base URL that does not decode to UTF-8 text
+    /// (`%FF`), so that the return could not give it back.
+    #[error("parameter `{name}` of the base URL does not decode to UTF-8 text")]
+    UndecodableParam {
+        /// The name as written.
+        name: String,
+    },
     /// A merchant parameter named like one appswitch or the provider adds.
     #[error(
         "parameter `{name}` is reserved: appswitch adds `orderId` and `attempt`, \
@@ -159,10 +166,19 @@ fn is_reserved(name: &str) -> bool {
     [ORDER_ID_PARAM, ATTEMPT_PARAM, PROVIDER_STATUS_PARAM].contains(&name)
 }
 
-/// Rejects a base query that already uses a reserved name.
+/// Rejects a base query that already uses a reserved name, or that the
+/// return could not read back as text.
 fn check_base_query(query: Option<&str>) -> Result<(), FallbackError> {
-    for (raw_name, _) in raw_query_pairs(query.unwrap_or("")) {
-        let name = percent_decode(raw_name, true).unwrap_or_else(|_| raw_name.to_string());
+    for (raw_name, raw_value) in raw_query_pairs(query.unwrap_or("")) {
+        let decoded = (
+            percent_decode(raw_name, true),
+            percent_decode(raw_value, true),
+        );
+        let (Ok(name), Ok(_)) = decoded else {
+            return Err(FallbackError::UndecodableParam {
+                name: raw_name.to_string(),
+            });
+        };
         if is_reserved(&name) {
             return Err(FallbackError::ReservedParam { name });
         }
