@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(link) = Deeplink::classify(url, received_at) else {
         return;
     };
-    assert_eq!(Deeplink::classify(&link.url, received_at).as_ref(), Ok(&link));
+    assert_eq!(
+        Deeplink::classify(&link.url, received_at).as_ref(),
+        Ok(&link)
+    );
     let valid_until = link.deadlines.link_valid_until;
     for platform in Platform::ALL {
         let native = platform.is_native_app();
@@ -34,7 +37,12 @@ fuzz_target!(|data: &[u8]| {
             Err(_) => assert!(link.kind == LinkKind::App && !native),
         }
         if let Ok(plan) = link.open_plan(platform, valid_until) {
-            assert_eq!(plan, OpenPlan::StartNewAttempt { expired_at: valid_until });
+            assert_eq!(
+                plan,
+                OpenPlan::StartNewAttempt {
+                    expired_at: valid_until
+                }
+            );
         }
     }
 });

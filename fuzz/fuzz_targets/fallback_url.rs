@@ -56,10 +56,17 @@ fuzz_target!(|data: &[u8]| {
                     .check_return(&url)
                     .unwrap_or_else(|e| panic!("{url}: {e}"));
                 assert_eq!(back.order_id, order_id);
-                assert!(back.params.iter().any(|p| p.name == "p" && p.value == value));
+                assert!(
+                    back.params
+                        .iter()
+                        .any(|p| p.name == "p" && p.value == value)
+                );
             }
             let stale = fallback.url.replace(nonce.as_str(), other.as_str());
-            assert_eq!(expectation.check_return(&stale), Err(ReturnError::NonceMismatch));
+            assert_eq!(
+                expectation.check_return(&stale),
+                Err(ReturnError::NonceMismatch)
+            );
             // Whatever the input, it never panics as a return either.
             let _ = expectation.check_return(text);
         }
