@@ -72,6 +72,11 @@ fn web_fallbacks_the_validator_accepts() {
             "https://пример.рф/",
             "https://shop.xn--p1ai/",
             "https://δοκιμή.ελ/",
+            "https://☃.net/",
+            "https://cafe\u{301}.no/",
+            // Ideographic and full-width full stops separate labels, as in IDNA.
+            "https://shop。no/",
+            "https://shop．example．no/",
             // IPv4 and IPv6 literals.
             "https://8.8.8.8/",
             "https://1.2.3.4:8080/return",
@@ -162,8 +167,10 @@ fn web_fallbacks_the_validator_rejects() {
             ("https://sh%6Fp.no/", "host-character"),
             ("https://shop.no\t/", "illegal-character"),
             ("https://shop.no /", "illegal-character"),
-            ("https://shop。no/", "host-character"),
-            ("https://cafe\u{301}.no/", "host-character"),
+            ("https://shop💳.no/", "host-character"),
+            ("https://sh\u{200B}op.no/", "host-character"),
+            ("https://shop\u{E000}.no/", "host-character"),
+            ("https://shop\u{A0}.no/", "illegal-character"),
             (&label_64, "host-label-too-long"),
             (&idn_label_too_long, "host-label-too-long"),
             (&host_254, "host-too-long"),
@@ -276,7 +283,7 @@ fn messages_name_the_part_and_the_place() {
     let cases = [
         (
             "https://shop.example.no/a b",
-            "character ' ' at byte 25 is not allowed in the path; percent-encode it",
+            "a space at byte 25 is not allowed in the path; percent-encode it",
         ),
         (
             "https://shop.example.no/?q=%zz",
@@ -284,7 +291,15 @@ fn messages_name_the_part_and_the_place() {
         ),
         (
             "https://my_shop.no/",
-            "host `my_shop.no`: '_' is not allowed in a host name (letters, digits, `-` and `.` only)",
+            "host `my_shop.no`: `_` is not allowed in a host name (letters, digits, `-` and `.`)",
+        ),
+        (
+            "https://shop.example.no/\t",
+            "U+0009 at byte 24 is not allowed in the path; percent-encode it",
+        ),
+        (
+            "https://bøtte😀.no/",
+            "host `bøtte😀.no`: `😀` (U+1F600) is not allowed in a host name (letters, digits, `-` and `.`)",
         ),
         (
             "https://shop.local/",

@@ -36,7 +36,8 @@ use serde::{Deserialize, Serialize};
 use crate::platform::Platform;
 use crate::time::Timestamp;
 use crate::url::{
-    Host, UrlError, check_host, is_localhost_name, raw_query_pairs, split, split_authority,
+    Host, UrlError, check_host, describe_char, is_localhost_name, raw_query_pairs, split,
+    split_authority,
 };
 use crate::vipps::app::{PaymentApp, VIPPS};
 
@@ -119,7 +120,7 @@ pub enum DeeplinkError {
     Empty,
     /// Whitespace or a control character, which no URL handed to the
     /// system may contain.
-    #[error("character {ch:?} at byte {at} is not allowed in a deeplink URL")]
+    #[error("{} at byte {at} is not allowed in a deeplink URL", describe_char(*ch))]
     IllegalCharacter {
         /// The character.
         ch: char,

@@ -23,6 +23,19 @@ pub enum UrlPart {
     Fragment,
 }
 
+/// A character as a message shows it: `` `_` ``, `a space`, `U+0009`,
+/// `` `é` (U+00E9) `` — without `char`'s `Debug`, whose escaping tables
+/// would weigh on the browser module.
+pub(crate) fn describe_char(ch: char) -> String {
+    let code = u32::from(ch);
+    match ch {
+        ' ' => "a space".to_string(),
+        c if c.is_ascii_graphic() => format!("`{c}`"),
+        c if c.is_control() || c.is_whitespace() => format!("U+{code:04X}"),
+        c => format!("`{c}` (U+{code:04X})"),
+    }
+}
+
 impl UrlPart {
     /// `"; percent-encode it"` where that is the fix (path, query,
     /// fragment), else nothing.
@@ -82,7 +95,7 @@ pub enum UrlError {
     Empty,
     /// A character that no URL may contain there (space, control, `<`, `"`,
     /// `{`, non-ASCII in the path, …).
-    #[error("character {ch:?} at byte {at} is not allowed in the {part}{}", part.encoding_hint())]
+    #[error("{} at byte {at} is not allowed in the {part}{}", describe_char(*ch), part.encoding_hint())]
     IllegalCharacter {
         /// Where.
         part: UrlPart,
@@ -178,7 +191,8 @@ pub enum UrlError {
     },
     /// A character that no host name may contain (`_`, `*`, `%`, spaces).
     #[error(
-        "host `{host}`: {ch:?} is not allowed in a host name (letters, digits, `-` and `.` only)"
+        "host `{host}`: {} is not allowed in a host name (letters, digits, `-` and `.`)",
+        describe_char(*ch)
     )]
     HostCharacter {
         /// The host as written.

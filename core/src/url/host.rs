@@ -118,28 +118,86 @@ fn check_ip_literal(host: &str) -> Result<Host, UrlError> {
     parse_ipv6(inner).map(Host::Ipv6).ok_or_else(invalid)
 }
 
+/// The full stops that IDNA (and so `java.net.IDN`) reads as label
+/// separators: `.`, `。` (U+3002), `．` (U+FF0E), `｡` (U+FF61).
+fn is_dot(c: char) -> bool {
+    matches!(c, '.' | '\u{3002}' | '\u{FF0E}' | '\u{FF61}')
+}
+
+/// Whether IDNA2003 (RFC 3490 with the nameprep profile of RFC 3491, what
+/// `java.net.IDN.toASCII` implements) refuses `c` in a non-ASCII label:
+/// spaces, controls, format and bidi controls, private use, non-characters,
+/// tags (RFC 3454, tables C.1–C.9, and the characters B.1 silently drops),
+/// and emoji (not yet in Unicode 3.2, which nameprep is frozen at). ASCII
+/// characters follow the host-name rule: letters, digits and `-`.
+///
+/// Not modelled, to stay free of Unicode tables: other characters that
+/// were unassigned in Unicode 3.2, and NFKC normalisation — write a host
+/// the way keyboards produce it (composed, NFC).
+fn idna_refuses(c: char) -> bool {
+    if c.is_ascii() {
+        return !(c.is_ascii_alphanumeric() || c == '-');
+    }
+    let u = u32::from(c);
+    c.is_whitespace()
+        || c.is_control()
+        || u & 0xFFFE == 0xFFFE
+        || matches!(
+            u,
+            0x00AD
+                | 0x0340..=0x0341
+                | 0x034F
+                | 0x06DD
+                | 0x070F
+                | 0x1806
+                | 0x180B..=0x180E
+                | 0x200B..=0x200F
+                | 0x2028..=0x202F
+                | 0x205F..=0x206F
+                | 0x2FF0..=0x2FFB
+                | 0xE000..=0xF8FF
+                | 0xFDD0..=0xFDEF
+                | 0xFE00..=0xFE0F
+                | 0xFEFF
+                | 0xFFF9..=0xFFFF
+                | 0x1D173..=0x1D17A
+                | 0x1F000..=0x1FFFF
+                | 0xE0000..=0x10FFFF
+        )
+}
+
+/// Lower-cases the capitals of the scripts host names here are mostly
+/// written in — Latin-1, Latin Extended-A (`Æ Ø Å Ü Ö Ł Š …`), Greek and
+/// Cyrillic — without the full Unicode case tables (17 kB of wasm). Other
+/// characters are left as they are.
+fn to_lower_idn(c: char) -> char {
+    let u = u32::from(c);
+    let lower = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => u + 0x20,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+        0x178 => 0xFF,
+        0x391..=0x3A1 | 0x3A3..=0x3AB => u + 0x20,
+        0x400..=0x40F => u + 0x50,
+        0x410..=0x42F => u + 0x20,
+        _ => u,
+    };
+    char::from_u32(lower).unwrap_or(c)
+}
+
 /// Turns one label into the ASCII the validator checks: as it is if ASCII,
 /// else lower-cased and Punycode-encoded with `xn--`.
 fn ascii_label(host: &str, label: &str) -> Result<String, UrlError> {
-    let bad = |ch| UrlError::HostCharacter {
-        host: host.to_string(),
-        ch,
-    };
+    if let Some(ch) = label.chars().find(|&c| idna_refuses(c)) {
+        return Err(UrlError::HostCharacter {
+            host: host.to_string(),
+            ch,
+        });
+    }
     if label.is_ascii() {
-        return match label
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-        {
-            Some(ch) => Err(bad(ch)),
-            None => Ok(label.to_string()),
-        };
+        return Ok(label.to_string());
     }
-    // IDN: letters and digits of any script, and `-`. (No normalisation:
-    // write accents composed, as NFC, the way keyboards produce them.)
-    if let Some(ch) = label.chars().find(|c| !(c.is_alphanumeric() || *c == '-')) {
-        return Err(bad(ch));
-    }
-    let lower = label.to_lowercase();
+    let lower: String = label.chars().map(to_lower_idn).collect();
     let encoded = punycode_encode(&lower).ok_or_else(|| UrlError::HostLabelTooLong {
         host: host.to_string(),
         label: label.to_string(),
@@ -153,9 +211,9 @@ fn ascii_label(host: &str, label: &str) -> Result<String, UrlError> {
 /// letter and is a public one (see [`check_tld`]). Unicode labels are
 /// checked in their Punycode form.
 fn check_domain(host: &str) -> Result<Host, UrlError> {
-    let name = host.strip_suffix('.').unwrap_or(host);
+    let name = host.strip_suffix(is_dot).unwrap_or(host);
     let mut labels = Vec::new();
-    for label in name.split('.') {
+    for label in name.split(is_dot) {
         if label.is_empty() {
             return Err(UrlError::HostEmptyLabel {
                 host: host.to_string(),
@@ -247,6 +305,56 @@ mod tests {
         ];
         for (host, shown) in cases {
             assert_eq!(check_host(host).unwrap().to_string(), shown, "{host}");
+        }
+    }
+
+    #[test]
+    fn lower_cases_like_unicode_where_it_does() {
+        let covered =
+            |u: u32| matches!(u, 0x41..=0x5A | 0xC0..=0x17F | 0x391..=0x3AB | 0x400..=0x42F);
+        for u in 0..0x500u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let std: Vec<char> = c.to_lowercase().collect();
+            if covered(u) && std.len() == 1 && u != 0x130 {
+                assert_eq!(to_lower_idn(c), std[0], "U+{u:04X}");
+            } else if !covered(u) {
+                assert_eq!(to_lower_idn(c), c, "U+{u:04X}");
+            }
+        }
+        // İ lower-cases to two characters; it is left alone.
+        assert_eq!(to_lower_idn('\u{130}'), '\u{130}');
+    }
+
+    #[test]
+    fn idn_characters() {
+        for ok in [
+            'æ', 'Ø', 'ü', 'ß', 'й', '中', '한', 'ก', '\u{93F}', '☃', '«',
+        ] {
+            assert!(!idna_refuses(ok), "{ok}");
+        }
+        for bad in [
+            ' ',
+            '_',
+            '!',
+            '\u{A0}',
+            '\u{AD}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{200E}',
+            '\u{202E}',
+            '\u{3000}',
+            '\u{E000}',
+            '\u{FEFF}',
+            '\u{FFFD}',
+            '\u{FDD0}',
+            '\u{1FFFE}',
+            '💳',
+            '😀',
+            '\u{E0041}',
+            '\u{10FFFD}',
+            '\u{85}',
+        ] {
+            assert!(idna_refuses(bad), "U+{:04X}", u32::from(bad));
         }
     }
 

@@ -50,6 +50,7 @@ pub mod validate;
 
 pub use attempt::{AttemptNonce, NonceError};
 pub use check::{COMMON_CALLBACK_PORTS, Checked, UrlKind, check_url};
+pub(crate) use error::describe_char;
 pub use error::{ForbiddenScheme, UrlError, UrlPart, UrlWarning};
 pub use fallback::{
     ATTEMPT_PARAM, Fallback, FallbackError, FallbackSpec, FallbackTarget, ORDER_ID_PARAM,
