@@ -88,8 +88,9 @@ pub struct ShopperReturned {
     pub order_id: String,
     /// How.
     pub via: ReturnVia,
-    /// The merchant's own parameters, decoded, in order (without
-    /// `orderId`, `attempt` and the provider's `status`).
+    /// The merchant's own parameters, decoded (`%XX`, and `+` as a space,
+    /// the way forms and `URLSearchParams` read a query), in order, without
+    /// `orderId`, `attempt` and the provider's `status`.
     pub params: Vec<QueryParam>,
 }
 
