@@ -9,16 +9,24 @@
 //!
 //! - [`status`]: the provider-neutral payment status that only moves forward.
 //! - [`vipps`]: the Vipps eCom v2 API: its numbers, wire types and rules.
-//! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`tracker`]: the sans-io payment tracker — when to ask for the status,
 //!   what each answer means, when the payment is settled.
+//! - [`url`]: fallback URLs, the provider's URL rules, callback prefixes,
+//!   and recognising the shopper's return.
+//! - [`deeplink`]: the initiate response's `url` — landing page or app
+//!   deeplink — its deadlines, and how to open it on each platform.
+//! - [`platform`]: iOS, Android, mobile web, desktop web.
+//! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
+pub mod deeplink;
 pub mod flutterwave;
 pub mod money;
+pub mod platform;
 pub mod retry;
 pub mod status;
 pub mod time;
 pub mod tracker;
+pub mod url;
 pub mod vipps;

@@ -4,6 +4,9 @@
 //! Exit codes: 0 success, 1 the input broke a rule (the reason is on
 //! stderr), 2 usage errors.
 
+mod check_url;
+mod deeplink;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -26,6 +29,8 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
+        "check-url" => check_url::run(rest),
+        "deeplink" => deeplink::run(rest),
         other => {
             let _ = rest;
             eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
