@@ -17,7 +17,8 @@ pub(crate) fn error(text: &str, e: &serde_json::Error) -> PayloadError {
     let full = e.to_string();
     let location = format!(" at line {} column {}", e.line(), e.column());
     let message = full.strip_suffix(&location).unwrap_or(&full).to_string();
-    let path = if e.line() == 0 {
+    // A cut-off text has no field to blame.
+    let path = if e.line() == 0 || e.is_eof() {
         String::new()
     } else {
         path_at(text, offset_of(text, e.line(), e.column()))

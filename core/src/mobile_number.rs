@@ -22,8 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// A Norwegian mobile number as the provider wants it: 8 digits, starting
 /// with 4 or 9, no country code, no spaces (`91234567`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MobileNumber(String);
 
 /// Why a text cannot be made into a mobile number.
@@ -131,6 +130,18 @@ impl core::str::FromStr for MobileNumber {
     type Err = MobileNumberError;
     fn from_str(s: &str) -> Result<Self, MobileNumberError> {
         MobileNumber::normalise(s)
+    }
+}
+
+impl Serialize for MobileNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for MobileNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::vipps::wire::parse_str(d, "a mobile number", |s: &str| MobileNumber::normalise(s))
     }
 }
 

@@ -27,8 +27,7 @@ use crate::vipps::limits::{ORDER_ID_MAX_LEN, ORDER_ID_RECOMMENDED_MIN_LEN};
 ///
 /// "The maximum length of an `orderId` is 30 alphanumeric characters:
 /// a-z, A-Z, 0-9 and '-'." (seed 001). It "must be unique for the MSN".
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OrderId(String);
 
 /// Why a text cannot be an `orderId`.
@@ -179,6 +178,18 @@ impl core::str::FromStr for OrderId {
     type Err = OrderIdError;
     fn from_str(s: &str) -> Result<Self, OrderIdError> {
         OrderId::new(s)
+    }
+}
+
+impl Serialize for OrderId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::vipps::wire::parse_str(d, "an orderId", |s: &str| OrderId::new(s))
     }
 }
 

@@ -8,7 +8,7 @@
 
 use core::fmt;
 
-use serde::de::{self, Deserializer};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::express::{ShippingDetails, UserDetails};
@@ -219,10 +219,12 @@ impl Serialize for Operation {
 
 impl<'de> Deserialize<'de> for Operation {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        if name.is_empty() {
-            return Err(de::Error::custom("the operation name is empty"));
-        }
-        Ok(Operation::from_name(&name))
+        super::wire::parse_str(d, "an operation name", |name| {
+            if name.is_empty() {
+                Err("the operation name is empty")
+            } else {
+                Ok(Operation::from_name(name))
+            }
+        })
     }
 }

@@ -106,7 +106,7 @@ mod parse;
 mod rules;
 mod to_status;
 mod token;
-mod wire;
+pub(crate) mod wire;
 
 pub use callback::{
     AuthToken, Callback, CallbackAuthError, CallbackStatus, CallbackTransactionInfo,

@@ -7,8 +7,8 @@
 
 use core::fmt;
 
+use serde::Serializer;
 use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serializer};
 
 use crate::money::Amount;
 use crate::time::Timestamp;
@@ -34,6 +34,31 @@ impl Visitor<'_> for TextVisitor {
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
         Ok(v.to_string())
     }
+}
+
+/// Reads a string and converts it *inside* the visitor, so that a JSON
+/// reader reports a conversion error at the value (and the error's path
+/// names the field), not at the end of the enclosing object.
+pub(crate) fn parse_str<'de, D, T, E>(
+    d: D,
+    expecting: &'static str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    E: fmt::Display,
+{
+    struct V<F>(&'static str, F);
+    impl<T, E: fmt::Display, F: FnOnce(&str) -> Result<T, E>> Visitor<'_> for V<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+        fn visit_str<Er: de::Error>(self, v: &str) -> Result<T, Er> {
+            (self.1)(v).map_err(Er::custom)
+        }
+    }
+    d.deserialize_str(V(expecting, parse))
 }
 
 /// A string, or a number read as its decimal text (`transactionId`,
@@ -67,15 +92,44 @@ pub(crate) fn opt_text_or_number<'de, D: Deserializer<'de>>(
 
 /// An unsigned integer sent as a number or as decimal text (`"86398"`).
 pub(crate) fn u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    let text = d.deserialize_any(TextVisitor("an unsigned integer or its decimal text"))?;
-    parse_u64(&text).map_err(de::Error::custom)
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u64;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an unsigned integer or its decimal text")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("`{v}` is negative")))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+            parse_u64(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 /// Like [`u64_lenient`], `null` or absent reading as `None`.
 pub(crate) fn opt_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    opt_text_or_number(d)?
-        .map(|t| parse_u64(&t).map_err(de::Error::custom))
-        .transpose()
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an unsigned integer, its decimal text, or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            u64_lenient(d).map(Some)
+        }
+    }
+    d.deserialize_option(V)
 }
 
 fn parse_u64(text: &str) -> Result<u64, String> {
@@ -101,12 +155,23 @@ pub(crate) mod rfc3339_opt {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Timestamp>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(t) => Timestamp::parse_rfc3339(&t)
-                .map(Some)
-                .map_err(de::Error::custom),
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Timestamp>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp or null")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                parse_str(d, "an RFC 3339 timestamp", Timestamp::parse_rfc3339).map(Some)
+            }
         }
+        d.deserialize_option(V)
     }
 }
 
