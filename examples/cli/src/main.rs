@@ -4,13 +4,17 @@
 //! Exit codes: 0 success, 1 the input broke a rule (the reason is on
 //! stderr), 2 usage errors.
 
+mod error;
+mod input;
+mod status;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 appswitch <command> [args]
 
   status [FILE|-]                       a provider payload or status document → the status as JSON
-  error [FILE|-]                        a provider error body → the typed error and its class
+  error [--http-status N] [FILE|-]      a provider error body → the typed error and its class
   check-url --kind web|app|callback URL is this URL acceptable for that use?
   deeplink URL                          classify an initiate `url` and print the open plan
 ";
@@ -26,8 +30,9 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
+        "status" => status::run(rest),
+        "error" => error::run(rest),
         other => {
-            let _ = rest;
             eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)
         }
