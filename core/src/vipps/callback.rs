@@ -27,9 +27,7 @@ use subtle::ConstantTimeEq;
 
 use super::express::{ShippingDetails, UserDetails};
 use super::msn::MerchantSerialNumber;
-use super::wire::{opt_text_or_number, rfc3339_opt};
-use crate::money::Amount;
-use crate::time::Timestamp;
+use super::transaction_info::TransactionInfo;
 
 /// The body of a callback, regular or express.
 ///
@@ -63,24 +61,7 @@ impl Callback {
 }
 
 /// `transactionInfo` of a callback.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallbackTransactionInfo {
-    /// `amount` in øre.
-    pub amount: Amount,
-    /// `status`: the event.
-    pub status: CallbackStatus,
-    /// `timeStamp`: when it happened.
-    #[serde(default, with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
-    pub time_stamp: Option<Timestamp>,
-    /// `transactionId`: the provider's id.
-    #[serde(
-        default,
-        deserialize_with = "opt_text_or_number",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_id: Option<String>,
-}
+pub type CallbackTransactionInfo = TransactionInfo<CallbackStatus>;
 
 /// The statuses a callback reports (seed 001, "Callback statuses").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,9 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::details::Operation;
-use super::wire::{opt_text_or_number, rfc3339_opt};
-use crate::money::Amount;
-use crate::time::Timestamp;
+use super::transaction_info::TransactionInfo;
 
 /// The deprecated order-status response: the latest status name only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,25 +17,8 @@ pub struct OrderStatusResponse {
     pub transaction_info: OrderStatusInfo,
 }
 
-/// `transactionInfo` of the deprecated order-status response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrderStatusInfo {
-    /// `amount` in øre.
-    #[serde(default)]
-    pub amount: Amount,
-    /// `status`: one of the deprecated names (`INITIATE`, `REGISTER`,
-    /// `RESERVE`, `SALE`, `CAPTURE`, `REFUND`, `CANCEL`, `VOID`, `FAILED`,
-    /// `REJECTED`; seed 000 adds `USER_CANCEL`).
-    pub status: Operation,
-    /// `timeStamp`.
-    #[serde(default, with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
-    pub time_stamp: Option<Timestamp>,
-    /// `transactionId`.
-    #[serde(
-        default,
-        deserialize_with = "opt_text_or_number",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_id: Option<String>,
-}
+/// `transactionInfo` of the deprecated order-status response: its
+/// `status` is one of the deprecated names (`INITIATE`, `REGISTER`,
+/// `RESERVE`, `SALE`, `CAPTURE`, `REFUND`, `CANCEL`, `VOID`, `FAILED`,
+/// `REJECTED`; seed 000 adds `USER_CANCEL`).
+pub type OrderStatusInfo = TransactionInfo<Operation>;

@@ -106,6 +106,7 @@ mod parse;
 mod rules;
 mod to_status;
 mod token;
+mod transaction_info;
 pub(crate) mod wire;
 
 pub use callback::{
@@ -134,3 +135,4 @@ pub use operations::{
 pub use parse::parse_shipping_details_request;
 pub use rules::{OperationError, check_cancel, check_capture, check_refund};
 pub use token::AccessTokenResponse;
+pub use transaction_info::TransactionInfo;

@@ -17,9 +17,8 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::details::TransactionSummary;
 use super::msn::MerchantSerialNumber;
-use super::wire::{opt_text_or_number, rfc3339_opt};
+use super::transaction_info::TransactionInfo;
 use crate::money::Amount;
-use crate::time::Timestamp;
 
 /// The body of a capture, cancel or refund request.
 ///
@@ -90,30 +89,10 @@ impl Serialize for OperationResponse {
     }
 }
 
-/// `transactionInfo` / `transaction` of an operation response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationInfo {
-    /// `amount` in øre: what this operation moved (for a cancel, the
-    /// payment's amount).
-    #[serde(default)]
-    pub amount: Amount,
-    /// `status`.
-    pub status: OperationStatus,
-    /// `timeStamp` (the refund response's has no zone; read as UTC).
-    #[serde(default, with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
-    pub time_stamp: Option<Timestamp>,
-    /// `transactionId`.
-    #[serde(
-        default,
-        deserialize_with = "opt_text_or_number",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_id: Option<String>,
-    /// `transactionText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_text: Option<String>,
-}
+/// `transactionInfo` / `transaction` of an operation response; its
+/// `amount` is what this operation moved (for a cancel, the payment's
+/// amount).
+pub type OperationInfo = TransactionInfo<OperationStatus>;
 
 /// `status` of an operation response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

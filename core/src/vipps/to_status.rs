@@ -13,36 +13,41 @@ use crate::time::Timestamp;
 
 impl Operation {
     /// The facts a *successful* operation (or a deprecated status name)
-    /// proves, for `amount` at `at`.
+    /// proves, for `amount`, observed at `at`.
     ///
-    /// `at` is taken as the capture time only for `SALE` and `CAPTURE`.
+    /// `at` is not taken as a capture time: a deprecated status shows only
+    /// the latest operation, and an earlier partial capture may have come
+    /// first. The details history and a `SALE` callback add it themselves.
     pub fn facts(&self, amount: Amount, at: Option<Timestamp>) -> PaymentStatus {
-        let s = PaymentStatus::initiated();
-        let s = match at {
-            Some(at) => s.with_updated_at(at),
-            None => s,
-        };
+        let s = observed(at);
         match self {
             Operation::Initiate | Operation::Register | Operation::Other(_) => s,
             Operation::Reserve => s.with_reserved(amount),
-            Operation::Sale | Operation::Capture => {
-                let s = if *self == Operation::Sale {
-                    s.with_reserved(amount)
-                } else {
-                    s
-                };
-                let s = s.with_captured(amount);
-                match at {
-                    Some(at) => s.with_captured_at(at),
-                    None => s,
-                }
-            }
+            Operation::Sale => s.with_reserved(amount).with_captured(amount),
+            Operation::Capture => s.with_captured(amount),
             Operation::Refund => s.with_refunded(amount),
             Operation::Cancel | Operation::UserCancel => s.with_cancelled(CancelledBy::User),
             Operation::Void => s.with_cancelled(CancelledBy::Merchant),
             Operation::Failed => s.with_failure("FAILED"),
             Operation::Rejected => s.with_rejected(),
         }
+    }
+}
+
+/// An observation made at `at`: no facts yet, but its time.
+fn observed(at: Option<Timestamp>) -> PaymentStatus {
+    let s = PaymentStatus::initiated();
+    match at {
+        Some(at) => s.with_updated_at(at),
+        None => s,
+    }
+}
+
+/// `s` with the capture time `at`, if known.
+fn captured_at(s: PaymentStatus, at: Option<Timestamp>) -> PaymentStatus {
+    match at {
+        Some(at) => s.with_captured_at(at),
+        None => s,
     }
 }
 
@@ -98,9 +103,7 @@ impl PaymentDetails {
                     if e.operation == Operation::Sale {
                         s = s.with_reserved(e.amount);
                     }
-                    if let Some(at) = e.time_stamp {
-                        s = s.with_captured_at(at);
-                    }
+                    s = captured_at(s, e.time_stamp);
                 }
                 Operation::Refund => refunded = Some(add(refunded, e.amount)),
                 // Every other operation is a single fact.
@@ -150,14 +153,13 @@ impl Callback {
     /// The facts this callback proves (see the [table](crate::vipps#from-the-providers-words-to-a-status)).
     pub fn to_status(&self) -> PaymentStatus {
         let info = &self.transaction_info;
-        let s = PaymentStatus::initiated();
-        let s = match info.time_stamp {
-            Some(at) => s.with_updated_at(at),
-            None => s,
-        };
+        let s = observed(info.time_stamp);
         match info.status {
             CallbackStatus::Reserved | CallbackStatus::Reserve => s.with_reserved(info.amount),
-            CallbackStatus::Sale => s.merge(&Operation::Sale.facts(info.amount, info.time_stamp)),
+            CallbackStatus::Sale => captured_at(
+                s.with_reserved(info.amount).with_captured(info.amount),
+                info.time_stamp,
+            ),
             CallbackStatus::ReserveFailed | CallbackStatus::SaleFailed => {
                 s.with_failure(info.status.as_str())
             }
@@ -173,20 +175,10 @@ impl OperationResponse {
     /// [`CancelledBy::Merchant`].
     pub fn to_status(&self) -> PaymentStatus {
         let info = &self.transaction_info;
-        let s = PaymentStatus::initiated();
-        let s = match info.time_stamp {
-            Some(at) => s.with_updated_at(at),
-            None => s,
-        };
+        let s = observed(info.time_stamp);
         let s = match info.status {
             OperationStatus::Cancelled => return s.with_cancelled(CancelledBy::Merchant),
-            OperationStatus::Captured => {
-                let s = s.with_captured(info.amount);
-                match info.time_stamp {
-                    Some(at) => s.with_captured_at(at),
-                    None => s,
-                }
-            }
+            OperationStatus::Captured => captured_at(s.with_captured(info.amount), info.time_stamp),
             OperationStatus::Refund => {
                 let s = s.with_refunded(info.amount);
                 // A refund proves a capture; the summary tells how much.
@@ -206,13 +198,10 @@ impl OperationResponse {
 }
 
 impl OrderStatusResponse {
-    /// The facts the deprecated status name proves. Its time is not taken
-    /// as the capture time: the status shows only the latest operation,
-    /// and an earlier partial capture may have come first.
+    /// The facts the deprecated status name proves (see
+    /// [`Operation::facts`]).
     pub fn to_status(&self) -> PaymentStatus {
         let info = &self.transaction_info;
-        let mut s = info.status.facts(info.amount, info.time_stamp);
-        s.captured_at = None;
-        s
+        info.status.facts(info.amount, info.time_stamp)
     }
 }

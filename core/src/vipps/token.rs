@@ -24,7 +24,7 @@ use core::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::{opt_u64_lenient, u64_lenient};
+use super::wire::{opt_u64_text, u64_text};
 use crate::time::Timestamp;
 
 /// The access-token response. The provider sends the numbers as strings
@@ -41,29 +41,26 @@ pub struct AccessTokenResponse {
     #[serde(default = "bearer")]
     pub token_type: String,
     /// `expires_in`: "Token expiry duration in seconds."
-    #[serde(deserialize_with = "u64_lenient", serialize_with = "as_text")]
+    #[serde(with = "u64_text")]
     pub expires_in: u64,
     /// `ext_expires_in`: "Extra expiry time. Not used."
     #[serde(
         default,
-        deserialize_with = "opt_u64_lenient",
-        serialize_with = "opt_as_text",
+        with = "opt_u64_text",
         skip_serializing_if = "Option::is_none"
     )]
     pub ext_expires_in: Option<u64>,
     /// `expires_on`: "Token expiry time in epoch time format" (seconds).
     #[serde(
         default,
-        deserialize_with = "opt_u64_lenient",
-        serialize_with = "opt_as_text",
+        with = "opt_u64_text",
         skip_serializing_if = "Option::is_none"
     )]
     pub expires_on: Option<u64>,
     /// `not_before`: "Token creation time in epoch time format" (seconds).
     #[serde(
         default,
-        deserialize_with = "opt_u64_lenient",
-        serialize_with = "opt_as_text",
+        with = "opt_u64_text",
         skip_serializing_if = "Option::is_none"
     )]
     pub not_before: Option<u64>,
@@ -76,17 +73,6 @@ pub struct AccessTokenResponse {
 
 fn bearer() -> String {
     "Bearer".to_string()
-}
-
-fn as_text<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
-}
-
-fn opt_as_text<S: serde::Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.collect_str(v),
-        None => s.serialize_none(),
-    }
 }
 
 fn from_epoch_secs(secs: u64) -> Timestamp {

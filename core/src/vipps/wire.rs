@@ -132,6 +132,37 @@ pub(crate) fn opt_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<
     d.deserialize_option(V)
 }
 
+/// Serde for an optional unsigned integer the provider writes as text
+/// (`"expires_on": "1495271273"`): read leniently, written as text.
+pub(crate) mod opt_u64_text {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        super::opt_u64_lenient(d)
+    }
+}
+
+/// Serde for an unsigned integer the provider writes as text
+/// (`"expires_in": "86398"`): read leniently, written as text.
+pub(crate) mod u64_text {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        super::u64_lenient(d)
+    }
+}
+
 fn parse_u64(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
