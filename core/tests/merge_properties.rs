@@ -3,6 +3,7 @@
 //! capture/cancel/refund responses), in any order and any subset, merges
 //! to a status that never moves backwards, never runs ahead of the truth,
 //! and — with everything seen — is exactly right.
+#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,11 +1,12 @@
+//! Every JSON example of seed 001 is read into the right type, and gives
+//! the right status. The examples are in `seed_001/examples.rs`, verbatim.
+#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! Every JSON example of seed 001 is read into the right type, and gives
-//! the right status. The examples are in `seed_001/examples.rs`, verbatim.
 
 #[path = "seed_001/examples.rs"]
 mod examples;

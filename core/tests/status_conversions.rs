@@ -1,5 +1,6 @@
 //! From every provider word to the right status, and from every wrong
 //! payload to an error that names the field.
+#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
