@@ -8,21 +8,32 @@
 //! iOS, Android and the web can never disagree.
 //!
 //! - [`status`]: the provider-neutral payment status that only moves forward.
+//! - [`payload`]: one parser for anything the provider or the backend sends
+//!   back about a payment, turned into a status.
 //! - [`vipps`]: the Vipps eCom v2 API: its numbers, wire types and rules.
 //! - [`tracker`]: the sans-io payment tracker — when to ask for the status,
 //!   what each answer means, when the payment is settled.
+//! - [`payload`]: one parser for anything the provider or the backend sends
+//!   back about a payment.
 //! - [`url`]: fallback URLs, the provider's URL rules, callback prefixes,
 //!   and recognising the shopper's return.
 //! - [`deeplink`]: the initiate response's `url` — landing page or app
 //!   deeplink — its deadlines, and how to open it on each platform.
 //! - [`platform`]: iOS, Android, mobile web, desktop web.
+//! - [`order_id`]: the merchant's `orderId`, its rules and a generator.
+//! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
 pub mod deeplink;
 pub mod flutterwave;
+#[cfg(feature = "json")]
+mod json;
+pub mod mobile_number;
 pub mod money;
+pub mod order_id;
+pub mod payload;
 pub mod platform;
 pub mod retry;
 pub mod status;

@@ -184,6 +184,12 @@ pub struct PaymentStatus {
     /// The newest provider timestamp seen in any observation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// When money was first captured (successful `CAPTURE` or `SALE`), if
+    /// an observation said. Merged by taking the earliest: "Refunds can be
+    /// made up to 365 days after capture" (seed 001) is then measured from
+    /// the first capture, so a refund is never let through late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<Timestamp>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -210,6 +216,15 @@ pub struct Amounts {
 fn max_opt(a: Option<Amount>, b: Option<Amount>) -> Option<Amount> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// The earlier of two optional times; `None` is "not known", not "never".
+fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
         (x, None) => x,
         (None, y) => y,
     }
@@ -277,6 +292,14 @@ impl PaymentStatus {
         self
     }
 
+    /// Records when a capture (or direct-capture sale) happened; the
+    /// earliest one is kept.
+    #[must_use]
+    pub fn with_captured_at(mut self, at: Timestamp) -> Self {
+        self.captured_at = min_opt(self.captured_at, Some(at));
+        self
+    }
+
     /// Combines two observations of the same payment: the union of their
     /// facts. Commutative, associative and idempotent, so the order in which
     /// callbacks, polls and pushes arrive never matters, and
@@ -293,6 +316,7 @@ impl PaymentStatus {
         self.failed_operations
             .extend(other.failed_operations.iter().cloned());
         self.updated_at = self.updated_at.max(other.updated_at);
+        self.captured_at = min_opt(self.captured_at, other.captured_at);
         self
     }
 

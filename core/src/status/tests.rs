@@ -178,10 +178,11 @@ prop_compose! {
         rejected in any::<bool>(),
         failures in prop::collection::btree_set("[a-c]{1,3}", 0..3),
         updated_at in prop::option::of((0u64..10_000).prop_map(Timestamp::from_millis)),
+        captured_at in prop::option::of((0u64..10_000).prop_map(Timestamp::from_millis)),
     ) -> PaymentStatus {
         PaymentStatus {
             reserved, captured, refunded, cancelled, rejected, failures,
-            failed_operations: Default::default(), updated_at,
+            failed_operations: Default::default(), updated_at, captured_at,
         }
     }
 }

@@ -6,6 +6,9 @@
 
 mod check_url;
 mod deeplink;
+mod error;
+mod input;
+mod status;
 
 use std::process::ExitCode;
 
@@ -13,7 +16,7 @@ const USAGE: &str = "\
 appswitch <command> [args]
 
   status [FILE|-]                       a provider payload or status document → the status as JSON
-  error [FILE|-]                        a provider error body → the typed error and its class
+  error [--http-status N] [FILE|-]      a provider error body → the typed error and its class
   check-url --kind web|app|callback URL is this URL acceptable for that use?
   deeplink URL                          classify an initiate `url` and print the open plan
 ";
@@ -29,10 +32,11 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
+        "status" => status::run(rest),
+        "error" => error::run(rest),
         "check-url" => check_url::run(rest),
         "deeplink" => deeplink::run(rest),
         other => {
-            let _ = rest;
             eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)
         }
