@@ -16,7 +16,13 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, PayloadError> 
 pub(crate) fn error(text: &str, e: &serde_json::Error) -> PayloadError {
     let full = e.to_string();
     let location = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&location).unwrap_or(&full).to_string();
+    let message = full.strip_suffix(&location).unwrap_or(&full);
+    // A syntax error means the text is not JSON at all: say so, and where.
+    let message = if e.is_syntax() || e.is_eof() {
+        format!("not JSON: {message}{location}")
+    } else {
+        message.to_string()
+    };
     // A cut-off text has no field to blame.
     let path = if e.line() == 0 || e.is_eof() {
         String::new()
@@ -172,6 +178,6 @@ mod tests {
         assert_eq!(path, "history[0].amount");
         let (path, msg) = err("not json");
         assert_eq!(path, "");
-        assert!(msg.starts_with("expected"), "{msg}");
+        assert!(msg.starts_with("not JSON: expected"), "{msg}");
     }
 }

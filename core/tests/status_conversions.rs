@@ -328,8 +328,11 @@ fn wrong_payloads_name_the_field() {
             "not a payment payload this crate knows (found keys: orderId)",
         ),
         ("[]", "expected a JSON object, found an array"),
-        ("", "EOF while parsing a value"),
-        (r#"{"orderId": "o""#, "EOF while parsing an object"),
+        ("", "not JSON: EOF while parsing a value"),
+        (
+            r#"{"orderId": "o""#,
+            "not JSON: EOF while parsing an object",
+        ),
     ];
     for (text, want) in cases {
         let e = StatusPayload::parse_json(text).unwrap_err().to_string();

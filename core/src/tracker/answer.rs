@@ -3,14 +3,14 @@
 //! [`Event::Response`](super::Event::Response).
 //!
 //! Bodies read (with the `json` feature, by [`interpret_http`]):
-//! - appswitch's [`StatusDocument`] (what the merchant backend serves);
+//! - every payment payload [`StatusPayload`](crate::payload::StatusPayload)
+//!   recognises: appswitch's [`StatusDocument`] (what the merchant backend
+//!   serves) and the raw Vipps payloads a backend may pass through (a
+//!   details response, a callback, an operation response);
 //! - Flutterwave's `LONG-REQ` and ping answers (seed 002,
 //!   [`crate::flutterwave`]);
 //! - a Vipps Recurring charge (seed 003, [`crate::vipps::recurring`]):
-//!   `PROCESSING` is pending until `CHARGED` or `FAILED`;
-//! - raw Vipps eCom payloads plug in at one place, `vipps_payload` in this
-//!   file (not read by this build yet: they are answered as
-//!   [`Answer::Malformed`] saying so).
+//!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
 //!
 //! Without the `json` feature, build the answer from typed values with
 //! [`Answer::from_http_status`], [`Answer::from_document`],
@@ -21,6 +21,8 @@ use core::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::flutterwave::{FlutterwaveBody, PingAnswer, PingStatus};
+#[cfg(feature = "json")]
+use crate::payload::{PayloadError, StatusPayload};
 use crate::retry::RetryAfter;
 use crate::status::{PaymentStatus, StatusDocument};
 use crate::time::serde_millis;
@@ -164,31 +166,37 @@ pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Ans
     if status == 204 || body.trim().is_empty() {
         return Answer::Pending;
     }
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(value) => interpret_json(&value),
+    // Payment payloads (the status document, anything Vipps sends) have one
+    // recogniser: `StatusPayload`. Only the formats that are tracker
+    // answers rather than payment payloads are read here.
+    match StatusPayload::parse_json(body) {
+        Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
+        Ok(payload) => match payload.to_status() {
+            Ok(status) => Answer::Status(status),
+            Err(e) => Answer::Malformed {
+                reason: e.to_string(),
+            },
+        },
+        Err(PayloadError::Unrecognised { .. }) => tracker_format(body),
         Err(e) => Answer::Malformed {
-            reason: format!("the body is not JSON: {e}"),
+            reason: e.to_string(),
         },
     }
 }
 
-/// Sorts a parsed JSON body by the fields that mark each format.
+/// The answers that are not payment payloads: a Flutterwave envelope
+/// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
 #[cfg(feature = "json")]
-fn interpret_json(value: &serde_json::Value) -> Answer {
-    let Some(obj) = value.as_object() else {
-        return Answer::Malformed {
-            reason: "the body is not a JSON object".to_string(),
-        };
+fn tracker_format(body: &str) -> Answer {
+    let value = match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(value) => value,
+        Err(e) => {
+            return Answer::Malformed {
+                reason: format!("the body is not JSON: {e}"),
+            };
+        }
     };
-    if obj.contains_key("final") && obj.contains_key("provider") {
-        return match StatusDocument::deserialize(value) {
-            Ok(doc) => Answer::from_document(&doc),
-            Err(e) => Answer::Malformed {
-                reason: format!("status document: {e}"),
-            },
-        };
-    }
-    if let Some(read) = crate::flutterwave::read(value) {
+    if let Some(read) = crate::flutterwave::read(&value) {
         return match read {
             Ok(body) => Answer::from_flutterwave(body),
             Err(e) => Answer::Malformed {
@@ -196,18 +204,11 @@ fn interpret_json(value: &serde_json::Value) -> Answer {
             },
         };
     }
-    if [
-        "transactionLogHistory",
-        "transactionInfo",
-        "transactionSummary",
-    ]
-    .iter()
-    .any(|k| obj.contains_key(*k))
+    if value
+        .get("status")
+        .is_some_and(serde_json::Value::is_string)
     {
-        return vipps_payload(value);
-    }
-    if obj.get("status").is_some_and(serde_json::Value::is_string) {
-        return match Charge::deserialize(value) {
+        return match Charge::deserialize(&value) {
             Ok(charge) => Answer::from_charge(&charge),
             Err(e) => Answer::Malformed {
                 reason: format!("recurring charge: {e}"),
@@ -215,24 +216,9 @@ fn interpret_json(value: &serde_json::Value) -> Answer {
         };
     }
     Answer::Malformed {
-        reason: "the body is none of: a status document (`final`, `provider`), a Flutterwave \
-                 answer (`status`, `message`, `data`), a Vipps payload, a recurring charge \
-                 (`status`)"
-            .to_string(),
-    }
-}
-
-/// INTEGRATION POINT for raw Vipps eCom payloads (a details response with
-/// `transactionLogHistory`, a callback with `transactionInfo`) passed
-/// through by the backend. The Vipps wire types and their sniffing parser
-/// (`crate::payload::StatusPayload`) are built separately; once they are in
-/// the tree, this is the one function to change: parse `value` with them
-/// and return `Answer::Status(payload.status())`, or `Answer::Malformed`
-/// with the parser's error. Until then such bodies are refused, saying so.
-#[cfg(feature = "json")]
-fn vipps_payload(_value: &serde_json::Value) -> Answer {
-    Answer::Malformed {
-        reason: "raw Vipps payloads are not read by this build; serve the status document"
+        reason: "the body is none of: a status document (`version`, `status`), a Vipps payload \
+                 (`transactionLogHistory`, `transactionInfo`), a Flutterwave answer (`status`, \
+                 `message`, `data`), a recurring charge (`status`)"
             .to_string(),
     }
 }
@@ -380,12 +366,32 @@ mod tests {
     }
 
     #[test]
+    fn reads_raw_vipps_payloads_through_the_one_payload_parser() {
+        let details = r#"{"orderId":"o","transactionLogHistory":[
+            {"operation":"RESERVE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:22.126Z","requestId":""},
+            {"operation":"INITIATE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:04.697Z","requestId":""}]}"#;
+        let Answer::Status(s) = interpret_http(200, None, details) else {
+            panic!()
+        };
+        assert_eq!(s.state(), PaymentState::Reserved);
+        let callback = r#"{"merchantSerialNumber":123456,"orderId":"o","transactionInfo":
+            {"amount":20000,"status":"CANCELLED","timeStamp":"2018-12-12T11:18:38.246Z","transactionId":"5"}}"#;
+        let Answer::Status(s) = interpret_http(200, None, callback) else {
+            panic!()
+        };
+        assert!(matches!(s.state(), PaymentState::Cancelled { .. }));
+    }
+
+    #[test]
     fn refuses_what_it_cannot_read_and_says_why() {
         for (body, needle) in [
             ("not json", "not JSON"),
-            ("[1]", "not a JSON object"),
+            ("[1]", "expected a JSON object, found an array"),
             (r#"{"hello":1}"#, "none of"),
-            (r#"{"orderId":"o","transactionLogHistory":[]}"#, "Vipps"),
+            (
+                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+                "transactionLogHistory[0]",
+            ),
         ] {
             let Answer::Malformed { reason } = interpret_http(200, None, body) else {
                 panic!("{body}")

@@ -101,11 +101,11 @@ mod initiate;
 mod initiate_builder;
 mod legacy;
 pub mod limits;
-pub mod recurring;
 mod msn;
 mod operations;
 #[cfg(feature = "json")]
 mod parse;
+pub mod recurring;
 mod rules;
 mod to_status;
 mod token;
