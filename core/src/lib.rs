@@ -15,6 +15,10 @@
 //!   what each answer means, when the payment is settled.
 //! - [`payload`]: one parser for anything the provider or the backend sends
 //!   back about a payment.
+//! - [`pending`]: the payment in flight, as browsers and apps keep it across
+//!   reloads and process death (nothing secret in it).
+//! - [`drive`]: the drain loop, written once for every platform, generic
+//!   over the host's clock, HTTP stack, timers and storage.
 //! - [`url`]: fallback URLs, the provider's URL rules, callback prefixes,
 //!   and recognising the shopper's return.
 //! - [`deeplink`]: the initiate response's `url` — landing page or app
@@ -27,6 +31,8 @@
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
 pub mod deeplink;
+#[cfg(feature = "json")]
+pub mod drive;
 pub mod flutterwave;
 #[cfg(feature = "json")]
 mod json;
@@ -34,6 +40,7 @@ pub mod mobile_number;
 pub mod money;
 pub mod order_id;
 pub mod payload;
+pub mod pending;
 pub mod platform;
 pub mod retry;
 pub mod status;
