@@ -23,6 +23,8 @@
 //! - [`order_id`]: the merchant's `orderId`, its rules and a generator.
 //! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
+//! - [`mutation`]: capture, cancel, refund and initiate as sans-io retry
+//!   plans — idempotency keys, "check the details first", rate limits.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
@@ -32,6 +34,7 @@ pub mod flutterwave;
 mod json;
 pub mod mobile_number;
 pub mod money;
+pub mod mutation;
 pub mod order_id;
 pub mod payload;
 pub mod platform;
