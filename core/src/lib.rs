@@ -26,9 +26,15 @@
 //! - [`mutation`]: capture, cancel, refund and initiate as sans-io retry
 //!   plans — idempotency keys, "check the details first", rate limits.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
+//! - [`dintero`]: Dintero's failed card transactions, `DO_NOT_RETRY`, and
+//!   the `strict-merchant-reference` duplicate.
+//! - [`card_guard`]: the card reattempt guard — never past the schemes'
+//!   limits, never a raw card number.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
+pub mod card_guard;
 pub mod deeplink;
+pub mod dintero;
 pub mod flutterwave;
 #[cfg(feature = "json")]
 mod json;
