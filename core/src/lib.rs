@@ -23,6 +23,8 @@
 //! - [`order_id`]: the merchant's `orderId`, its rules and a generator.
 //! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
+//! - [`checkout`]: all attempts for one basket — which to issue, which
+//!   duplicate reservation to cancel, and which still need watching.
 //! - [`mutation`]: capture, cancel, refund and initiate as sans-io retry
 //!   plans — idempotency keys, "check the details first", rate limits.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
@@ -33,6 +35,7 @@
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
 pub mod card_guard;
+pub mod checkout;
 pub mod deeplink;
 pub mod dintero;
 pub mod flutterwave;
