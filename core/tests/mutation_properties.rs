@@ -12,7 +12,7 @@ use appswitch_core::mutation::*;
 use appswitch_core::order_id::OrderId;
 use appswitch_core::status::PaymentStatus;
 use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{BackoffPolicy, TransportErrorKind};
+use appswitch_core::tracker::{BackoffPolicy, RequestId, TransportErrorKind};
 use appswitch_core::vipps::MerchantSerialNumber;
 use proptest::prelude::*;
 
@@ -66,6 +66,38 @@ fn details(key: &str, entry: Option<bool>) -> String {
     format!(
         r#"{{"orderId": "{ORDER}", "transactionLogHistory": [{{"operation": "RESERVE", "operationSuccess": true, "amount": 20000, "requestId": ""}}{ours}]}}"#
     )
+}
+
+/// Feeds `reply` to request `id`; `bodies` are the `2xx` bodies of
+/// [`Reply::Ok`], [`Reply::FailedEntry`] and [`Reply::Unreadable`], and
+/// `group` the error group of [`Reply::EcomError`].
+fn deliver(
+    plan: &mut MutationPlan,
+    id: RequestId,
+    reply: &Reply,
+    bodies: [&str; 3],
+    group: &str,
+    now: Timestamp,
+) {
+    let [ok, failed, unreadable] = bodies;
+    match reply {
+        Reply::Ok { .. } => plan.handle_http(id, 200, None, ok, now),
+        Reply::FailedEntry => plan.handle_http(id, 200, None, failed, now),
+        Reply::Unreadable => plan.handle_http(id, 200, None, unreadable, now),
+        Reply::Status(s) => plan.handle_http(id, *s, None, "", now),
+        Reply::RateLimited(ra) => {
+            let header = ra.map(|s| s.to_string());
+            plan.handle_http(id, 429, header.as_deref(), "", now);
+        }
+        Reply::EcomError(code) => {
+            let body = format!(
+                r#"[{{"errorGroup": "{group}", "errorCode": "{code}", "errorMessage": "x"}}]"#
+            );
+            plan.handle_http(id, 400, None, &body, now);
+        }
+        Reply::Transport(kind) => plan.handle(PlanEvent::TransportError { id, kind: *kind }, now),
+        Reply::Silence => {}
+    }
 }
 
 /// How the last send ended, from the plan's point of view.
@@ -143,54 +175,24 @@ proptest! {
                         Reply::EcomError("98") => SendOutcome::NothingHappened,
                         _ => SendOutcome::Unknown,
                     });
-                    match r {
-                        Reply::Ok { .. } => {
-                            proof = true;
-                            let body = format!(r#"{{"orderId": "{ORDER}", "transactionInfo": {{"amount": 20000, "status": "Captured"}}}}"#);
-                            plan.handle_http(req.id, 200, None, &body, now);
-                        }
-                        Reply::FailedEntry | Reply::Unreadable => plan.handle_http(req.id, 200, None, "[]", now),
-                        Reply::Status(s) => plan.handle_http(req.id, s, None, "", now),
-                        Reply::RateLimited(ra) => {
-                            let header = ra.map(|s| s.to_string());
-                            plan.handle_http(req.id, 429, header.as_deref(), "", now);
-                        }
-                        Reply::EcomError(code) => {
-                            let body = format!(r#"[{{"errorGroup": "Payments", "errorCode": "{code}", "errorMessage": "x"}}]"#);
-                            plan.handle_http(req.id, 400, None, &body, now);
-                        }
-                        Reply::Transport(kind) => plan.handle(PlanEvent::TransportError { id: req.id, kind }, now),
-                        Reply::Silence => {}
+                    if matches!(r, Reply::Ok { .. }) {
+                        proof = true;
                     }
+                    let captured = format!(r#"{{"orderId": "{ORDER}", "transactionInfo": {{"amount": 20000, "status": "Captured"}}}}"#);
+                    deliver(&mut plan, req.id, &r, [&captured, "[]", "[]"], "Payments", now);
                 }
                 MutationAction::CheckDetails(c) => {
                     checks.push(now);
-                    match script.next().unwrap().clone() {
-                        Reply::Ok { shows_key } => {
-                            if shows_key {
-                                proof = true;
-                            } else {
-                                cleared_by_check = true;
-                            }
-                            let body = details(key.as_str(), shows_key.then_some(true));
-                            plan.handle_http(c.id, 200, None, &body, now);
-                        }
-                        Reply::FailedEntry => {
-                            plan.handle_http(c.id, 200, None, &details(key.as_str(), Some(false)), now);
-                        }
-                        Reply::Unreadable => plan.handle_http(c.id, 200, None, "{}", now),
-                        Reply::Status(s) => plan.handle_http(c.id, s, None, "", now),
-                        Reply::RateLimited(ra) => {
-                            let header = ra.map(|s| s.to_string());
-                            plan.handle_http(c.id, 429, header.as_deref(), "", now);
-                        }
-                        Reply::EcomError(code) => {
-                            let body = format!(r#"[{{"errorGroup": "VippsError", "errorCode": "{code}", "errorMessage": "x"}}]"#);
-                            plan.handle_http(c.id, 400, None, &body, now);
-                        }
-                        Reply::Transport(kind) => plan.handle(PlanEvent::TransportError { id: c.id, kind }, now),
-                        Reply::Silence => {}
+                    let r = script.next().unwrap().clone();
+                    match r {
+                        Reply::Ok { shows_key: true } => proof = true,
+                        Reply::Ok { shows_key: false } => cleared_by_check = true,
+                        _ => {}
                     }
+                    let shows_key = matches!(r, Reply::Ok { shows_key: true });
+                    let ok = details(key.as_str(), shows_key.then_some(true));
+                    let failed = details(key.as_str(), Some(false));
+                    deliver(&mut plan, c.id, &r, [&ok, &failed, "{}"], "VippsError", now);
                 }
             }
         };

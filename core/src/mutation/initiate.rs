@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::DetailsCheck;
 use super::answer::{PlanEvent, Problem, ProviderAnswer};
+use super::driver::{self, Steps};
 use super::pacer::{Leg, Pacer, Start};
 use super::policy::{MutationPolicy, PolicyError};
 use super::rates::OrderRates;
@@ -200,22 +201,12 @@ impl InitiatePlan {
 
     /// The next thing to do at `now`.
     pub fn poll(&mut self, now: Timestamp) -> InitiateAction {
-        if self.finished.is_none() {
-            if let Some(f) = self.state.pacer.take_expired(now) {
-                let timeout = Problem::Transport {
-                    error: TransportErrorKind::ReadTimeout,
-                };
-                self.on_problem(f.leg, f.started, timeout, None, now);
-            }
-        }
+        driver::time_out(self, now);
         match &self.finished {
             Some(Finished::Initiated(r)) => return InitiateAction::Initiated(r.clone()),
             Some(Finished::NewOrderId(n)) => return InitiateAction::NewOrderId(n.clone()),
             Some(Finished::Failed(f)) => return InitiateAction::Failed(f.clone()),
             None => {}
-        }
-        if let Some(f) = self.state.pacer.in_flight() {
-            return InitiateAction::WaitUntil(f.expires);
         }
         let leg = self.state.next;
         let api = match leg {
@@ -254,30 +245,7 @@ impl InitiatePlan {
     /// Feeds the outcome of a request in. Never panics; events for requests
     /// not in flight are ignored.
     pub fn handle(&mut self, event: PlanEvent, now: Timestamp) {
-        if self.finished.is_some() {
-            return;
-        }
-        match event {
-            PlanEvent::Answer { id, answer } => {
-                if let Some(f) = self.state.pacer.take(id) {
-                    match f.leg {
-                        Leg::Send => self.on_send_answer(f.started, answer, now),
-                        Leg::Check => self.on_check_answer(f.started, answer, now),
-                    }
-                }
-            }
-            PlanEvent::TransportError { id, kind } => {
-                if let Some(f) = self.state.pacer.take(id) {
-                    self.on_problem(
-                        f.leg,
-                        f.started,
-                        Problem::Transport { error: kind },
-                        None,
-                        now,
-                    );
-                }
-            }
-        }
+        driver::handle(self, event, now);
     }
 
     /// Reads an HTTP answer to request `id` and [`handle`](Self::handle)s it.
@@ -290,125 +258,9 @@ impl InitiatePlan {
         body: &str,
         now: Timestamp,
     ) {
-        let expected = if self.state.pacer.was_send(id) {
-            super::Expected::Initiated
-        } else {
-            super::Expected::Details
-        };
+        let expected = self.state.pacer.expected(id, super::Expected::Initiated);
         let answer = ProviderAnswer::from_http(expected, status, retry_after, body);
         self.handle(PlanEvent::Answer { id, answer }, now);
-    }
-
-    fn on_send_answer(&mut self, started: Timestamp, answer: ProviderAnswer, now: Timestamp) {
-        let problem = match answer {
-            ProviderAnswer::Initiated(r) if r.order_id == self.state.order_id => {
-                self.finished = Some(Finished::Initiated(r));
-                return;
-            }
-            ProviderAnswer::Initiated(r) => Problem::Unusable {
-                status: 200,
-                reason: format!(
-                    "`orderId` is {:?}, not {:?}",
-                    r.order_id, self.state.order_id
-                ),
-            },
-            ProviderAnswer::Error {
-                status,
-                body,
-                retry_after,
-            } => {
-                return self.on_problem(
-                    Leg::Send,
-                    started,
-                    Problem::http(status, body),
-                    retry_after,
-                    now,
-                );
-            }
-            ProviderAnswer::Unreadable { status, reason } => Problem::Unusable { status, reason },
-            ProviderAnswer::Operation(_) | ProviderAnswer::Details(_) => Problem::Unusable {
-                status: 200,
-                reason: "not an initiate response".to_string(),
-            },
-        };
-        self.on_problem(Leg::Send, started, problem, None, now);
-    }
-
-    fn on_check_answer(&mut self, started: Timestamp, answer: ProviderAnswer, now: Timestamp) {
-        let problem = match answer {
-            ProviderAnswer::Details(d) if d.order_id == self.state.order_id => {
-                let status = d.to_status();
-                return self.new_order_id(PreviousOrder::Exists { status });
-            }
-            ProviderAnswer::Error { status, body, .. }
-                if status == 404
-                    || body.as_ref().is_some_and(|b| {
-                        b.known_codes().contains(&KnownErrorCode::OrderNotFound)
-                    }) =>
-            {
-                return self.new_order_id(PreviousOrder::NotFound);
-            }
-            ProviderAnswer::Error {
-                status,
-                body,
-                retry_after,
-            } => {
-                return self.on_problem(
-                    Leg::Check,
-                    started,
-                    Problem::http(status, body),
-                    retry_after,
-                    now,
-                );
-            }
-            ProviderAnswer::Unreadable { status, reason } => Problem::Unusable { status, reason },
-            ProviderAnswer::Details(_)
-            | ProviderAnswer::Operation(_)
-            | ProviderAnswer::Initiated(_) => Problem::Unusable {
-                status: 200,
-                reason: "not the details of this order".to_string(),
-            },
-        };
-        self.on_problem(Leg::Check, started, problem, None, now);
-    }
-
-    fn on_problem(
-        &mut self,
-        leg: Leg,
-        started: Timestamp,
-        problem: Problem,
-        retry_after: Option<RetryAfter>,
-        now: Timestamp,
-    ) {
-        let class = problem.class();
-        // The reason the orderId is given up is the operation's own
-        // problem; a failing check does not replace it.
-        if leg == Leg::Send {
-            self.state.last = Some(problem.clone());
-        }
-        match (leg, class) {
-            // Nothing happened: the same request again, later.
-            (_, ErrorClass::RetryLater) => match retry_after {
-                Some(ra) => self.state.pacer.wait_until(leg, ra.until(now)),
-                None => self.state.pacer.back_off(leg, started),
-            },
-            // Unknown outcome: never the same orderId again; see whether
-            // it exists.
-            (Leg::Send, ErrorClass::CheckThenRetry) => self.state.next = Leg::Check,
-            // A failing check is tried again.
-            (Leg::Check, ErrorClass::CheckThenRetry) => {
-                self.state.pacer.back_off(Leg::Check, started);
-            }
-            (Leg::Send, ErrorClass::NewOrderId) => self.new_order_id(PreviousOrder::Taken),
-            (Leg::Send, ErrorClass::Final) => {
-                self.finished = Some(Finished::Failed(InitiateFailure::Provider { problem }));
-            }
-            // The check cannot be made (credentials, …): the old orderId
-            // is still never reused.
-            (Leg::Check, ErrorClass::Final | ErrorClass::NewOrderId) => {
-                self.new_order_id(PreviousOrder::Unknown);
-            }
-        }
     }
 
     fn exhausted(&mut self, leg: Leg) {
@@ -458,6 +310,114 @@ impl InitiatePlan {
             state,
             finished: None,
         })
+    }
+}
+
+impl Steps for InitiatePlan {
+    fn pacer_mut(&mut self) -> &mut Pacer {
+        &mut self.state.pacer
+    }
+
+    fn is_finished(&self) -> bool {
+        self.finished.is_some()
+    }
+
+    fn on_success(
+        &mut self,
+        leg: Leg,
+        answer: ProviderAnswer,
+        _now: Timestamp,
+    ) -> Result<(), String> {
+        match (leg, answer) {
+            (Leg::Send, ProviderAnswer::Initiated(r)) if r.order_id == self.state.order_id => {
+                self.finished = Some(Finished::Initiated(r));
+                Ok(())
+            }
+            (Leg::Send, ProviderAnswer::Initiated(r)) => Err(format!(
+                "`orderId` is {:?}, not {:?}",
+                r.order_id, self.state.order_id
+            )),
+            (Leg::Check, ProviderAnswer::Details(d)) if d.order_id == self.state.order_id => {
+                let status = d.to_status();
+                self.new_order_id(PreviousOrder::Exists { status });
+                Ok(())
+            }
+            (
+                Leg::Send,
+                ProviderAnswer::Operation(_)
+                | ProviderAnswer::Details(_)
+                | ProviderAnswer::Error { .. }
+                | ProviderAnswer::Unreadable { .. },
+            ) => Err("not an initiate response".to_string()),
+            (
+                Leg::Check,
+                ProviderAnswer::Details(_)
+                | ProviderAnswer::Operation(_)
+                | ProviderAnswer::Initiated(_)
+                | ProviderAnswer::Error { .. }
+                | ProviderAnswer::Unreadable { .. },
+            ) => Err("not the details of this order".to_string()),
+        }
+    }
+
+    fn on_problem(
+        &mut self,
+        leg: Leg,
+        started: Timestamp,
+        problem: Problem,
+        retry_after: Option<RetryAfter>,
+        now: Timestamp,
+    ) {
+        if leg == Leg::Check && is_not_found(&problem) {
+            return self.new_order_id(PreviousOrder::NotFound);
+        }
+        let class = problem.class();
+        // The reason the orderId is given up is the operation's own
+        // problem; a failing check does not replace it.
+        if leg == Leg::Send {
+            self.state.last = Some(problem.clone());
+        }
+        match (leg, class) {
+            // Nothing happened: the same request again, later.
+            (_, ErrorClass::RetryLater) => match retry_after {
+                Some(ra) => self.state.pacer.wait_until(leg, ra.until(now)),
+                None => self.state.pacer.back_off(leg, started),
+            },
+            // Unknown outcome: never the same orderId again; see whether
+            // it exists.
+            (Leg::Send, ErrorClass::CheckThenRetry) => self.state.next = Leg::Check,
+            // A failing check is tried again.
+            (Leg::Check, ErrorClass::CheckThenRetry) => {
+                self.state.pacer.back_off(Leg::Check, started);
+            }
+            (Leg::Send, ErrorClass::NewOrderId) => self.new_order_id(PreviousOrder::Taken),
+            (Leg::Send, ErrorClass::Final) => {
+                self.finished = Some(Finished::Failed(InitiateFailure::Provider { problem }));
+            }
+            // The check cannot be made (credentials, …): the old orderId
+            // is still never reused.
+            (Leg::Check, ErrorClass::Final | ErrorClass::NewOrderId) => {
+                self.new_order_id(PreviousOrder::Unknown);
+            }
+        }
+    }
+
+    /// Only the URL or a proof that the order exists would help, and an
+    /// answer that came too late is not waited for: the plan has moved on.
+    fn on_late_answer(&mut self, _id: RequestId, _answer: ProviderAnswer) {}
+}
+
+/// The details check found no such order: `404`, or error 35
+/// "Registered order not found".
+fn is_not_found(problem: &Problem) -> bool {
+    match problem {
+        Problem::Http { status, body, .. } => {
+            *status == 404
+                || body
+                    .as_ref()
+                    .is_some_and(|b| b.known_codes().contains(&KnownErrorCode::OrderNotFound))
+        }
+        Problem::Transport { .. } | Problem::Unusable { .. } => false,
     }
 }
 

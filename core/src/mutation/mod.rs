@@ -106,6 +106,7 @@
 
 mod action;
 mod answer;
+mod driver;
 mod initiate;
 mod key;
 mod pacer;

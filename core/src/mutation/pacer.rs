@@ -78,10 +78,6 @@ impl Pacer {
         }
     }
 
-    pub(crate) fn in_flight(&self) -> Option<&InFlight> {
-        self.in_flight.as_ref()
-    }
-
     /// The request in flight, if its time ran out at `now`.
     pub(crate) fn take_expired(&mut self, now: Timestamp) -> Option<InFlight> {
         self.in_flight.take_if(|f| now >= f.expires)
@@ -98,14 +94,31 @@ impl Pacer {
         self.in_flight.take_if(|f| f.id == id)
     }
 
+    /// What the `2xx` body of request `id` is: `for_send` for the
+    /// operation itself, the details otherwise.
+    #[cfg(feature = "json")]
+    pub(crate) fn expected(&self, id: RequestId, for_send: super::Expected) -> super::Expected {
+        if self.send_ids.contains(&id) {
+            for_send
+        } else {
+            super::Expected::Details
+        }
+    }
+
     /// True if `id` was a request of the operation itself.
     pub(crate) fn was_send(&self, id: RequestId) -> bool {
         self.send_ids.contains(&id)
     }
 
-    /// Starts a `leg` request to `api` at `now`, if the policy's limit, the
-    /// backoff and the rate limit allow.
+    /// Starts a `leg` request to `api` at `now`, if no request is in
+    /// flight and the policy's limit, the backoff and the rate limit allow.
     pub(crate) fn start(&mut self, leg: Leg, api: RateLimitedApi, now: Timestamp) -> Start {
+        if let Some(f) = &self.in_flight {
+            return Start::Wait(
+                f.expires
+                    .max(now.saturating_add(core::time::Duration::from_millis(1))),
+            );
+        }
         let (made, max, not_before) = match leg {
             Leg::Send => (self.sends, self.policy.max_sends, self.send_not_before),
             Leg::Check => (self.checks, self.policy.max_checks, self.check_not_before),

@@ -8,6 +8,7 @@ use super::action::{
     MutationRequest,
 };
 use super::answer::{PlanEvent, Problem, ProviderAnswer};
+use super::driver::{self, Steps};
 use super::key::IdempotencyKey;
 use super::pacer::{Leg, Pacer, Start};
 use super::policy::{MutationPolicy, PolicyError};
@@ -17,7 +18,7 @@ use crate::order_id::OrderId;
 use crate::retry::{ErrorClass, RetryAfter};
 use crate::status::PaymentStatus;
 use crate::time::Timestamp;
-use crate::tracker::{RequestId, TransportErrorKind};
+use crate::tracker::RequestId;
 use crate::vipps::limits::RateLimitedApi;
 use crate::vipps::{
     MerchantSerialNumber, OperationError, OperationRequest, OperationResponse, OperationStatus,
@@ -184,22 +185,12 @@ impl MutationPlan {
     /// make that request and [`handle`](Self::handle) its outcome; the
     /// plan says `WaitUntil` while it is in flight.
     pub fn poll(&mut self, now: Timestamp) -> MutationAction {
-        if self.finished.is_none() {
-            if let Some(f) = self.state.pacer.take_expired(now) {
-                let timeout = Problem::Transport {
-                    error: TransportErrorKind::ReadTimeout,
-                };
-                self.on_problem(f.leg, f.started, timeout, None, now);
-            }
-        }
+        driver::time_out(self, now);
         if let Some(result) = &self.finished {
             return match result {
                 Ok(done) => MutationAction::Done(done.clone()),
                 Err(failure) => MutationAction::Failed(failure.clone()),
             };
-        }
-        if let Some(f) = self.state.pacer.in_flight() {
-            return MutationAction::WaitUntil(f.expires);
         }
         let leg = self.state.next;
         let api = match leg {
@@ -245,29 +236,7 @@ impl MutationPlan {
     /// requests that are not in flight are ignored, except a late answer
     /// that proves the operation went through.
     pub fn handle(&mut self, event: PlanEvent, now: Timestamp) {
-        if self.finished.is_some() {
-            return;
-        }
-        match event {
-            PlanEvent::Answer { id, answer } => match self.state.pacer.take(id) {
-                Some(f) => match f.leg {
-                    Leg::Send => self.on_send_answer(f.started, answer, now),
-                    Leg::Check => self.on_check_answer(f.started, answer, now),
-                },
-                None => self.on_late_answer(id, answer),
-            },
-            PlanEvent::TransportError { id, kind } => {
-                if let Some(f) = self.state.pacer.take(id) {
-                    self.on_problem(
-                        f.leg,
-                        f.started,
-                        Problem::Transport { error: kind },
-                        None,
-                        now,
-                    );
-                }
-            }
-        }
+        driver::handle(self, event, now);
     }
 
     /// Reads an HTTP answer to request `id` (as a details response if `id`
@@ -282,44 +251,9 @@ impl MutationPlan {
         body: &str,
         now: Timestamp,
     ) {
-        let expected = if self.state.pacer.was_send(id) {
-            super::Expected::Operation
-        } else {
-            super::Expected::Details
-        };
+        let expected = self.state.pacer.expected(id, super::Expected::Operation);
         let answer = ProviderAnswer::from_http(expected, status, retry_after, body);
         self.handle(PlanEvent::Answer { id, answer }, now);
-    }
-
-    fn on_send_answer(&mut self, started: Timestamp, answer: ProviderAnswer, now: Timestamp) {
-        let problem = match answer {
-            ProviderAnswer::Operation(resp) => match self.confirms(&resp) {
-                Ok(()) => return self.done(resp.to_status(), Confirmation::Response),
-                Err(reason) => Problem::Unusable {
-                    status: 200,
-                    reason,
-                },
-            },
-            ProviderAnswer::Error {
-                status,
-                body,
-                retry_after,
-            } => {
-                return self.on_problem(
-                    Leg::Send,
-                    started,
-                    Problem::http(status, body),
-                    retry_after,
-                    now,
-                );
-            }
-            ProviderAnswer::Unreadable { status, reason } => Problem::Unusable { status, reason },
-            ProviderAnswer::Initiated(_) | ProviderAnswer::Details(_) => Problem::Unusable {
-                status: 200,
-                reason: format!("not an answer to a {}", self.state.kind),
-            },
-        };
-        self.on_problem(Leg::Send, started, problem, None, now);
     }
 
     /// Whether an operation response is this plan's operation on its order.
@@ -343,37 +277,6 @@ impl MutationPlan {
         } else {
             Ok(())
         }
-    }
-
-    fn on_check_answer(&mut self, started: Timestamp, answer: ProviderAnswer, now: Timestamp) {
-        let problem = match answer {
-            ProviderAnswer::Details(details) if details.order_id == self.state.order_id => {
-                return self.on_details(&details, now);
-            }
-            ProviderAnswer::Details(details) => Problem::Unusable {
-                status: 200,
-                reason: format!("details of order {:?}", details.order_id),
-            },
-            ProviderAnswer::Error {
-                status,
-                body,
-                retry_after,
-            } => {
-                return self.on_problem(
-                    Leg::Check,
-                    started,
-                    Problem::http(status, body),
-                    retry_after,
-                    now,
-                );
-            }
-            ProviderAnswer::Unreadable { status, reason } => Problem::Unusable { status, reason },
-            ProviderAnswer::Operation(_) | ProviderAnswer::Initiated(_) => Problem::Unusable {
-                status: 200,
-                reason: "not a details response".to_string(),
-            },
-        };
-        self.on_problem(Leg::Check, started, problem, None, now);
     }
 
     /// Seed 000: after a timeout or PSP error, the history decides — the
@@ -421,72 +324,6 @@ impl MutationPlan {
                 s.request.transaction.amount.unwrap_or(Amount::ZERO),
                 now,
             ),
-        }
-    }
-
-    /// What to do after a request failed, by the error model's class.
-    fn on_problem(
-        &mut self,
-        leg: Leg,
-        started: Timestamp,
-        problem: Problem,
-        retry_after: Option<RetryAfter>,
-        now: Timestamp,
-    ) {
-        let class = problem.class();
-        let pacer = &mut self.state.pacer;
-        match class {
-            ErrorClass::RetryLater => {
-                match retry_after {
-                    Some(ra) => pacer.wait_until(leg, ra.until(now)),
-                    None => pacer.back_off(leg, started),
-                }
-                self.state.next = leg;
-            }
-            ErrorClass::CheckThenRetry => {
-                // The details check goes first, at once; a retry of the
-                // operation waits out the backoff.
-                pacer.back_off(leg, started);
-                if leg == Leg::Send {
-                    self.state.maybe_applied = true;
-                }
-                self.state.next = Leg::Check;
-            }
-            ErrorClass::Final | ErrorClass::NewOrderId => {
-                self.finished = Some(Err(MutationFailure::Provider {
-                    kind: self.state.kind,
-                    problem,
-                    during_check: leg == Leg::Check,
-                }));
-                return;
-            }
-        }
-        self.state.last = Some(problem);
-    }
-
-    /// A late answer to a request the plan stopped waiting for: only a
-    /// proof that the operation went through is used.
-    fn on_late_answer(&mut self, id: RequestId, answer: ProviderAnswer) {
-        match answer {
-            ProviderAnswer::Operation(resp) if self.state.pacer.was_send(id) => {
-                if self.confirms(&resp).is_ok() {
-                    self.done(resp.to_status(), Confirmation::Response);
-                }
-            }
-            ProviderAnswer::Details(details) if details.order_id == self.state.order_id => {
-                if let Some(entry) = details
-                    .entry_for_request(self.state.idempotency_key.as_str())
-                    .filter(|e| e.operation_success)
-                {
-                    let entry = entry.clone();
-                    self.done(details.to_status(), Confirmation::History { entry });
-                }
-            }
-            ProviderAnswer::Operation(_)
-            | ProviderAnswer::Details(_)
-            | ProviderAnswer::Initiated(_)
-            | ProviderAnswer::Error { .. }
-            | ProviderAnswer::Unreadable { .. } => {}
         }
     }
 
@@ -555,6 +392,118 @@ impl MutationPlan {
             state,
             finished: None,
         })
+    }
+}
+
+impl Steps for MutationPlan {
+    fn pacer_mut(&mut self) -> &mut Pacer {
+        &mut self.state.pacer
+    }
+
+    fn is_finished(&self) -> bool {
+        self.finished.is_some()
+    }
+
+    fn on_success(
+        &mut self,
+        leg: Leg,
+        answer: ProviderAnswer,
+        now: Timestamp,
+    ) -> Result<(), String> {
+        match (leg, answer) {
+            (Leg::Send, ProviderAnswer::Operation(resp)) => {
+                self.confirms(&resp)?;
+                self.done(resp.to_status(), Confirmation::Response);
+                Ok(())
+            }
+            (Leg::Check, ProviderAnswer::Details(details)) => {
+                if details.order_id != self.state.order_id {
+                    return Err(format!("details of order {:?}", details.order_id));
+                }
+                self.on_details(&details, now);
+                Ok(())
+            }
+            (
+                Leg::Send,
+                ProviderAnswer::Initiated(_)
+                | ProviderAnswer::Details(_)
+                | ProviderAnswer::Error { .. }
+                | ProviderAnswer::Unreadable { .. },
+            ) => Err(format!("not an answer to a {}", self.state.kind)),
+            (
+                Leg::Check,
+                ProviderAnswer::Operation(_)
+                | ProviderAnswer::Initiated(_)
+                | ProviderAnswer::Error { .. }
+                | ProviderAnswer::Unreadable { .. },
+            ) => Err("not a details response".to_string()),
+        }
+    }
+
+    /// What to do after a request failed, by the error model's class.
+    fn on_problem(
+        &mut self,
+        leg: Leg,
+        started: Timestamp,
+        problem: Problem,
+        retry_after: Option<RetryAfter>,
+        now: Timestamp,
+    ) {
+        let class = problem.class();
+        let pacer = &mut self.state.pacer;
+        match class {
+            ErrorClass::RetryLater => {
+                match retry_after {
+                    Some(ra) => pacer.wait_until(leg, ra.until(now)),
+                    None => pacer.back_off(leg, started),
+                }
+                self.state.next = leg;
+            }
+            ErrorClass::CheckThenRetry => {
+                // The details check goes first, at once; a retry of the
+                // operation waits out the backoff.
+                pacer.back_off(leg, started);
+                if leg == Leg::Send {
+                    self.state.maybe_applied = true;
+                }
+                self.state.next = Leg::Check;
+            }
+            ErrorClass::Final | ErrorClass::NewOrderId => {
+                self.finished = Some(Err(MutationFailure::Provider {
+                    kind: self.state.kind,
+                    problem,
+                    during_check: leg == Leg::Check,
+                }));
+                return;
+            }
+        }
+        self.state.last = Some(problem);
+    }
+
+    /// A late answer to a request the plan stopped waiting for: only a
+    /// proof that the operation went through is used.
+    fn on_late_answer(&mut self, id: RequestId, answer: ProviderAnswer) {
+        match answer {
+            ProviderAnswer::Operation(resp) if self.state.pacer.was_send(id) => {
+                if self.confirms(&resp).is_ok() {
+                    self.done(resp.to_status(), Confirmation::Response);
+                }
+            }
+            ProviderAnswer::Details(details) if details.order_id == self.state.order_id => {
+                if let Some(entry) = details
+                    .entry_for_request(self.state.idempotency_key.as_str())
+                    .filter(|e| e.operation_success)
+                {
+                    let entry = entry.clone();
+                    self.done(details.to_status(), Confirmation::History { entry });
+                }
+            }
+            ProviderAnswer::Operation(_)
+            | ProviderAnswer::Details(_)
+            | ProviderAnswer::Initiated(_)
+            | ProviderAnswer::Error { .. }
+            | ProviderAnswer::Unreadable { .. } => {}
+        }
     }
 }
 

@@ -97,6 +97,17 @@ fn check(plan: &mut MutationPlan, now: &mut Timestamp) -> DetailsCheck {
     }
 }
 
+/// Answers the plan's next details check with these history entries.
+fn check_answered(
+    plan: &mut MutationPlan,
+    now: &mut Timestamp,
+    entries: &[(&str, bool, u64, &str)],
+) -> DetailsCheck {
+    let c = check(plan, now);
+    plan.handle_http(c.id, 200, None, &details(entries), *now);
+    c
+}
+
 fn timeout(plan: &mut MutationPlan, id: crate::tracker::RequestId, now: Timestamp) {
     let kind = TransportErrorKind::ReadTimeout;
     plan.handle(PlanEvent::TransportError { id, kind }, now);
@@ -145,15 +156,8 @@ fn capture_timeout_then_history_without_the_key_retries_with_the_same_key_and_bo
     let mut plan = capture_plan();
     let first = send(&mut plan, &mut now);
     timeout(&mut plan, first.id, now);
-    let c = check(&mut plan, &mut now);
     // A capture by someone else (another key) does not count as ours.
-    plan.handle_http(
-        c.id,
-        200,
-        None,
-        &details(&[("RESERVE", true, 20000, "")]),
-        now,
-    );
+    check_answered(&mut plan, &mut now, &[("RESERVE", true, 20000, "")]);
     let second = send(&mut plan, &mut now);
     assert!(now > T0, "the retry waits out a backoff");
     assert!(now <= T0 + secs(2), "at most the first backoff step");
@@ -326,13 +330,10 @@ fn unsuccessful_history_entry_and_rule_refusals_end_the_plan() {
     let mut plan = capture_plan();
     let first = send(&mut plan, &mut now);
     timeout(&mut plan, first.id, now);
-    let c = check(&mut plan, &mut now);
-    plan.handle_http(
-        c.id,
-        200,
-        None,
-        &details(&[("CAPTURE", false, 20000, key().as_str())]),
-        now,
+    check_answered(
+        &mut plan,
+        &mut now,
+        &[("CAPTURE", false, 20000, key().as_str())],
     );
     assert!(matches!(
         plan.poll(now),
@@ -409,13 +410,10 @@ fn cancel_and_refund_use_their_method_path_and_status() {
     );
     // A "Captured" answer to a cancel is not a confirmation: check.
     cancel.handle_http(req.id, 200, None, &operation("Captured", 100), now);
-    let c = check(&mut cancel, &mut now);
-    cancel.handle_http(
-        c.id,
-        200,
-        None,
-        &details(&[("VOID", true, 100, key().as_str())]),
-        now,
+    check_answered(
+        &mut cancel,
+        &mut now,
+        &[("VOID", true, 100, key().as_str())],
     );
     let MutationAction::Done(done) = cancel.poll(now) else {
         panic!()
@@ -474,13 +472,10 @@ fn error_92_already_processed_is_confirmed_by_the_history() {
     let first = send(&mut plan, &mut now);
     let body = r#"[{"errorGroup": "VippsError", "errorCode": "92", "errorMessage": "Transaction already processed"}]"#;
     plan.handle_http(first.id, 400, None, body, now);
-    let c = check(&mut plan, &mut now);
-    plan.handle_http(
-        c.id,
-        200,
-        None,
-        &details(&[("CAPTURE", true, 20000, key().as_str())]),
-        now,
+    check_answered(
+        &mut plan,
+        &mut now,
+        &[("CAPTURE", true, 20000, key().as_str())],
     );
     assert!(matches!(plan.poll(now), MutationAction::Done(_)));
 }
@@ -523,14 +518,7 @@ fn a_failing_check_is_retried_with_backoff_and_gives_up_keeping_the_key() {
     assert_eq!((idempotency_key, maybe_applied, checks), (&key(), true, 3));
     // Resume: details first, then the same key.
     plan.resume();
-    let c = check(&mut plan, &mut now);
-    plan.handle_http(
-        c.id,
-        200,
-        None,
-        &details(&[("RESERVE", true, 20000, "")]),
-        now,
-    );
+    check_answered(&mut plan, &mut now, &[("RESERVE", true, 20000, "")]);
     let again = send(&mut plan, &mut now);
     assert_eq!(again.idempotency_key, key());
 }
@@ -546,14 +534,7 @@ fn a_snapshot_keeps_the_key_and_an_in_flight_send_is_checked_after_restore() {
     let snapshot: MutationSnapshot = serde_json::from_str(&json).unwrap();
     assert_eq!(snapshot.idempotency_key(), &key());
     let mut restored = MutationPlan::restore(snapshot).unwrap();
-    let c = check(&mut restored, &mut now);
-    restored.handle_http(
-        c.id,
-        200,
-        None,
-        &details(&[("RESERVE", true, 20000, "")]),
-        now,
-    );
+    check_answered(&mut restored, &mut now, &[("RESERVE", true, 20000, "")]);
     let again = send(&mut restored, &mut now);
     assert_eq!(
         (again.idempotency_key, again.body),
