@@ -95,6 +95,8 @@ fn visa_the_attempt_that_would_reach_15_failures_in_30_days_is_refused() {
             ..
         }
     ));
+    // Window expiry: the first failure leaves the 30 days.
+    assert_eq!(g.check(&k, CardScheme::Visa, T0 + HOUR * 24 * 30), Ok(()));
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! remove the reservation from the customers account." (seed 000)
 //!
 //! A [`CheckoutSession`] holds the attempts (`orderId`s) of one basket. It
-//! is fed each attempt's [`PaymentStatus`](crate::status::PaymentStatus)
+//! is fed each attempt's [`PaymentStatus`]
 //! as it learns it — from the tracker, the backend's polls, callbacks, in
 //! any order (statuses are merged) — and "goods issued for attempt X". It
 //! answers with [`SessionAction`]s, each handed out once:
