@@ -27,10 +27,21 @@
 //! - [`order_id`]: the merchant's `orderId`, its rules and a generator.
 //! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
+//! - [`checkout`]: all attempts for one basket — which to issue, which
+//!   duplicate reservation to cancel, and which still need watching.
+//! - [`mutation`]: capture, cancel, refund and initiate as sans-io retry
+//!   plans — idempotency keys, "check the details first", rate limits.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
+//! - [`dintero`]: Dintero's failed card transactions, `DO_NOT_RETRY`, and
+//!   the `strict-merchant-reference` duplicate.
+//! - [`card_guard`]: the card reattempt guard — never past the schemes'
+//!   limits, never a raw card number.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
+pub mod card_guard;
+pub mod checkout;
 pub mod deeplink;
+pub mod dintero;
 #[cfg(feature = "json")]
 pub mod drive;
 pub mod flutterwave;
@@ -38,6 +49,7 @@ pub mod flutterwave;
 mod json;
 pub mod mobile_number;
 pub mod money;
+pub mod mutation;
 pub mod order_id;
 pub mod payload;
 pub mod pending;

@@ -102,10 +102,10 @@
 
 mod action;
 mod answer;
-mod backoff;
+pub(crate) mod backoff;
 mod machine;
 mod policy;
-mod rate;
+pub(crate) mod rate;
 mod schedule;
 mod snapshot;
 
