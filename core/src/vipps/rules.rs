@@ -118,7 +118,12 @@ impl OperationError {
     /// The provider's error code for the same refusal, if it has one.
     pub fn provider_code(&self) -> Option<KnownErrorCode> {
         match self {
-            OperationError::NotReserved { .. } => Some(KnownErrorCode::CaptureNotReserved),
+            // After a cancel nothing is reserved any more: "The amount you
+            // tried to capture is not reserved".
+            OperationError::NotReserved { .. }
+            | OperationError::Cancelled {
+                operation: "capture",
+            } => Some(KnownErrorCode::CaptureNotReserved),
             OperationError::CaptureExceedsReserved { .. }
             | OperationError::NothingLeftToCapture { .. } => {
                 Some(KnownErrorCode::CaptureExceedsReserved)
