@@ -23,6 +23,7 @@
 //! - [`order_id`]: the merchant's `orderId`, its rules and a generator.
 //! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
+//! - [`rate`]: a rolling-window budget for the provider's rate limits.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
@@ -35,6 +36,7 @@ pub mod money;
 pub mod order_id;
 pub mod payload;
 pub mod platform;
+pub mod rate;
 pub mod retry;
 pub mod status;
 pub mod time;

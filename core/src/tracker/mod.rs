@@ -105,7 +105,7 @@ mod answer;
 mod backoff;
 mod machine;
 mod policy;
-mod rate;
+pub(crate) mod rate;
 mod schedule;
 mod snapshot;
 
