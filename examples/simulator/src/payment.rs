@@ -543,6 +543,3 @@ fn rule_error(e: OperationError) -> ProviderError {
     };
     ProviderError::invalid(field, &e.to_string())
 }
-
-#[cfg(test)]
-mod tests;
