@@ -153,7 +153,7 @@ pub struct CheckoutRequest {
 
 /// The answer to `POST /api/checkout`: everything the page or app needs to
 /// send the shopper off and recognise the return.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutResponse {
     /// The attempt's `orderId` (new for every attempt).
@@ -347,18 +347,24 @@ pub(crate) async fn status(
         return r;
     }
     let mut rx = order.subscribe();
-    rx.borrow_and_update();
     app.refresh(&order).await;
+    // What the answer shows; a new provider timestamp alone is no change.
+    let shown = |s: &appswitch_core::status::PaymentStatus| (s.state(), s.amounts());
+    let before = shown(&rx.borrow_and_update());
     let wait = Duration::from_secs(q.wait.unwrap_or(0)).min(app.config.long_poll_max);
     let until = tokio::time::Instant::now() + wait;
-    while !order.status().is_final() && !rx.has_changed().unwrap_or(true) {
+    loop {
+        let now_status = order.status();
+        if now_status.is_final() || shown(&now_status) != before {
+            break;
+        }
         let now = tokio::time::Instant::now();
         if now >= until {
             break;
         }
         let next = (now + app.config.long_poll_interval).min(until);
         tokio::select! {
-            _ = rx.changed() => break,
+            _ = rx.changed() => {}
             _ = tokio::time::sleep_until(next) => app.refresh(&order).await,
         }
     }
@@ -377,7 +383,7 @@ pub(crate) async fn status(
 }
 
 /// An order as the shop knows it (`GET /api/orders/{orderId}`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderInfo {
     /// The `orderId`.
@@ -427,7 +433,7 @@ pub struct MutationBody {
 }
 
 /// The answer to ship, cancel and refund.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MutationAnswer {
     /// The status after the operation.
