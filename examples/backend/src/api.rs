@@ -443,6 +443,9 @@ pub struct MutationAnswer {
     pub idempotency_key: String,
     /// The amount the operation moved.
     pub amount: Amount,
+    /// True when the provider's history already held the operation made
+    /// with this key, so it was not sent again.
+    pub repeated: bool,
 }
 
 async fn run_mutation(
@@ -460,7 +463,7 @@ async fn run_mutation(
     let b: MutationBody = if body.trim().is_empty() {
         MutationBody::default()
     } else {
-        parse_json(body)?
+        parse_json::<Option<MutationBody>>(body)?.unwrap_or_default()
     };
     let key = match h.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         Some(k) if !k.trim().is_empty() && k.len() <= 64 => k.trim().to_string(),
@@ -477,7 +480,7 @@ async fn run_mutation(
         text: b.text.unwrap_or_else(|| default_text.to_string()),
         key: key.clone(),
     };
-    let response = mutate(app, &order, &m).await?;
+    let done = mutate(app, &order, &m).await?;
     if kind == OperationKind::Capture {
         app.mark_issued(&order.basket_id, order_id);
         clean_up(app, &order.basket_id).await;
@@ -485,7 +488,8 @@ async fn run_mutation(
     Ok(Json(MutationAnswer {
         status: StatusDocument::from_status(order_id, PROVIDER, &order.status()),
         idempotency_key: key,
-        amount: response.transaction_info.amount,
+        amount: done.amount,
+        repeated: done.already,
     }))
 }
 

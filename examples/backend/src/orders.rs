@@ -24,7 +24,7 @@ use appswitch_core::status::PaymentStatus;
 use appswitch_core::time::Timestamp;
 use appswitch_core::url::ReturnExpectation;
 use appswitch_core::vipps::limits::{RateLimitedApi, rate_limit};
-use appswitch_core::vipps::{AuthToken, KnownErrorCode};
+use appswitch_core::vipps::{AuthToken, KnownErrorCode, PaymentDetails};
 use tokio::sync::watch;
 
 use crate::provider::{ProviderError, VippsClient};
@@ -144,32 +144,39 @@ impl Order {
         client: &VippsClient,
         interval: Duration,
         clock: &Monotonic,
-    ) {
+    ) -> Option<PaymentDetails> {
         let mut fetch = self.fetch.lock().await;
         if fetch.unknown || fetch.last.is_some_and(|t| t.elapsed() < interval) {
-            return;
+            return None;
         }
         if lock(&self.budget).try_acquire(clock.now()).is_err() {
-            return;
+            return None;
         }
         fetch.last = Some(Instant::now());
         match client.details(&self.order_id).await {
             Ok(details) => {
                 fetch.error = None;
                 self.merge(&details.to_status());
+                Some(details)
             }
             Err(e) => {
                 fetch.unknown = e.codes().contains(&KnownErrorCode::OrderNotFound);
                 fetch.error = Some(e.to_string());
+                None
             }
         }
     }
 
     /// Asks the provider now, whatever the cache interval — before a
     /// capture, cancel or refund, whose rules need the latest facts (still
-    /// within the provider's budget).
-    pub(crate) async fn refresh_now(&self, client: &VippsClient, clock: &Monotonic) {
-        self.refresh(client, Duration::ZERO, clock).await;
+    /// within the provider's budget). The details, if the call was made
+    /// and answered.
+    pub(crate) async fn refresh_now(
+        &self,
+        client: &VippsClient,
+        clock: &Monotonic,
+    ) -> Option<PaymentDetails> {
+        self.refresh(client, Duration::ZERO, clock).await
     }
 
     /// Why the provider's view is not known, if it is not: the provider

@@ -19,7 +19,7 @@
 
 use appswitch_core::money::Amount;
 use appswitch_core::status::PaymentStatus;
-use appswitch_core::vipps::{OperationError, OperationRequest, OperationResponse};
+use appswitch_core::vipps::{OperationError, OperationRequest};
 
 use crate::App;
 use crate::orders::Order;
@@ -47,14 +47,34 @@ pub(crate) struct Mutation {
     pub(crate) key: String,
 }
 
-/// Carries out `m` on `order`: fresh facts, the core's rules, one call
-/// with the idempotency key, the answer merged.
-pub(crate) async fn mutate(
-    app: &App,
-    order: &Order,
-    m: &Mutation,
-) -> Result<OperationResponse, MutationError> {
-    order.refresh_now(&app.client, &app.mono).await;
+/// What a mutation did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Done {
+    /// The amount the operation moved.
+    pub(crate) amount: Amount,
+    /// Whether the provider's history already held the operation made
+    /// with this key (a repeated request), so no call was made.
+    pub(crate) already: bool,
+}
+
+/// Carries out `m` on `order`: fresh facts; if the provider's history
+/// already shows the operation made with `m.key` (a repeat of a request
+/// whose answer was lost — seed 000: "check status of last transaction in
+/// transaction history prior to executing the service call again"), that
+/// is the answer; otherwise the core's rules, one call with the
+/// idempotency key, and the answer merged.
+pub(crate) async fn mutate(app: &App, order: &Order, m: &Mutation) -> Result<Done, MutationError> {
+    let details = order.refresh_now(&app.client, &app.mono).await;
+    if let Some(entry) = details
+        .as_ref()
+        .and_then(|d| d.entry_for_request(&m.key))
+        .filter(|e| e.operation_success)
+    {
+        return Ok(Done {
+            amount: entry.amount,
+            already: true,
+        });
+    }
     let status = order.status();
     let msn = &app.client.config().msn;
     let request = match m.kind {
@@ -75,7 +95,10 @@ pub(crate) async fn mutate(
     {
         Ok(response) => {
             order.merge(&response.to_status());
-            Ok(response)
+            Ok(Done {
+                amount: response.transaction_info.amount,
+                already: false,
+            })
         }
         Err(e) => {
             order.note_error(&e).await;
@@ -94,7 +117,7 @@ async fn after_failure(
     _order: &Order,
     _m: &Mutation,
     e: ProviderError,
-) -> Result<OperationResponse, MutationError> {
+) -> Result<Done, MutationError> {
     Err(MutationError::Provider(e))
 }
 
