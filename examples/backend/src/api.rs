@@ -374,10 +374,10 @@ pub(crate) async fn status(
         &order.status(),
     ))
     .into_response();
-    if let Some(problem) = order.problem().await {
-        if let Ok(v) = HeaderValue::from_str(&problem.replace(['\r', '\n'], " ")) {
-            r.headers_mut().insert("x-appswitch-provider-problem", v);
-        }
+    let problem = order.problem().await;
+    if let Some(v) = problem.and_then(|p| HeaderValue::from_str(&p.replace(['\r', '\n'], " ")).ok())
+    {
+        r.headers_mut().insert("x-appswitch-provider-problem", v);
     }
     r
 }
@@ -575,7 +575,7 @@ pub(crate) async fn callback(
         ))
         .into_response();
     }
-    if &callback.merchant_serial_number != &app.client.config().msn {
+    if callback.merchant_serial_number != app.client.config().msn {
         return ApiError::bad_request("`merchantSerialNumber` is not this shop's").into_response();
     }
     app.stats.callback_accepted();

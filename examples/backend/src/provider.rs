@@ -35,7 +35,7 @@ pub enum ProviderError {
         /// The HTTP status.
         status: u16,
         /// The error body, if it was one of the provider's shapes.
-        body: Option<ErrorBody>,
+        body: Option<Box<ErrorBody>>,
         /// `Retry-After`, if given and readable.
         retry_after: Option<RetryAfter>,
         /// The body as text (cut to 500 characters).
@@ -54,7 +54,7 @@ impl ProviderError {
             ProviderError::ReadTimeout => classify(CallFailure::ReadTimeout),
             ProviderError::Http { status, body, .. } => classify(CallFailure::Http {
                 status: *status,
-                body: body.as_ref(),
+                body: body.as_deref(),
             }),
             // A 2xx that cannot be read: the call may have worked.
             ProviderError::Unreadable(_) => ErrorClass::CheckThenRetry,
@@ -180,7 +180,7 @@ impl VippsClient {
         }
         Err(ProviderError::Http {
             status,
-            body: ErrorBody::parse_json(&text).ok(),
+            body: ErrorBody::parse_json(&text).ok().map(Box::new),
             retry_after,
             text: text.chars().take(500).collect(),
         })

@@ -359,10 +359,8 @@ fn order_call_locked(
         Endpoint::Refund => Some(RateLimitedApi::RefundPayment),
         Endpoint::Token | Endpoint::Initiate | Endpoint::ForceApprove => None,
     };
-    if let Some(api) = api {
-        if let Err(e) = inner.rate_limit(api, order_id, now) {
-            return (Err(e), Vec::new(), Some("rate-limit"), None);
-        }
+    if let Some(Err(e)) = api.map(|api| inner.rate_limit(api, order_id, now)) {
+        return (Err(e), Vec::new(), Some("rate-limit"), None);
     }
     let (answer, callbacks) = op(inner, now);
     let stall = inner

@@ -27,7 +27,7 @@ pub(crate) enum ProviderError {
         retry_after_secs: Option<u64>,
     },
     /// The access-token service's error (`401`).
-    Token(TokenError),
+    Token(Box<TokenError>),
 }
 
 impl ProviderError {
@@ -113,7 +113,7 @@ impl ProviderError {
 
     /// The token service refusing the client id or secret.
     pub(crate) fn bad_client() -> Self {
-        ProviderError::Token(TokenError {
+        ProviderError::Token(Box::new(TokenError {
             error: "unauthorized_client".to_string(),
             error_description: Some(
                 "AADSTS70001: Application with the given client_id and client_secret was not found (simulated)"
@@ -123,7 +123,7 @@ impl ProviderError {
             timestamp: None,
             trace_id: None,
             correlation_id: None,
-        })
+        }))
     }
 
     /// The HTTP status of the answer.

@@ -146,13 +146,15 @@ impl Faults {
 
     /// Checks the values: a burst status must be `429` or `5xx`.
     pub fn validate(&self) -> Result<(), String> {
-        if let Some(b) = &self.burst {
-            if !(b.status == 429 || (500..=599).contains(&b.status)) {
-                return Err(format!(
-                    "`burst.status` is {}; a burst answers 429 or 500-599",
-                    b.status
-                ));
-            }
+        if let Some(b) = self
+            .burst
+            .as_ref()
+            .filter(|b| !(b.status == 429 || (500..=599).contains(&b.status)))
+        {
+            return Err(format!(
+                "`burst.status` is {}; a burst answers 429 or 500-599",
+                b.status
+            ));
         }
         Ok(())
     }

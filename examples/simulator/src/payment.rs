@@ -59,7 +59,7 @@ pub(crate) enum Choice {
 #[derive(Clone, Debug)]
 pub(crate) enum Scheduled {
     /// Send this callback at `at`.
-    Callback(Timestamp, Callback),
+    Callback(Timestamp, Box<Callback>),
     /// Make the approved reservation at `at`.
     Reserve(Timestamp),
 }

@@ -211,7 +211,7 @@ pub(crate) fn route_callback(
     if let Some(delay) = payment.faults.callback_delay() {
         payment
             .scheduled
-            .push(Scheduled::Callback(now + delay, callback));
+            .push(Scheduled::Callback(now + delay, Box::new(callback)));
         return None;
     }
     Some(outgoing(payment, callback))
@@ -258,7 +258,7 @@ fn due_for(inner: &mut Inner, id: &str, now: Timestamp) -> Vec<Outgoing> {
         }
         for item in items {
             match item {
-                Scheduled::Callback(_, callback) => out.push(outgoing(p, callback)),
+                Scheduled::Callback(_, callback) => out.push(outgoing(p, *callback)),
                 Scheduled::Reserve(when) if p.phase == Phase::ReservePending => {
                     let callback = p.reserve(when, txn.clone());
                     let closes = p.faults.user_closes_app;
