@@ -26,7 +26,7 @@
 //!
 //! ## The shopper
 //!
-//! The landing page ([`landing`](crate::landing) module docs:
+//! The landing page ([`landing`] module docs:
 //! `GET /dwo-api-application/v1/deeplink/vippsgateway?token=…`, or
 //! `GET /deeplink?token=…` for an `isApp` deeplink) lets a person approve,
 //! reject, have the card refused or close the app. The decision makes one
