@@ -493,59 +493,27 @@ async fn run_mutation(
     }))
 }
 
-/// `POST /api/orders/{orderId}/ship`: the goods ship, so the payment is
-/// captured (`{"amount": …}` for a partial capture).
-pub(crate) async fn ship(
+/// `POST /api/orders/{orderId}/{action}`: `ship` (the goods ship, so the
+/// payment is captured; `{"amount": …}` for a partial capture), `cancel`,
+/// or `refund` (`{"amount": …}` required).
+pub(crate) async fn order_action(
     State(app): Shop,
-    Path(order_id): Path<String>,
+    Path((order_id, action)): Path<(String, String)>,
     h: HeaderMap,
     body: String,
 ) -> Result<Json<MutationAnswer>, ApiError> {
-    run_mutation(
-        &app,
-        &order_id,
-        &h,
-        &body,
-        OperationKind::Capture,
-        "Your order has shipped",
-    )
-    .await
-}
-
-/// `POST /api/orders/{orderId}/cancel`.
-pub(crate) async fn cancel(
-    State(app): Shop,
-    Path(order_id): Path<String>,
-    h: HeaderMap,
-    body: String,
-) -> Result<Json<MutationAnswer>, ApiError> {
-    run_mutation(
-        &app,
-        &order_id,
-        &h,
-        &body,
-        OperationKind::Cancel,
-        "Your order was cancelled",
-    )
-    .await
-}
-
-/// `POST /api/orders/{orderId}/refund` (`{"amount": …}` required).
-pub(crate) async fn refund(
-    State(app): Shop,
-    Path(order_id): Path<String>,
-    h: HeaderMap,
-    body: String,
-) -> Result<Json<MutationAnswer>, ApiError> {
-    run_mutation(
-        &app,
-        &order_id,
-        &h,
-        &body,
-        OperationKind::Refund,
-        "Your refund",
-    )
-    .await
+    let (kind, text) = match action.as_str() {
+        "ship" => (OperationKind::Capture, "Your order has shipped"),
+        "cancel" => (OperationKind::Cancel, "Your order was cancelled"),
+        "refund" => (OperationKind::Refund, "Your refund"),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no action `{other}`: ship, cancel or refund"),
+            ));
+        }
+    };
+    run_mutation(&app, &order_id, &h, &body, kind, text).await
 }
 
 /// `POST /vipps/callbacks/v2/payments/{orderId}`: the provider's callback,

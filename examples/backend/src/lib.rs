@@ -257,9 +257,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/checkout", post(api::checkout))
         .route("/api/payments/{order_id}/status", get(api::status))
         .route("/api/orders/{order_id}", get(api::order_info))
-        .route("/api/orders/{order_id}/ship", post(api::ship))
-        .route("/api/orders/{order_id}/cancel", post(api::cancel))
-        .route("/api/orders/{order_id}/refund", post(api::refund))
+        .route("/api/orders/{order_id}/{action}", post(api::order_action))
         .layer(cors);
     let mut router = Router::new()
         .merge(api)

@@ -42,6 +42,21 @@ fn start(args: &[&str]) -> Demo {
     Demo { child, url }
 }
 
+async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+async fn checkout(http: &reqwest::Client, demo: &Demo, basket: &str, amount: u64) -> Value {
+    http.post(format!("{}/api/checkout", demo.url))
+        .json(&json!({"basketId": basket, "amount": amount}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
@@ -79,15 +94,7 @@ async fn the_demo_serves_the_shop_and_a_whole_payment() {
             .contains("console.log")
     );
 
-    let c: Value = http
-        .post(format!("{}/api/checkout", demo.url))
-        .json(&json!({"basketId": "demo-basket", "amount": 20000}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let c = checkout(&http, &demo, "demo-basket", 20000).await;
     let landing = c["url"].as_str().unwrap();
     assert_eq!(
         http.get(landing).send().await.unwrap().status().as_u16(),
@@ -117,26 +124,17 @@ async fn the_demo_serves_the_shop_and_a_whole_payment() {
             .unwrap()
             .contains("the return page")
     );
-    let status: Value = http
-        .get(format!("{}?wait=5", c["statusUrl"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: Value = get_json(
+        &http,
+        &format!("{}?wait=5", c["statusUrl"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(status["status"], "reserved");
-    let order: Value = http
-        .get(format!(
-            "{sim}/_sim/orders/{}",
-            c["orderId"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let order: Value = get_json(
+        &http,
+        &format!("{sim}/_sim/orders/{}", c["orderId"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(order["record"]["callbacks"][0]["outcome"], "delivered");
 
     // Exactly one line on stdout.
@@ -156,26 +154,15 @@ async fn the_demo_serves_the_shop_and_a_whole_payment() {
 async fn the_time_scale_and_fault_flags_reach_the_simulator() {
     let demo = start(&["--time-scale", "6000", "--drop-callbacks"]);
     let http = client();
-    let c: Value = http
-        .post(format!("{}/api/checkout", demo.url))
-        .json(&json!({"basketId": "demo-fast", "amount": 100}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let c = checkout(&http, &demo, "demo-fast", 100).await;
     // Ten simulated minutes pass in a tenth of a real second.
     let mut status = Value::Null;
     for _ in 0..50 {
-        status = http
-            .get(format!("{}?wait=1", c["statusUrl"].as_str().unwrap()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        status = get_json(
+            &http,
+            &format!("{}?wait=1", c["statusUrl"].as_str().unwrap()),
+        )
+        .await;
         if status["final"] == true {
             break;
         }
@@ -189,16 +176,10 @@ async fn the_time_scale_and_fault_flags_reach_the_simulator() {
         .next()
         .unwrap()
         .to_string();
-    let order: Value = http
-        .get(format!(
-            "{sim}/_sim/orders/{}",
-            c["orderId"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let order: Value = get_json(
+        &http,
+        &format!("{sim}/_sim/orders/{}", c["orderId"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(order["record"]["callbacks"][0]["outcome"], "dropped");
 }
