@@ -15,6 +15,10 @@
 //!   what each answer means, when the payment is settled.
 //! - [`payload`]: one parser for anything the provider or the backend sends
 //!   back about a payment.
+//! - [`pending`]: the payment in flight, as browsers and apps keep it across
+//!   reloads and process death (nothing secret in it).
+//! - [`drive`]: the drain loop, written once for every platform, generic
+//!   over the host's clock, HTTP stack, timers and storage.
 //! - [`url`]: fallback URLs, the provider's URL rules, callback prefixes,
 //!   and recognising the shopper's return.
 //! - [`deeplink`]: the initiate response's `url` — landing page or app
@@ -24,17 +28,32 @@
 //! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`rate`]: a rolling-window budget for the provider's rate limits.
+//! - [`checkout`]: all attempts for one basket — which to issue, which
+//!   duplicate reservation to cancel, and which still need watching.
+//! - [`mutation`]: capture, cancel, refund and initiate as sans-io retry
+//!   plans — idempotency keys, "check the details first", rate limits.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
+//! - [`dintero`]: Dintero's failed card transactions, `DO_NOT_RETRY`, and
+//!   the `strict-merchant-reference` duplicate.
+//! - [`card_guard`]: the card reattempt guard — never past the schemes'
+//!   limits, never a raw card number.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
+pub mod card_guard;
+pub mod checkout;
 pub mod deeplink;
+pub mod dintero;
+#[cfg(feature = "json")]
+pub mod drive;
 pub mod flutterwave;
 #[cfg(feature = "json")]
 mod json;
 pub mod mobile_number;
 pub mod money;
+pub mod mutation;
 pub mod order_id;
 pub mod payload;
+pub mod pending;
 pub mod platform;
 pub mod rate;
 pub mod retry;

@@ -103,6 +103,64 @@ fn parse_everything(text: &str) {
         OperationStatus::from_name(text),
     );
     let _ = verify_callback_authorization(&AuthToken::new("tok"), Some(text));
+    retries_and_cards(text);
+}
+
+/// The mutation plans, Dintero's answers, the card guard's key and the
+/// checkout session, on the same text.
+fn retries_and_cards(text: &str) {
+    use appswitch_core::card_guard::{CardFingerprint, CardGuard, CardKey, CardScheme};
+    use appswitch_core::checkout::{CheckoutSession, SlowPaymentPolicy};
+    use appswitch_core::dintero::{PayAnswer, TransactionStatus};
+    use appswitch_core::mutation::*;
+
+    for status in [200, 400, 429, 500] {
+        if let PayAnswer::Transaction(tx) = PayAnswer::from_http(status, text) {
+            if let Some(result) = tx.outcome().attempt_result() {
+                let key = CardKey::new("tok_1", "agreement").unwrap();
+                let mut guard = CardGuard::new(Default::default());
+                guard.record(&key, result, Timestamp::from_millis(0));
+                let _ = guard.check(&key, CardScheme::Visa, Timestamp::from_millis(u64::MAX));
+            }
+        }
+        for expected in [Expected::Operation, Expected::Initiated, Expected::Details] {
+            let _ = ProviderAnswer::from_http(expected, status, Some(text), text).known_codes();
+        }
+    }
+    let _ = (
+        TransactionStatus::from_name(text),
+        CardFingerprint::new(text),
+        CardKey::new(text, text),
+    );
+
+    // A capture plan fed the text as every answer it could get.
+    let now = Timestamp::from_millis(1_700_000_000_000);
+    let reserved = PaymentStatus::initiated().with_reserved(Amount::from_minor(100));
+    let order = OrderId::new("o-1").unwrap();
+    let msn = MerchantSerialNumber::new("123456").unwrap();
+    let key = IdempotencyKey::from_random([1; 16]);
+    let mut plan = MutationPlan::capture(&order, &msn, &reserved, None, "t", key).unwrap();
+    let mut t = now;
+    for status in [200, 500, 200, 200] {
+        match plan.poll(t) {
+            MutationAction::Send(r) => plan.handle_http(r.id, status, Some(text), text, t),
+            MutationAction::CheckDetails(c) => plan.handle_http(c.id, status, Some(text), text, t),
+            MutationAction::WaitUntil(w) => t = w,
+            MutationAction::Done(_) | MutationAction::Failed(_) => break,
+        }
+    }
+    let _ = plan.snapshot().map(MutationPlan::restore);
+
+    let mut session =
+        CheckoutSession::new("b", SlowPaymentPolicy::tickets(Duration::from_secs(60)));
+    let _ = session.start_attempt(text, now);
+    if let Ok(p) = appswitch_core::payload::StatusPayload::parse_json(text) {
+        if let Ok(status) = p.to_status() {
+            let _ = session.observe(text, &status, now);
+            let _ = session.goods_issued(text, now);
+            let _ = (session.next_action(), session.watch(now));
+        }
+    }
 }
 
 /// The provider's field names, so arbitrary JSON reaches deep into the
@@ -158,6 +216,14 @@ const KEYS: &[&str] = &[
     "mobileNumber",
     "url",
     "sub",
+    "id",
+    "events",
+    "event",
+    "success",
+    "type",
+    "code",
+    "result_code",
+    "session_id",
 ];
 
 const STRINGS: &[&str] = &[
@@ -199,6 +265,11 @@ const STRINGS: &[&str] = &[
     "99",
     "1501",
     "123456",
+    "AUTHORIZE",
+    "DO_NOT_RETRY",
+    "payex:errorCode:DO_NOT_RETRY",
+    "DUPLICATE",
+    "4111 1111 1111 1111",
 ];
 
 fn leaf() -> impl Strategy<Value = Value> {

@@ -84,10 +84,15 @@ pub fn fuzz(args: &[String]) -> Res {
         println!("\n== fuzz {t} for {seconds} s ==");
         let corpus = root().join("fuzz/corpus").join(t);
         std::fs::create_dir_all(&corpus).map_err(|e| Failure(format!("fuzz: {e}")))?;
+        // Hand-picked starting inputs, committed; new finds go to `corpus`.
+        let seeds = root().join("fuzz/seeds").join(t);
         let out = Command::new(&cargo_fuzz)
             .current_dir(root())
             .env("RUSTC_BOOTSTRAP", "1")
-            .args(["fuzz", "run", t, "--"])
+            .args(["fuzz", "run", t])
+            .arg(&corpus)
+            .args(seeds.is_dir().then_some(&seeds))
+            .arg("--")
             .arg(format!("-max_total_time={seconds}"))
             .arg("-print_final_stats=1")
             .stdout(Stdio::inherit())

@@ -41,8 +41,10 @@ impl SplitMix64 {
 }
 
 /// The backoff state: failures in a row, the generator, and until when to
-/// wait.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// wait. Serialisable for the mutation plans' snapshots (the tracker's
+/// [`Snapshot`](super::Snapshot) keeps the fields by name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Backoff {
     pub(crate) failures: u32,
     pub(crate) rng: SplitMix64,

@@ -102,7 +102,7 @@
 
 mod action;
 mod answer;
-mod backoff;
+pub(crate) mod backoff;
 mod machine;
 mod policy;
 pub(crate) mod rate;

@@ -3,12 +3,28 @@
 
 use core::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::time::Timestamp;
 
-/// The starts of recent requests, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The starts of recent requests, oldest first. Serialised as the list of
+/// starts (sorted again when read back).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Timestamp>", into = "Vec<Timestamp>")]
 pub(crate) struct RateWindow {
     starts: Vec<Timestamp>,
+}
+
+impl From<Vec<Timestamp>> for RateWindow {
+    fn from(starts: Vec<Timestamp>) -> Self {
+        RateWindow::from_starts(starts)
+    }
+}
+
+impl From<RateWindow> for Vec<Timestamp> {
+    fn from(window: RateWindow) -> Self {
+        window.starts
+    }
 }
 
 impl RateWindow {
@@ -29,7 +45,6 @@ impl RateWindow {
     }
 
     /// Requests counted at `now`.
-    #[cfg(test)]
     pub(crate) fn count(&self, now: Timestamp, window: Duration) -> usize {
         self.starts
             .iter()

@@ -68,6 +68,11 @@ impl Snapshot {
         &self.config.order_id
     }
 
+    /// When its final check is due (see [`Tracker::deadline`]).
+    pub fn deadline(&self) -> Timestamp {
+        self.config.deadline()
+    }
+
     /// The facts it holds.
     pub fn status(&self) -> &PaymentStatus {
         &self.status

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use appswitch_core::deeplink::Deeplink;
 use appswitch_core::money::Amount;
+use appswitch_core::mutation::{IdempotencyKey, MutationFailure, MutationKind, Problem};
 use appswitch_core::order_id::OrderId;
 use appswitch_core::platform::Platform;
 use appswitch_core::retry::ErrorClass;
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::App;
 use crate::orders::Order;
 use crate::plans::{Mutation, MutationError, clean_up, mutate};
-use crate::provider::{OperationKind, ProviderError};
+use crate::provider::ProviderError;
 use crate::util::{random_bytes, random_hex};
 
 type Shop = State<Arc<App>>;
@@ -91,7 +92,33 @@ impl From<MutationError> for ApiError {
     fn from(e: MutationError) -> Self {
         match e {
             MutationError::Rule(rule) => ApiError::new(StatusCode::CONFLICT, rule),
-            MutationError::Provider(p) => p.into(),
+            MutationError::Plan(f @ MutationFailure::Refused { .. }) => {
+                ApiError::new(StatusCode::CONFLICT, f)
+            }
+            MutationError::Plan(f) => ApiError {
+                status: StatusCode::BAD_GATEWAY,
+                class: Some(f.class()),
+                provider_status: match &f {
+                    MutationFailure::Provider {
+                        problem: Problem::Http { status, .. },
+                        ..
+                    }
+                    | MutationFailure::GaveUp {
+                        last: Problem::Http { status, .. },
+                        ..
+                    } => Some(*status),
+                    _ => None,
+                },
+                codes: f
+                    .known_codes()
+                    .iter()
+                    .map(|c| c.code().to_string())
+                    .collect(),
+                error: f.to_string(),
+            },
+            MutationError::Key(k) => ApiError::bad_request(format!("`Idempotency-Key`: {k}")),
+            MutationError::OrderId(e) => ApiError::internal(e),
+            MutationError::Policy(e) => ApiError::internal(e),
         }
     }
 }
@@ -235,6 +262,7 @@ pub(crate) async fn checkout(
                         format!("the provider's `url`: {e}"),
                     )
                 })?;
+                app.start_attempt(&req.basket_id, order_id.as_str(), received);
                 app.orders.insert(Order::new(
                     order_id.to_string(),
                     req.basket_id.clone(),
@@ -443,9 +471,10 @@ pub struct MutationAnswer {
     pub idempotency_key: String,
     /// The amount the operation moved.
     pub amount: Amount,
-    /// True when the provider's history already held the operation made
-    /// with this key, so it was not sent again.
-    pub repeated: bool,
+    /// True when the provider's details history confirmed the operation
+    /// made with this key (its answer was lost, or this request repeats
+    /// one that was done), rather than a `200` answer to it.
+    pub from_history: bool,
 }
 
 async fn run_mutation(
@@ -453,7 +482,7 @@ async fn run_mutation(
     order_id: &str,
     h: &HeaderMap,
     body: &str,
-    kind: OperationKind,
+    kind: MutationKind,
     default_text: &str,
 ) -> Result<Json<MutationAnswer>, ApiError> {
     let order = app
@@ -465,14 +494,10 @@ async fn run_mutation(
     } else {
         parse_json::<Option<MutationBody>>(body)?.unwrap_or_default()
     };
-    let key = match h.get("idempotency-key").and_then(|v| v.to_str().ok()) {
-        Some(k) if !k.trim().is_empty() && k.len() <= 64 => k.trim().to_string(),
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "`Idempotency-Key` must be 1 to 64 characters",
-            ));
-        }
-        None => random_hex().map_err(ApiError::internal)?,
+    let key = match h.get("idempotency-key") {
+        Some(v) => IdempotencyKey::new(v.to_str().unwrap_or("\u{fffd}").trim())
+            .map_err(|e| ApiError::bad_request(format!("`Idempotency-Key`: {e}")))?,
+        None => IdempotencyKey::from_random(random_bytes::<16>().map_err(ApiError::internal)?),
     };
     let m = Mutation {
         kind,
@@ -481,15 +506,15 @@ async fn run_mutation(
         key: key.clone(),
     };
     let done = mutate(app, &order, &m).await?;
-    if kind == OperationKind::Capture {
-        app.mark_issued(&order.basket_id, order_id);
-        clean_up(app, &order.basket_id).await;
+    if kind == MutationKind::Capture {
+        app.observe_basket_and_issue(&order.basket_id, order_id);
     }
+    clean_up(app, &order.basket_id).await;
     Ok(Json(MutationAnswer {
         status: StatusDocument::from_status(order_id, PROVIDER, &order.status()),
-        idempotency_key: key,
+        idempotency_key: key.as_str().to_string(),
         amount: done.amount,
-        repeated: done.already,
+        from_history: done.from_history,
     }))
 }
 
@@ -503,9 +528,9 @@ pub(crate) async fn order_action(
     body: String,
 ) -> Result<Json<MutationAnswer>, ApiError> {
     let (kind, text) = match action.as_str() {
-        "ship" => (OperationKind::Capture, "Your order has shipped"),
-        "cancel" => (OperationKind::Cancel, "Your order was cancelled"),
-        "refund" => (OperationKind::Refund, "Your refund"),
+        "ship" => (MutationKind::Capture, "Your order has shipped"),
+        "cancel" => (MutationKind::Cancel, "Your order was cancelled"),
+        "refund" => (MutationKind::Refund, "Your refund"),
         other => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,

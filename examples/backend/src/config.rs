@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use appswitch_core::mutation::MutationPolicy;
 use appswitch_core::time::{Timestamp, duration_millis};
 use appswitch_core::vipps::limits::{CONNECT_TIMEOUT, POLL_INTERVAL, READ_TIMEOUT};
 use appswitch_core::vipps::{MerchantSerialNumber, MsnError, SystemHeaders};
@@ -185,6 +186,9 @@ pub struct BackendConfig {
     pub client_requests_per_minute: u32,
     /// `transactionText` when the checkout gives none.
     pub transaction_text: String,
+    /// The retry numbers of capture, cancel and refund (the core's plan;
+    /// its timeouts are replaced by `connect_timeout` and `read_timeout`).
+    pub mutation_policy: MutationPolicy,
 }
 
 impl fmt::Debug for BackendConfig {
@@ -217,6 +221,7 @@ impl BackendConfig {
             long_poll_max: Duration::from_secs(25),
             client_requests_per_minute: 120,
             transaction_text: "appswitch demo shop".into(),
+            mutation_policy: MutationPolicy::vipps(),
         }
     }
 }

@@ -47,6 +47,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use appswitch_core::checkout::{CheckoutSession, SessionAction};
+use appswitch_core::time::Timestamp;
 use appswitch_core::url::{UrlKind, check_local_callback_prefix, check_url};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
@@ -64,7 +66,7 @@ pub use config::{
     BackendConfig, Clock, ConfigError, ProviderConfig, SystemClock, demo_system_headers,
 };
 pub use plans::MutationError;
-pub use provider::{OperationKind, ProviderError, VippsClient};
+pub use provider::{ProviderError, RawAnswer, VippsClient};
 
 use orders::{Monotonic, Order, Orders};
 
@@ -102,8 +104,8 @@ pub(crate) struct App {
     pub(crate) public_url: String,
     pub(crate) callback_prefix: String,
     pub(crate) stats: Arc<Stats>,
-    /// Basket → the attempt whose goods were issued (shipped).
-    issued: Mutex<HashMap<String, String>>,
+    /// Basket → the core's checkout session of its attempts.
+    sessions: Mutex<HashMap<String, CheckoutSession>>,
 }
 
 impl App {
@@ -117,20 +119,63 @@ impl App {
         order.refresh(&self.client, interval, &self.mono).await;
     }
 
-    pub(crate) fn mark_issued(&self, basket_id: &str, order_id: &str) {
-        self.issued
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(basket_id.to_string())
-            .or_insert_with(|| order_id.to_string());
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, CheckoutSession>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn issued(&self, basket_id: &str) -> Option<String> {
-        self.issued
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+    /// A new attempt for `basket_id`.
+    pub(crate) fn start_attempt(&self, basket_id: &str, order_id: &str, at: Timestamp) {
+        let mut sessions = self.sessions();
+        let session = sessions
+            .entry(basket_id.to_string())
+            .or_insert_with(|| plans::new_session(basket_id));
+        // An orderId is new for every attempt: this cannot be a duplicate.
+        let _ = session.start_attempt(order_id, at);
+    }
+
+    /// Tells the basket's session what is known of each attempt; the
+    /// actions it hands out.
+    pub(crate) fn observe_basket(&self, basket_id: &str) -> Vec<SessionAction> {
+        let now = self.config.clock.now();
+        let attempts = self.orders.for_basket(basket_id);
+        let mut sessions = self.sessions();
+        let Some(session) = sessions.get_mut(basket_id) else {
+            return Vec::new();
+        };
+        for order in attempts {
+            let _ = session.observe(&order.order_id, &order.status(), now);
+        }
+        std::iter::from_fn(|| session.next_action()).collect()
+    }
+
+    /// The goods of `order_id` were issued (shipped): the session learns
+    /// its latest facts first, then that.
+    pub(crate) fn observe_basket_and_issue(&self, basket_id: &str, order_id: &str) {
+        let now = self.config.clock.now();
+        let status = self.orders.get(order_id).map(|o| o.status());
+        if let (Some(session), Some(status)) = (self.sessions().get_mut(basket_id), status) {
+            let _ = session.observe(order_id, &status, now);
+            let _ = session.goods_issued(order_id, now);
+        }
+    }
+
+    /// The baskets whose sessions still watch an attempt.
+    pub(crate) fn watched_baskets(&self) -> Vec<String> {
+        let now = self.config.clock.now();
+        self.sessions()
+            .iter()
+            .filter(|(_, s)| !s.watch(now).is_empty())
+            .map(|(basket, _)| basket.clone())
+            .collect()
+    }
+
+    /// The attempts of `basket_id` its session still watches.
+    pub(crate) fn watched_in(&self, basket_id: &str) -> Vec<String> {
+        let now = self.config.clock.now();
+        self.sessions()
             .get(basket_id)
-            .cloned()
+            .map(|s| s.watch(now).into_iter().map(|w| w.order_id).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -204,9 +249,10 @@ impl Backend {
             public_url: public_url.clone(),
             callback_prefix,
             stats: stats.clone(),
-            issued: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
             config,
         });
+        let watcher = tokio::spawn(plans::watch(app.clone(), app.config.long_poll_interval));
         let router = router(app);
         let server = tokio::spawn(async move {
             // Serving ends only when the task is aborted.
@@ -220,7 +266,7 @@ impl Backend {
             addr,
             base_url: public_url,
             stats,
-            server,
+            tasks: [server, watcher],
         })
     }
 }
@@ -283,7 +329,7 @@ pub struct RunningBackend {
     addr: SocketAddr,
     base_url: String,
     stats: Arc<Stats>,
-    server: JoinHandle<()>,
+    tasks: [JoinHandle<()>; 2],
 }
 
 impl RunningBackend {
@@ -305,7 +351,9 @@ impl RunningBackend {
 
 impl Drop for RunningBackend {
     fn drop(&mut self) {
-        self.server.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 

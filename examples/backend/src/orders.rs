@@ -27,7 +27,7 @@ use appswitch_core::vipps::limits::{RateLimitedApi, rate_limit};
 use appswitch_core::vipps::{AuthToken, KnownErrorCode, PaymentDetails};
 use tokio::sync::watch;
 
-use crate::provider::{ProviderError, VippsClient};
+use crate::provider::VippsClient;
 
 /// A monotonic instant as a [`Timestamp`], for the backend's own rate
 /// budgets (real time, whatever the provider's clock says).
@@ -188,11 +188,6 @@ impl Order {
         } else {
             fetch.error.clone()
         }
-    }
-
-    /// Records a provider error seen outside a refresh.
-    pub(crate) async fn note_error(&self, e: &ProviderError) {
-        self.fetch.lock().await.error = Some(e.to_string());
     }
 }
 

@@ -1,29 +1,32 @@
-//! Capture, cancel and refund — and the two places where appswitch-core's
-//! retry plans and checkout session plug in.
+//! Capture, cancel and refund, and the clean-up of duplicate
+//! reservations — decided by appswitch-core, done here.
 //!
-//! The backend does the I/O: it refreshes the facts, builds the request
-//! with the core's amount rules ([`OperationRequest::capture`] and
-//! friends), sends it with an idempotency key (`X-Request-Id`), and merges
-//! the answer. *What to do after a failure* ("check details first, then
-//! retry with the same key", seed 000) and *which duplicate reservations
-//! to cancel* (seed 000, "Clean-up strategies") are the core's decisions,
-//! made by the retry plans and the checkout session of the core's issue 5.
-//! Until those are on main, the two functions marked **PLUG-IN** below
-//! hold their place:
-//!
-//! - [`after_failure`]: today the failure and the core's classification go
-//!   back to the caller, who can repeat the request with the same
-//!   `Idempotency-Key` (the simulator then answers from its idempotency
-//!   record, and nothing happens twice).
-//! - [`reservations_to_cancel`]: today nothing is cancelled.
+//! - Every mutation runs a core [`MutationPlan`]: the amount rules before
+//!   anything is sent, an idempotency key (`X-Request-Id`) kept across
+//!   retries, and after a read timeout or `5xx` "check the details first,
+//!   then retry with the same key" (seed 000). The backend only does the
+//!   requests the plan hands out and feeds the answers back.
+//! - Every basket has a core [`CheckoutSession`]: it is told each
+//!   attempt's status and which attempt's goods were issued (shipped), and
+//!   says which other reservation to cancel (or sale to refund) — seed
+//!   000, "Clean-up strategies". [`watch`] polls the attempts the sessions
+//!   still watch, so a reservation that arrives late is found and cancelled.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use appswitch_core::checkout::{CheckoutSession, SessionAction, SlowPaymentPolicy};
 use appswitch_core::money::Amount;
-use appswitch_core::status::PaymentStatus;
-use appswitch_core::vipps::{OperationError, OperationRequest};
+use appswitch_core::mutation::{
+    Confirmation, IdempotencyKey, IdempotencyKeyError, MutationAction, MutationDone,
+    MutationFailure, MutationKind, MutationPlan, MutationPolicy, PlanEvent, PolicyError,
+};
+use appswitch_core::order_id::{OrderId, OrderIdError};
+use appswitch_core::vipps::{OperationError, check_capture};
 
 use crate::App;
+use crate::config::{Clock, SystemClock};
 use crate::orders::Order;
-use crate::provider::{OperationKind, ProviderError};
 
 /// Why a capture, cancel or refund did not happen (or is not known to).
 #[derive(Debug, thiserror::Error)]
@@ -31,20 +34,32 @@ pub enum MutationError {
     /// The core's amount rules refuse it before any call.
     #[error(transparent)]
     Rule(#[from] OperationError),
-    /// The provider call failed.
+    /// The plan ended without the operation: the provider refused it, or
+    /// the plan gave up with the outcome open (repeat with the same
+    /// `Idempotency-Key` later: it checks the details first).
     #[error(transparent)]
-    Provider(#[from] ProviderError),
+    Plan(#[from] MutationFailure),
+    /// The `Idempotency-Key` cannot be an `X-Request-Id`.
+    #[error(transparent)]
+    Key(#[from] IdempotencyKeyError),
+    /// The order's id is not an `orderId` (cannot happen for orders this
+    /// backend made).
+    #[error(transparent)]
+    OrderId(#[from] OrderIdError),
+    /// The configured [`MutationPolicy`] is not usable.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
 }
 
 /// A capture, cancel or refund the shop asks for.
 #[derive(Clone, Debug)]
 pub(crate) struct Mutation {
-    pub(crate) kind: OperationKind,
+    pub(crate) kind: MutationKind,
     /// Capture: `None` for everything that remains. Refund: required.
     pub(crate) amount: Option<Amount>,
     pub(crate) text: String,
     /// The idempotency key, kept across retries.
-    pub(crate) key: String,
+    pub(crate) key: IdempotencyKey,
 }
 
 /// What a mutation did.
@@ -52,111 +67,186 @@ pub(crate) struct Mutation {
 pub(crate) struct Done {
     /// The amount the operation moved.
     pub(crate) amount: Amount,
-    /// Whether the provider's history already held the operation made
-    /// with this key (a repeated request), so no call was made.
-    pub(crate) already: bool,
+    /// Whether the provider's history showed the operation made with this
+    /// key (an answer that was lost), rather than a `200` answering it.
+    pub(crate) from_history: bool,
 }
 
-/// Carries out `m` on `order`: fresh facts; if the provider's history
-/// already shows the operation made with `m.key` (a repeat of a request
-/// whose answer was lost — seed 000: "check status of last transaction in
-/// transaction history prior to executing the service call again"), that
-/// is the answer; otherwise the core's rules, one call with the
-/// idempotency key, and the answer merged.
+/// The plans' numbers: the core's, with the backend's timeouts.
+pub(crate) fn policy(app: &App) -> MutationPolicy {
+    MutationPolicy {
+        connect_timeout: app.config.connect_timeout,
+        read_timeout: app.config.read_timeout,
+        ..app.config.mutation_policy
+    }
+}
+
+/// Carries out `m` on `order` with a core [`MutationPlan`], and merges
+/// what it proves.
 pub(crate) async fn mutate(app: &App, order: &Order, m: &Mutation) -> Result<Done, MutationError> {
     let details = order.refresh_now(&app.client, &app.mono).await;
+    // A repeat of a request whose answer was lost: the history already
+    // shows the operation with this key (the plan's own check, made before
+    // the amount rules would refuse the operation as done already).
     if let Some(entry) = details
         .as_ref()
-        .and_then(|d| d.entry_for_request(&m.key))
+        .and_then(|d| d.entry_for_request(m.key.as_str()))
         .filter(|e| e.operation_success)
     {
         return Ok(Done {
             amount: entry.amount,
-            already: true,
+            from_history: true,
         });
     }
     let status = order.status();
+    let order_id = OrderId::new(order.order_id.clone())?;
     let msn = &app.client.config().msn;
-    let request = match m.kind {
-        OperationKind::Capture => OperationRequest::capture(msn, &status, m.amount, &m.text)?,
-        OperationKind::Cancel => OperationRequest::cancel(msn, &status, &m.text)?,
-        OperationKind::Refund => OperationRequest::refund(
-            msn,
-            &status,
-            m.amount.unwrap_or(Amount::ZERO),
-            &m.text,
-            app.config.clock.now(),
-        )?,
-    };
-    match app
-        .client
-        .operation(m.kind, &order.order_id, &request, &m.key)
-        .await
-    {
-        Ok(response) => {
-            order.merge(&response.to_status());
-            Ok(Done {
-                amount: response.transaction_info.amount,
-                already: false,
-            })
+    let key = m.key.clone();
+    let (plan, amount) = match m.kind {
+        MutationKind::Capture => (
+            MutationPlan::capture(&order_id, msn, &status, m.amount, &m.text, key)?,
+            check_capture(&status, m.amount)?,
+        ),
+        MutationKind::Cancel => (
+            MutationPlan::cancel(&order_id, msn, &status, &m.text, key)?,
+            order.amount,
+        ),
+        MutationKind::Refund => {
+            let amount = m.amount.unwrap_or(Amount::ZERO);
+            let plan = MutationPlan::refund(
+                &order_id,
+                msn,
+                &status,
+                amount,
+                &m.text,
+                key,
+                app.config.clock.now(),
+            )?;
+            (plan, amount)
         }
-        Err(e) => {
-            order.note_error(&e).await;
-            after_failure(app, order, m, e).await
+    };
+    let plan = plan.with_policy(policy(app))?;
+    let done = drive(app, plan).await?;
+    order.merge(&done.status);
+    Ok(match done.confirmation {
+        Confirmation::History { entry } => Done {
+            amount: entry.amount,
+            from_history: true,
+        },
+        Confirmation::Response => Done {
+            amount,
+            from_history: false,
+        },
+    })
+}
+
+/// Runs a plan: does the requests it hands out, waits when it says, until
+/// it is done or failed. The plan's time is the system's (its backoffs and
+/// timeouts are real waits).
+async fn drive(app: &App, mut plan: MutationPlan) -> Result<MutationDone, MutationFailure> {
+    loop {
+        let now = SystemClock.now();
+        let (id, answer) = match plan.poll(now) {
+            MutationAction::Send(req) => {
+                let body = serde_json::to_string(&req.body).unwrap_or_default();
+                let answer = app
+                    .client
+                    .raw(
+                        req.method,
+                        &req.path,
+                        Some(&body),
+                        Some(req.idempotency_key.as_str()),
+                        req.read_timeout,
+                    )
+                    .await;
+                (req.id, answer)
+            }
+            MutationAction::CheckDetails(check) => {
+                let answer = app
+                    .client
+                    .raw(
+                        appswitch_core::mutation::HttpMethod::Get,
+                        &check.path,
+                        None,
+                        None,
+                        check.read_timeout,
+                    )
+                    .await;
+                (check.id, answer)
+            }
+            MutationAction::WaitUntil(t) => {
+                let ms = t.as_millis().saturating_sub(now.as_millis()).min(60_000);
+                tokio::time::sleep(Duration::from_millis(ms.max(1))).await;
+                continue;
+            }
+            MutationAction::Done(done) => return Ok(done),
+            MutationAction::Failed(failure) => return Err(failure),
+        };
+        let now = SystemClock.now();
+        match answer {
+            Ok(a) => plan.handle_http(id, a.status, a.retry_after.as_deref(), &a.body, now),
+            Err(kind) => plan.handle(PlanEvent::TransportError { id, kind }, now),
         }
     }
 }
 
-/// **PLUG-IN: the core's mutation plan (issue 5).** What to do after the
-/// call for `m` failed with `e`: by `e.class()` — retry later, check the
-/// details for an entry with `m.key` and retry with the same key, or give
-/// up. Until the core's plan lands, the failure is reported as it is;
-/// the caller may repeat the request with the same `Idempotency-Key`.
-async fn after_failure(
-    _app: &App,
-    _order: &Order,
-    _m: &Mutation,
-    e: ProviderError,
-) -> Result<Done, MutationError> {
-    Err(MutationError::Provider(e))
+/// The session of `basket_id`, made on first use: a late approval is
+/// issued anyway (the demo shop sells things that keep), and an attempt is
+/// watched for ten minutes.
+pub(crate) fn new_session(basket_id: &str) -> CheckoutSession {
+    CheckoutSession::new(
+        basket_id,
+        SlowPaymentPolicy::tickets(appswitch_core::vipps::limits::PAYMENT_WINDOW),
+    )
 }
 
-/// **PLUG-IN: the core's checkout session (issue 5).** Given the attempt
-/// of a basket whose goods were issued and every attempt's facts, the
-/// attempts whose reservations must be cancelled. Until the core's
-/// session lands: none.
-pub(crate) fn reservations_to_cancel(
-    _issued: &str,
-    _attempts: &[(String, PaymentStatus)],
-) -> Vec<String> {
-    Vec::new()
-}
-
-/// Runs the clean-up of `basket_id` if one of its attempts was issued:
-/// cancels what [`reservations_to_cancel`] names.
+/// Asks the provider about the attempts `basket_id`'s session still
+/// watches (as the per-order cache allows), tells the session every
+/// attempt's status, then does the clean-ups it asks for: cancel (or
+/// refund) the duplicates.
 pub(crate) async fn clean_up(app: &App, basket_id: &str) {
-    let Some(issued) = app.issued(basket_id) else {
-        return;
-    };
-    let attempts = app.orders.for_basket(basket_id);
-    let facts: Vec<(String, PaymentStatus)> = attempts
-        .iter()
-        .map(|o| (o.order_id.clone(), o.status()))
-        .collect();
-    for order_id in reservations_to_cancel(&issued, &facts) {
-        let Some(order) = app.orders.get(&order_id) else {
+    for id in app.watched_in(basket_id) {
+        if let Some(order) = app.orders.get(&id) {
+            app.refresh(&order).await;
+        }
+    }
+    let actions = app.observe_basket(basket_id);
+    for action in actions {
+        let (kind, amount, order_id) = match action {
+            // The demo shop issues goods when they ship.
+            SessionAction::IssueGoods { .. } => continue,
+            SessionAction::CancelReservation { order_id, .. } => {
+                (MutationKind::Cancel, None, order_id)
+            }
+            SessionAction::RefundPayment {
+                order_id, amount, ..
+            } => (MutationKind::Refund, Some(amount), order_id),
+        };
+        let (Some(order), Ok(bytes)) =
+            (app.orders.get(&order_id), crate::util::random_bytes::<16>())
+        else {
             continue;
         };
-        let Ok(key) = crate::util::random_hex() else {
-            return;
-        };
         let m = Mutation {
-            kind: OperationKind::Cancel,
-            amount: None,
-            text: "Duplicate payment for one basket: cancelled".into(),
-            key,
+            kind,
+            amount,
+            text: "A duplicate payment for your order: returned".into(),
+            key: IdempotencyKey::from_random(bytes),
         };
-        // A failure leaves the reservation for the next clean-up run.
+        // A failure leaves the reservation; the session reports it as not
+        // yet confirmed in its watch list.
         let _ = mutate(app, &order, &m).await;
+    }
+    app.observe_basket(basket_id);
+}
+
+/// Polls, every `interval`, the attempts the checkout sessions still
+/// watch (within the per-order cache and budget), and cleans up.
+pub(crate) async fn watch(app: Arc<App>, interval: Duration) {
+    loop {
+        tokio::time::sleep(interval).await;
+        for basket in app.watched_baskets() {
+            clean_up(&app, &basket).await;
+        }
     }
 }

@@ -5,12 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use appswitch_core::mutation::HttpMethod;
 use appswitch_core::payload::PayloadError;
 use appswitch_core::retry::{ErrorClass, RetryAfter};
 use appswitch_core::time::Timestamp;
+use appswitch_core::tracker::TransportErrorKind;
 use appswitch_core::vipps::{
     AccessTokenResponse, CallFailure, ErrorBody, InitiateRequest, InitiateResponse, KnownErrorCode,
-    OperationRequest, OperationResponse, PaymentDetails, classify, endpoints, headers,
+    PaymentDetails, classify, endpoints, headers,
 };
 use reqwest::Method;
 
@@ -186,6 +188,36 @@ impl VippsClient {
         })
     }
 
+    /// An authenticated request, with the merchant's headers.
+    async fn request(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&str>,
+        request_id: Option<&str>,
+        force_token: bool,
+    ) -> Result<reqwest::RequestBuilder, ProviderError> {
+        let auth = self.access_token(force_token).await?;
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.config.base_url))
+            .header(headers::AUTHORIZATION, auth)
+            .header(headers::SUBSCRIPTION_KEY, &self.config.subscription_key)
+            .header(headers::MERCHANT_SERIAL_NUMBER, self.config.msn.as_str());
+        for (name, value) in self.config.system.headers() {
+            request = request.header(name, value);
+        }
+        if let Some(id) = request_id {
+            request = request.header(headers::X_REQUEST_ID, id);
+        }
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        Ok(request)
+    }
+
     /// One authenticated call; a `401` fetches a new token and tries once
     /// more (an expired token changed nothing on the provider's side).
     async fn call<T>(
@@ -198,28 +230,63 @@ impl VippsClient {
     ) -> Result<T, ProviderError> {
         let mut force = false;
         loop {
-            let auth = self.access_token(force).await?;
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.config.base_url))
-                .header(headers::AUTHORIZATION, auth)
-                .header(headers::SUBSCRIPTION_KEY, &self.config.subscription_key)
-                .header(headers::MERCHANT_SERIAL_NUMBER, self.config.msn.as_str());
-            for (name, value) in self.config.system.headers() {
-                request = request.header(name, value);
-            }
-            if let Some(id) = request_id {
-                request = request.header(headers::X_REQUEST_ID, id);
-            }
-            if let Some(body) = &body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
+            let request = self
+                .request(&method, path, body.as_deref(), request_id, force)
+                .await?;
             match self.send(request, parse).await {
                 Err(ProviderError::Http { status: 401, .. }) if !force => force = true,
                 other => return other,
             }
+        }
+    }
+
+    /// One authenticated call as a sans-io plan hands it out: the raw
+    /// answer (status, `Retry-After`, body) for the plan to read, or how
+    /// the transport failed. A `401` fetches a new token and tries once
+    /// more.
+    pub async fn raw(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        body: Option<&str>,
+        request_id: Option<&str>,
+        read_timeout: Duration,
+    ) -> Result<RawAnswer, TransportErrorKind> {
+        let method = match method {
+            HttpMethod::Get => Method::GET,
+            HttpMethod::Post => Method::POST,
+            HttpMethod::Put => Method::PUT,
+        };
+        let mut force = false;
+        loop {
+            let request = self
+                .request(&method, path, body, request_id, force)
+                .await
+                .map_err(|e| match e {
+                    ProviderError::ReadTimeout => TransportErrorKind::ReadTimeout,
+                    _ => TransportErrorKind::ConnectTimeout,
+                })?;
+            let response = request
+                .timeout(read_timeout)
+                .send()
+                .await
+                .map_err(transport_kind)?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let body = response.text().await.map_err(transport_kind)?;
+            if status == 401 && !force {
+                force = true;
+                continue;
+            }
+            return Ok(RawAnswer {
+                status,
+                retry_after,
+                body,
+            });
         }
     }
 
@@ -250,42 +317,25 @@ impl VippsClient {
         )
         .await
     }
-
-    /// `POST …/capture`, `PUT …/cancel` or `POST …/refund`, with the
-    /// idempotency key `request_id` (`X-Request-Id`).
-    pub async fn operation(
-        &self,
-        kind: OperationKind,
-        order_id: &str,
-        request: &OperationRequest,
-        request_id: &str,
-    ) -> Result<OperationResponse, ProviderError> {
-        let (method, path) = match kind {
-            OperationKind::Capture => (Method::POST, endpoints::capture(order_id)),
-            OperationKind::Cancel => (Method::PUT, endpoints::cancel(order_id)),
-            OperationKind::Refund => (Method::POST, endpoints::refund(order_id)),
-        };
-        let body = to_json(request)?;
-        self.call(
-            method,
-            &path,
-            Some(body),
-            Some(request_id),
-            OperationResponse::parse_json,
-        )
-        .await
-    }
 }
 
-/// A mutation of a reserved payment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OperationKind {
-    /// Capture (full or partial).
-    Capture,
-    /// Cancel.
-    Cancel,
-    /// Refund (full or partial).
-    Refund,
+/// An HTTP answer as the provider gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, as sent.
+    pub retry_after: Option<String>,
+    /// The body.
+    pub body: String,
+}
+
+/// How a request failed below HTTP, as the core's plans name it.
+fn transport_kind(e: reqwest::Error) -> TransportErrorKind {
+    match transport_error(e) {
+        ProviderError::Connect(_) => TransportErrorKind::ConnectTimeout,
+        _ => TransportErrorKind::ReadTimeout,
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ProviderError> {

@@ -125,7 +125,7 @@ async fn shipping_captures_and_the_core_rules_guard_every_operation() {
 }
 
 #[tokio::test]
-async fn a_capture_whose_answer_is_lost_is_repeated_safely_with_its_key() {
+async fn a_capture_whose_answer_is_lost_is_confirmed_from_the_details() {
     let shop = shop_with(SimConfig::default(), |c| {
         c.read_timeout = Duration::from_millis(300)
     })
@@ -146,22 +146,15 @@ async fn a_capture_whose_answer_is_lost_is_repeated_safely_with_its_key() {
         )
         .unwrap();
     let path = format!("/api/orders/{id}/ship");
-    let (code, body) = call(&shop, &path, json!({}), Some("ship-b-stall-1")).await;
-    assert_eq!(code, 502, "{body}");
-    assert_eq!(
-        body["class"], "check-then-retry",
-        "the outcome is unknown: {body}"
-    );
-    // The shop repeats the request with the same key: the details show the
-    // capture made with it, so it is not sent again.
+    // The read times out; the core's plan checks the details, finds the
+    // capture made with its key, and is done — without a second capture.
     let (code, body) = call(&shop, &path, json!({}), Some("ship-b-stall-1")).await;
     assert_eq!(code, 200, "{body}");
     assert_eq!(
-        (body["idempotencyKey"].as_str(), body["repeated"].as_bool()),
-        (Some("ship-b-stall-1"), Some(true))
+        (body["fromHistory"].as_bool(), body["amount"].as_u64()),
+        (Some(true), Some(20000))
     );
     assert_eq!(body["status"]["status"], "captured");
-    assert_eq!(body["amount"], 20000);
     let view = shop.sim.control().order(&id).unwrap();
     assert_eq!(
         (
@@ -170,29 +163,17 @@ async fn a_capture_whose_answer_is_lost_is_repeated_safely_with_its_key() {
         ),
         (1, 1)
     );
-    assert_eq!(
-        view.record
-            .calls
-            .iter()
-            .find(|c| c.endpoint == Endpoint::Capture)
-            .unwrap()
-            .request_id
-            .as_deref(),
-        Some("ship-b-stall-1")
-    );
-
-    // A repeat of a request that was answered is answered the same way.
-    let id = reserved(&shop, "b-stall-2").await;
-    let path = format!("/api/orders/{id}/ship");
-    let (code, _) = call(&shop, &path, json!({"amount": 100}), Some("k2")).await;
-    assert_eq!(code, 200);
-    let (code, body) = call(&shop, &path, json!({"amount": 100}), Some("k2")).await;
-    assert_eq!((code, body["repeated"].as_bool()), (200, Some(true)));
-    assert_eq!(shop.sim.control().order(&id).unwrap().record.captures, 1);
+    // The shop repeating the request with the same key changes nothing.
+    let (code, body) = call(&shop, &path, json!({}), Some("ship-b-stall-1")).await;
+    assert_eq!((code, body["fromHistory"].as_bool()), (200, Some(true)));
+    let view = shop.sim.control().order(&id).unwrap();
+    assert_eq!(view.record.calls_to(Endpoint::Capture), 1);
+    let (code, body) = call(&shop, &path, json!({}), Some("not a key")).await;
+    assert_eq!(code, 400, "{body}");
 }
 
 #[tokio::test]
-async fn provider_errors_come_back_classified() {
+async fn a_5xx_is_checked_then_retried_with_the_same_key() {
     let shop = shop().await;
     let id = reserved(&shop, "b-err").await;
     shop.sim
@@ -206,12 +187,50 @@ async fn provider_errors_come_back_classified() {
         )
         .unwrap();
     let (code, body) = call(&shop, &format!("/api/orders/{id}/ship"), json!({}), None).await;
-    assert_eq!(code, 502);
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["fromHistory"], false);
+    let view = shop.sim.control().order(&id).unwrap();
+    let captures: Vec<_> = view
+        .record
+        .calls
+        .iter()
+        .filter(|c| c.endpoint == Endpoint::Capture)
+        .map(|c| (c.status, c.request_id.clone().unwrap()))
+        .collect();
+    assert_eq!(captures.len(), 2);
+    assert_eq!((captures[0].0, captures[1].0), (500, 200));
+    assert_eq!(captures[0].1, captures[1].1, "the same X-Request-Id");
+    assert_eq!(view.record.captures, 1);
+}
+
+#[tokio::test]
+async fn a_plan_that_gives_up_says_the_outcome_is_open() {
+    let shop = shop().await;
+    let id = reserved(&shop, "b-down").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &id,
+            serde_json::from_value(
+                json!({"burst": {"status": 503, "count": 100, "endpoints": ["capture"]}}),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let (code, body) = call(&shop, &format!("/api/orders/{id}/ship"), json!({}), None).await;
+    assert_eq!(code, 502, "{body}");
     assert_eq!(
         (body["class"].as_str(), body["providerStatus"].as_u64()),
-        (Some("check-then-retry"), Some(500))
+        (Some("check-then-retry"), Some(503))
     );
     assert_eq!(body["codes"], json!(["99"]));
+    let view = shop.sim.control().order(&id).unwrap();
+    assert_eq!(
+        view.record.calls_to(Endpoint::Capture),
+        5,
+        "the plan's max sends"
+    );
+    assert_eq!(view.record.captures, 0);
 }
 
 #[tokio::test]
@@ -299,4 +318,124 @@ async fn a_real_provider_needs_a_public_https_callback_prefix() {
     );
     config.callback_prefix = Some("https://shop.example.no/vipps/callbacks".into());
     assert!(Backend::start(config).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_second_reservation_for_a_shipped_basket_is_cancelled() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.long_poll_interval = Duration::from_millis(50);
+        c.details_interval = Duration::from_millis(50);
+    })
+    .await;
+    // Seed 000: the shopper approves, closes the app before coming back…
+    let first = shop.checkout("b-twice").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &first.order_id,
+            Faults {
+                user_closes_app: true,
+                ..Faults::default()
+            },
+        )
+        .unwrap();
+    let out = shop
+        .sim
+        .control()
+        .shopper(&first.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    assert_eq!(out.back, "appClosed");
+    // … pays again for the same basket, and the goods ship for that one.
+    let second = reserved(&shop, "b-twice").await;
+    let (code, body) = call(
+        &shop,
+        &format!("/api/orders/{second}/ship"),
+        json!({}),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    // The first reservation is cancelled, once; the shipped one is not.
+    let first_view = shop.sim.control().order(&first.order_id).unwrap();
+    assert_eq!(first_view.record.cancels, 1);
+    assert_eq!(first_view.status, StatusName::Cancelled);
+    let (_, doc) = shop.status(&first.order_id, None).await;
+    assert_eq!(
+        (doc.status, doc.cancelled_by),
+        (StatusName::Cancelled, Some(CancelledBy::Merchant))
+    );
+    let second_view = shop.sim.control().order(&second).unwrap();
+    assert_eq!(
+        (second_view.record.cancels, second_view.status),
+        (0, StatusName::Captured)
+    );
+}
+
+#[tokio::test]
+async fn a_late_reservation_after_the_goods_shipped_is_cancelled_when_it_comes() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.long_poll_interval = Duration::from_millis(50);
+        c.details_interval = Duration::from_millis(50);
+    })
+    .await;
+    let first = shop.checkout("b-late-dup").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &first.order_id,
+            Faults {
+                reserve_late_ms: Some(60_000),
+                ..Faults::default()
+            },
+        )
+        .unwrap();
+    shop.sim
+        .control()
+        .shopper(&first.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    let second = reserved(&shop, "b-late-dup").await;
+    let (code, _) = call(
+        &shop,
+        &format!("/api/orders/{second}/ship"),
+        json!({}),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        shop.sim
+            .control()
+            .order(&first.order_id)
+            .unwrap()
+            .record
+            .cancels,
+        0
+    );
+    // A minute later the first one reserves: the session, still watching,
+    // has it cancelled.
+    shop.sim.control().advance(Duration::from_secs(60)).await;
+    let mut cancels = 0;
+    for _ in 0..200 {
+        cancels = shop
+            .sim
+            .control()
+            .order(&first.order_id)
+            .unwrap()
+            .record
+            .cancels;
+        if cancels > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(cancels, 1);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let view = shop.sim.control().order(&first.order_id).unwrap();
+    assert_eq!(
+        (view.record.cancels, view.status),
+        (1, StatusName::Cancelled),
+        "once"
+    );
 }
