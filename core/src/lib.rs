@@ -42,6 +42,7 @@
 //! - [`order_id`]: the merchant's `orderId`, its rules and a generator.
 //! - [`mobile_number`]: the shopper's number, normalised to `91234567`.
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
+//! - [`rate`]: a rolling-window budget for the provider's rate limits.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
 
 pub mod card_guard;
@@ -60,6 +61,7 @@ pub mod order_id;
 pub mod payload;
 pub mod pending;
 pub mod platform;
+pub mod rate;
 pub mod retry;
 pub mod status;
 pub mod time;

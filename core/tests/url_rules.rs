@@ -565,3 +565,60 @@ fn callback_warnings() {
     let json = serde_json::to_string(&UrlWarning::UncommonCallbackPort { port: 8443 }).unwrap();
     assert_eq!(json, r#"{"rule":"uncommon-callback-port","port":8443}"#);
 }
+
+#[test]
+fn a_simulator_on_this_machine_accepts_loopback_callbacks_and_nothing_else_more() {
+    use appswitch_core::url::check_local_callback_prefix;
+    for url in [
+        "http://127.0.0.1:8123/vipps/callbacks",
+        "https://127.0.0.1/vipps",
+        "http://127.0.0.2:1/cb",
+        "http://[::1]:9000/cb",
+    ] {
+        let checked = check_local_callback_prefix(url).unwrap();
+        assert!(checked.warnings.is_empty(), "{url}: {:?}", checked.warnings);
+        // … which the real provider refuses: it would call itself.
+        assert!(check_url(UrlKind::Callback, url).is_err(), "{url}");
+    }
+    assert_eq!(
+        check_local_callback_prefix("http://127.0.0.1:8123/cb/")
+            .unwrap()
+            .warnings,
+        [UrlWarning::CallbackTrailingSlash]
+    );
+    // Everything that is not a loopback address gets the provider's answer.
+    for url in [
+        "https://shop.example.no/cb",
+        "https://shop.example.no:8443/cb",
+        "http://shop.example.no/cb",
+        "https://10.0.0.5/cb",
+        "https://192.168.1.1/cb",
+        "http://localhost:8123/cb",
+        "https://localhost/cb",
+        "ftp://127.0.0.1/cb",
+        "127.0.0.1:8123/cb",
+        "",
+    ] {
+        assert_eq!(
+            check_local_callback_prefix(url).map(|c| c.warnings),
+            check_url(UrlKind::Callback, url).map(|c| c.warnings),
+            "{url}"
+        );
+    }
+    for (url, rule) in [
+        ("http://127.0.0.1:8123/cb?x=1", "callback-query-or-fragment"),
+        ("http://127.0.0.1:8123/cb#f", "callback-query-or-fragment"),
+        (
+            "http://127.0.0.1:99999/cb",
+            check_url(UrlKind::Callback, "http://127.0.0.1:99999/cb")
+                .unwrap_err()
+                .rule(),
+        ),
+    ] {
+        assert_eq!(
+            check_local_callback_prefix(url).unwrap_err().rule(),
+            rule,
+            "{url}"
+        );
+    }
+}

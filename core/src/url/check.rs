@@ -164,6 +164,45 @@ pub(crate) fn check_app_fallback(url: &str) -> Result<AppFallback<'_>, UrlError>
 /// The ports seed 001 names as safe for callbacks.
 pub const COMMON_CALLBACK_PORTS: [u16; 3] = [80, 443, 8080];
 
+/// Checks a callback prefix the way a provider *simulator on this machine*
+/// must: exactly the provider's rules ([`check_url`] with
+/// [`UrlKind::Callback`]), except that a loopback IP address
+/// (`127.0.0.0/8`, `[::1]`) is accepted, over `http` or `https`, on any
+/// port.
+///
+/// Seed 001, "URL Validation": "It is, naturally, not possible to use
+/// `https://localhost` or `http://127.0.0.1` for the callback, as the Vipps
+/// backend would then call itself." A simulator running beside the
+/// merchant's backend is the one caller that *can* reach it; every other
+/// host is held to the real provider's rules, so a prefix accepted here for
+/// a public host is one the provider accepts too. The name `localhost`
+/// stays refused, as UrlValidator refuses it.
+///
+/// ```
+/// use appswitch_core::url::check_local_callback_prefix;
+///
+/// assert!(check_local_callback_prefix("http://127.0.0.1:8123/vipps").is_ok());
+/// assert!(check_local_callback_prefix("http://[::1]:8123/vipps").is_ok());
+/// // Not on this machine: the provider's rules.
+/// assert_eq!(check_local_callback_prefix("http://shop.example.no/cb").unwrap_err().rule(), "callback-not-https");
+/// assert_eq!(check_local_callback_prefix("https://10.0.0.5/cb").unwrap_err().rule(), "callback-not-public");
+/// assert_eq!(check_local_callback_prefix("http://127.0.0.1:8123/cb?x=1").unwrap_err().rule(), "callback-query-or-fragment");
+/// ```
+pub fn check_local_callback_prefix(url: &str) -> Result<Checked, UrlError> {
+    let valid = validate_for(url, Purpose::Callback)?;
+    if !valid.host.is_loopback() {
+        return check_callback_prefix(url).map(|warnings| Checked { warnings });
+    }
+    if valid.query.is_some() || valid.fragment.is_some() {
+        return Err(UrlError::CallbackQueryOrFragment);
+    }
+    let mut warnings = Vec::new();
+    if valid.path.ends_with('/') {
+        warnings.push(UrlWarning::CallbackTrailingSlash);
+    }
+    Ok(Checked { warnings })
+}
+
 /// A callback prefix: UrlValidator's rules, a host the provider can reach,
 /// https, and nothing after the path (the provider appends
 /// `/v2/payments/{orderId}`).

@@ -6,6 +6,8 @@
 //!   the provider's validator, Apache Commons `UrlValidator` with its
 //!   default settings ([`validate_url`]; the table of rules is in
 //!   [`validate`]); top-level domains are checked as [`tld`] explains.
+//!   [`check_local_callback_prefix`] is the same callback rule for a
+//!   provider simulator on this machine, which can reach `127.0.0.1`.
 //! - [`FallbackSpec::build`]: the `fallBack` URL for one attempt — a web
 //!   page, the app's own scheme, or Android's `INTENT` — carrying the order
 //!   id and an [`AttemptNonce`], plus the [`ReturnExpectation`] to persist.
@@ -49,7 +51,7 @@ pub mod tld;
 pub mod validate;
 
 pub use attempt::{AttemptNonce, NonceError};
-pub use check::{COMMON_CALLBACK_PORTS, Checked, UrlKind, check_url};
+pub use check::{COMMON_CALLBACK_PORTS, Checked, UrlKind, check_local_callback_prefix, check_url};
 pub(crate) use error::describe_char;
 pub use error::{ForbiddenScheme, UrlError, UrlPart, UrlWarning};
 pub use fallback::{

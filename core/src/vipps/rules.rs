@@ -67,14 +67,16 @@ pub enum OperationError {
         operation: &'static str,
     },
     /// Everything reserved is captured already.
-    #[error("cannot capture: nothing remains to capture ({captured} øre captured)")]
+    #[error("cannot capture: nothing remains to capture ({} øre captured)", captured.minor())]
     NothingLeftToCapture {
         /// Captured so far.
         captured: Amount,
     },
     /// "The amount to capture cannot be higher than the reserved amount."
     #[error(
-        "`transaction.amount` {requested} øre exceeds the {remaining} øre that remain to capture"
+        "`transaction.amount` {} øre exceeds the {} øre that remain to capture",
+        requested.minor(),
+        remaining.minor()
     )]
     CaptureExceedsReserved {
         /// The amount asked for.
@@ -88,7 +90,9 @@ pub enum OperationError {
     NotCaptured,
     /// "The refunded amount cannot be larger than the captured amount."
     #[error(
-        "`transaction.amount` {requested} øre exceeds the {remaining} øre that remain to refund"
+        "`transaction.amount` {} øre exceeds the {} øre that remain to refund",
+        requested.minor(),
+        remaining.minor()
     )]
     RefundExceedsCaptured {
         /// The amount asked for.
@@ -107,7 +111,7 @@ pub enum OperationError {
         closed_at: Timestamp,
     },
     /// "Partially captured reservations can not be cancelled."
-    #[error("cannot cancel: {captured} øre is captured already (refund instead)")]
+    #[error("cannot cancel: {} øre is captured already (refund instead)", captured.minor())]
     CancelAfterCapture {
         /// Captured so far.
         captured: Amount,
@@ -118,7 +122,12 @@ impl OperationError {
     /// The provider's error code for the same refusal, if it has one.
     pub fn provider_code(&self) -> Option<KnownErrorCode> {
         match self {
-            OperationError::NotReserved { .. } => Some(KnownErrorCode::CaptureNotReserved),
+            // After a cancel nothing is reserved any more: "The amount you
+            // tried to capture is not reserved".
+            OperationError::NotReserved { .. }
+            | OperationError::Cancelled {
+                operation: "capture",
+            } => Some(KnownErrorCode::CaptureNotReserved),
             OperationError::CaptureExceedsReserved { .. }
             | OperationError::NothingLeftToCapture { .. } => {
                 Some(KnownErrorCode::CaptureExceedsReserved)
@@ -377,6 +386,24 @@ mod tests {
         // Unknown capture time: the provider decides.
         let unknown = PaymentStatus::initiated().with_captured(a(100));
         assert_eq!(check_refund(&unknown, a(100), t0 + day * 10_000), Ok(()));
+    }
+
+    #[test]
+    fn messages_count_in_ore() {
+        let e = check_capture(
+            &PaymentStatus::initiated().with_reserved(a(15000)),
+            Some(a(15001)),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`transaction.amount` 15001 øre exceeds the 15000 øre that remain to capture"
+        );
+        let e = check_cancel(&PaymentStatus::initiated().with_captured(a(5))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot cancel: 5 øre is captured already (refund instead)"
+        );
     }
 
     #[test]

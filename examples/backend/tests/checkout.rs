@@ -1,0 +1,231 @@
+//! A whole payment through the backend: checkout, the landing page, the
+//! callback, the return, the status — and what the backend refuses.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod support;
+
+use std::time::Duration;
+
+use appswitch_core::deeplink::{Environment, LinkKind};
+use appswitch_core::status::StatusName;
+use appswitch_core::url::ReturnVia;
+use appswitch_simulator::{CallbackOutcome, ShopperChoice};
+use serde_json::json;
+use support::*;
+
+#[tokio::test]
+async fn checkout_landing_page_approve_return_and_status() {
+    let shop = shop().await;
+    let c = shop.checkout("basket-1").await;
+    assert!(
+        c.order_id.starts_with("123456-"),
+        "an MSN-prefixed orderId: {}",
+        c.order_id
+    );
+    assert_eq!(c.basket_id, "basket-1");
+    assert!(!c.is_app);
+    assert_eq!(c.deeplink.kind, LinkKind::LandingPage);
+    assert_eq!(c.deeplink.environment, Environment::Local);
+    assert_eq!(c.initiated_at, c.deeplink.deadlines.received_at.as_millis());
+    assert_eq!(
+        c.deeplink.deadlines.payment_deadline.as_millis() - c.initiated_at,
+        600_000
+    );
+    assert_eq!(
+        c.status_url,
+        shop.url(&format!("/api/payments/{}/status", c.order_id))
+    );
+    assert!(c.fallback_url.starts_with(&shop.url("/return?orderId=")));
+    let (code, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(
+        (code, doc.status, doc.is_final),
+        (200, StatusName::Initiated, false)
+    );
+
+    // The shopper opens the landing page and approves.
+    let page = shop.http.get(&c.url).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let token = c.url.rsplit("token=").next().unwrap();
+    let r = shop
+        .http
+        .post(format!("{}/landing/decide", shop.sim.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}&choice=approve"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    // The browser is back on the shop: the core recognises the return.
+    let returned = c.return_expectation.check_return(&back).unwrap();
+    assert_eq!(
+        (returned.order_id.as_str(), returned.via),
+        (c.order_id.as_str(), ReturnVia::WebPage)
+    );
+    let page = shop.http.get(&back).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        page.text().await.unwrap().contains("/status?wait="),
+        "the built-in return page tracks"
+    );
+
+    // The callback reached the backend and was accepted.
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 1);
+    let view = shop.sim.control().order(&c.order_id).unwrap();
+    assert_eq!(view.record.callbacks[0].outcome, CallbackOutcome::Delivered);
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(
+        (doc.status, doc.is_final, doc.amounts.reserved.minor()),
+        (StatusName::Reserved, true, 20000)
+    );
+    // A second tab sees the same truth.
+    let info: serde_json::Value = shop
+        .http
+        .get(shop.url(&format!("/api/orders/{}", c.order_id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["status"]["status"], "reserved");
+    assert_eq!(info["basketId"], "basket-1");
+}
+
+#[tokio::test]
+async fn an_app_checkout_gets_a_deeplink_and_returns_to_the_app() {
+    let shop = shop().await;
+    let c = shop
+        .checkout_with(
+            json!({"basketId": "b-app", "amount": 12300, "platform": "ios",
+            "fallback": {"kind": "app", "base": "demoshop://result"}, "isApp": true}),
+        )
+        .await;
+    assert!(c.is_app);
+    assert!(c.url.starts_with("vippsMT://?token="), "{}", c.url);
+    assert_eq!(
+        (c.deeplink.kind, c.deeplink.environment),
+        (LinkKind::App, Environment::Test)
+    );
+    let out = shop
+        .sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    let back = out.redirect.unwrap();
+    assert!(back.starts_with("demoshop://result?orderId="), "{back}");
+    let returned = c.return_expectation.check_return(&back).unwrap();
+    assert_eq!(returned.via, ReturnVia::AppLink);
+    // Android's INTENT.
+    let c = shop
+        .checkout_with(json!({"basketId": "b-app", "amount": 100, "platform": "android", "fallback": {"kind": "androidIntent"}}))
+        .await;
+    assert!(c.is_app && c.fallback_url == "INTENT");
+}
+
+#[tokio::test]
+async fn an_express_checkout_is_reserved_by_its_callback() {
+    let shop = shop().await;
+    let c = shop
+        .checkout_with(json!({"basketId": "b-x", "amount": 5000, "express": true}))
+        .await;
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 1);
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(doc.status, StatusName::Reserved);
+    let r = shop
+        .http
+        .delete(shop.url("/vipps/consents/v2/consents/1234567"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn bad_checkouts_are_refused_naming_the_rule() {
+    let shop = shop().await;
+    for (body, message) in [
+        (
+            json!({"basketId": "b", "amount": 0}),
+            "`transaction.amount` is 0",
+        ),
+        (
+            json!({"basketId": "", "amount": 1}),
+            "`basketId` must be 1 to 100 characters",
+        ),
+        (json!({"basketId": "b", "amount": -1}), "body:"),
+        (
+            json!({"basketId": "b", "amount": 1, "colour": "red"}),
+            "unknown field `colour`",
+        ),
+        (
+            json!({"basketId": "b", "amount": 1, "fallback": {"kind": "app", "base": "demoshop://r"}}),
+            "an app-scheme fallback needs `isApp: true`",
+        ),
+        (
+            json!({"basketId": "b", "amount": 1, "fallback": {"kind": "app", "base": "vipps://r"}, "platform": "ios"}),
+            "vipps",
+        ),
+        (
+            json!({"basketId": "b", "amount": 1, "isApp": true}),
+            "`isApp` disagrees with `fallback`",
+        ),
+        (
+            json!({"basketId": "b", "amount": 1, "mobileNumber": "call me"}),
+            "mobile",
+        ),
+    ] {
+        let r = shop.post("/api/checkout", body.clone()).await;
+        assert_eq!(r.status().as_u16(), 400, "{body}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            e["error"].as_str().unwrap().contains(message),
+            "{body}: {e}"
+        );
+    }
+    assert!(
+        shop.sim.control().orders().is_empty(),
+        "nothing reached the provider"
+    );
+    let (code, doc) = shop.status("no-such-order", None).await;
+    assert_eq!((code, doc.status), (404, StatusName::Unknown));
+}
+
+#[tokio::test]
+async fn a_callback_with_the_wrong_authorization_is_refused() {
+    let shop = shop().await;
+    let c = shop.checkout("b-auth").await;
+    let body = json!({"merchantSerialNumber": 123456, "orderId": c.order_id,
+        "transactionInfo": {"amount": 20000, "status": "RESERVED", "timeStamp": "2018-12-12T11:18:38.246Z", "transactionId": "1"}});
+    let url = shop.url(&format!("/vipps/callbacks/v2/payments/{}", c.order_id));
+    for auth in [None, Some("guess")] {
+        let mut r = shop.http.post(&url).json(&body);
+        if let Some(a) = auth {
+            r = r.header("Authorization", a);
+        }
+        assert_eq!(r.send().await.unwrap().status().as_u16(), 401);
+    }
+    assert_eq!(shop.backend.stats().callbacks_refused(), 2);
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(
+        doc.status,
+        StatusName::Initiated,
+        "a forged callback proves nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_deadline_passes_and_the_payment_is_rejected() {
+    let shop = shop().await;
+    let c = shop.checkout("b-late").await;
+    shop.sim.control().advance(Duration::from_secs(600)).await;
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+}

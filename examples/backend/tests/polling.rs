@@ -1,0 +1,279 @@
+//! The status endpoint: long polls woken by callbacks, polling when the
+//! callback is lost, the per-order cache under many pollers, and `429`s
+//! in both directions.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use appswitch_core::status::StatusName;
+use appswitch_simulator::{CallbackOutcome, Faults, ShopperChoice, SimConfig};
+use serde_json::json;
+use support::*;
+
+#[tokio::test]
+async fn a_callback_wakes_a_long_poll() {
+    // The backend would not ask the provider again for a minute: only the
+    // callback can end this long poll early.
+    let shop = Arc::new(
+        shop_with(SimConfig::default(), |c| {
+            c.long_poll_interval = Duration::from_secs(60);
+        })
+        .await,
+    );
+    let c = shop.checkout("b-wake").await;
+    let poller = {
+        let shop = shop.clone();
+        let id = c.order_id.clone();
+        tokio::spawn(async move { shop.status(&id, Some(20)).await })
+    };
+    // Let the long poll start and make its one details call.
+    while shop
+        .sim
+        .control()
+        .order(&c.order_id)
+        .unwrap()
+        .record
+        .calls
+        .len()
+        < 2
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    let (code, doc) = tokio::time::timeout(Duration::from_secs(10), poller)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((code, doc.status), (200, StatusName::Reserved));
+    assert_eq!(
+        shop.details_calls(&c.order_id),
+        1,
+        "woken by the callback, not by a poll"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_callback_is_made_up_for_by_polling() {
+    let shop = Arc::new(
+        shop_with(
+            SimConfig {
+                faults: Faults {
+                    drop_callback: true,
+                    ..Faults::default()
+                },
+                ..SimConfig::default()
+            },
+            |c| {
+                c.long_poll_interval = Duration::from_millis(50);
+                c.details_interval = Duration::from_millis(50);
+            },
+        )
+        .await,
+    );
+    let c = shop.checkout("b-lost").await;
+    let poller = {
+        let shop = shop.clone();
+        let id = c.order_id.clone();
+        tokio::spawn(async move { shop.status(&id, Some(20)).await })
+    };
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    let (_, doc) = tokio::time::timeout(Duration::from_secs(10), poller)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(doc.status, StatusName::Reserved);
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
+    let view = shop.sim.control().order(&c.order_id).unwrap();
+    assert_eq!(view.record.callbacks[0].outcome, CallbackOutcome::Dropped);
+    assert!(shop.details_calls(&c.order_id) >= 1);
+}
+
+#[tokio::test]
+async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.long_poll_interval = Duration::from_millis(100);
+        c.details_interval = Duration::from_millis(100);
+    })
+    .await;
+    let c = shop.checkout("b-idle").await;
+    let (code, doc) = shop.status(&c.order_id, Some(1)).await;
+    assert_eq!((code, doc.status), (200, StatusName::Initiated));
+    // It was held, asking the provider while it waited (every 100 ms for
+    // a second), within the cache interval.
+    let calls = shop.details_calls(&c.order_id);
+    assert!((2..=12).contains(&calls), "{calls}");
+}
+
+/// Many browsers poll one order as fast as they can: the provider never
+/// sees more than its 120 details calls a minute.
+#[tokio::test]
+async fn many_pollers_never_exceed_the_providers_details_limit() {
+    let shop = Arc::new(
+        shop_with(SimConfig::default(), |c| {
+            // No cache interval: only the per-order budget protects the provider.
+            c.details_interval = Duration::ZERO;
+            c.client_requests_per_minute = 1_000_000;
+        })
+        .await,
+    );
+    let c = shop.checkout("b-many").await;
+    let served = Arc::new(AtomicUsize::new(0));
+    let mut pollers = Vec::new();
+    for _ in 0..40 {
+        let (shop, id, served) = (shop.clone(), c.order_id.clone(), served.clone());
+        pollers.push(tokio::spawn(async move {
+            for _ in 0..10 {
+                let (code, doc) = shop.status(&id, None).await;
+                assert_eq!((code, doc.status), (200, StatusName::Initiated));
+                served.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for p in pollers {
+        p.await.unwrap();
+    }
+    assert_eq!(served.load(Ordering::Relaxed), 400);
+    let calls = shop.details_calls(&c.order_id);
+    assert!(
+        calls <= 120,
+        "{calls} details calls for 400 status requests"
+    );
+    assert!(calls >= 1);
+    let view = shop.sim.control().order(&c.order_id).unwrap();
+    assert!(
+        view.record.calls.iter().all(|c| c.status != 429),
+        "the provider never had to refuse"
+    );
+
+    // With the default cache interval, a burst of pollers costs one call.
+    let shop = Arc::new(
+        shop_with(SimConfig::default(), |c| {
+            c.client_requests_per_minute = 1_000_000
+        })
+        .await,
+    );
+    let c = shop.checkout("b-cached").await;
+    let mut pollers = Vec::new();
+    for _ in 0..20 {
+        let (shop, id) = (shop.clone(), c.order_id.clone());
+        pollers.push(tokio::spawn(async move {
+            for _ in 0..5 {
+                shop.status(&id, None).await;
+            }
+        }));
+    }
+    for p in pollers {
+        p.await.unwrap();
+    }
+    let calls = shop.details_calls(&c.order_id);
+    assert!(
+        calls <= 3,
+        "{calls} details calls for 100 requests within the cache interval"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_overdoes_it_gets_429_with_retry_after() {
+    let shop = shop_with(SimConfig::default(), |c| c.client_requests_per_minute = 3).await;
+    let c = shop.checkout("b-greedy").await;
+    for _ in 0..3 {
+        assert_eq!(shop.status(&c.order_id, None).await.0, 200);
+    }
+    let r = shop
+        .http
+        .get(&c.status_url)
+        .header("Origin", "http://127.0.0.1:5173")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://127.0.0.1:5173"
+    );
+    assert_eq!(
+        r.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase(),
+        "retry-after"
+    );
+    // Another order is another allowance.
+    let other = shop.checkout("b-greedy").await;
+    assert_eq!(shop.status(&other.order_id, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.details_interval = Duration::ZERO
+    })
+    .await;
+    let c = shop.checkout("b-storm").await;
+    shop.sim.control().set_order_faults(&c.order_id, serde_json::from_value(json!({"burst": {"status": 429, "count": 3, "endpoints": ["details"]}, "dropCallback": true})).unwrap()).unwrap();
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let r = shop.http.get(&c.status_url).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(
+            r.headers()["x-appswitch-provider-problem"]
+                .to_str()
+                .unwrap()
+                .contains("429")
+        );
+        let doc: appswitch_core::status::StatusDocument = r.json().await.unwrap();
+        assert_eq!(doc.status, StatusName::Initiated);
+    }
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(doc.status, StatusName::Reserved, "the storm passed");
+}
+
+#[tokio::test]
+async fn cors_is_for_this_machine_only() {
+    let shop = shop().await;
+    let r = shop
+        .http
+        .request(reqwest::Method::OPTIONS, shop.url("/api/checkout"))
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
+    let r = shop
+        .http
+        .request(reqwest::Method::OPTIONS, shop.url("/api/checkout"))
+        .header("Origin", "https://evil.example")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}

@@ -1,0 +1,217 @@
+//! Fault injection: the ways the real provider (and the shopper) make a
+//! merchant's life hard, on demand.
+//!
+//! A [`Faults`] value is set for a whole run ([`SimConfig::faults`](crate::SimConfig),
+//! CLI flags, `POST /_sim/faults`) and copied into every new order, or set
+//! for one order (`POST /_sim/orders/{orderId}/faults`). As JSON:
+//!
+//! ```json
+//! {"dropCallback": true, "callbackDelayMs": 20000,
+//!  "burst": {"status": 429, "count": 5, "endpoints": ["details"]},
+//!  "stall": {"ms": 6000, "count": 1, "endpoints": ["capture"]},
+//!  "reserveLateMs": 30000, "userClosesApp": false}
+//! ```
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// An endpoint of the provider's API, for faults that hit some of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Endpoint {
+    /// `POST /accesstoken/get`.
+    Token,
+    /// `POST /ecomm/v2/payments`.
+    Initiate,
+    /// `GET /ecomm/v2/payments/{orderId}/details`.
+    Details,
+    /// `POST /ecomm/v2/payments/{orderId}/capture`.
+    Capture,
+    /// `PUT /ecomm/v2/payments/{orderId}/cancel`.
+    Cancel,
+    /// `POST /ecomm/v2/payments/{orderId}/refund`.
+    Refund,
+    /// `POST /ecomm/v2/integration-test/payments/{orderId}/approve`.
+    ForceApprove,
+}
+
+impl Endpoint {
+    /// Every endpoint.
+    pub const ALL: [Endpoint; 7] = [
+        Endpoint::Token,
+        Endpoint::Initiate,
+        Endpoint::Details,
+        Endpoint::Capture,
+        Endpoint::Cancel,
+        Endpoint::Refund,
+        Endpoint::ForceApprove,
+    ];
+
+    /// The camelCase name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::Token => "token",
+            Endpoint::Initiate => "initiate",
+            Endpoint::Details => "details",
+            Endpoint::Capture => "capture",
+            Endpoint::Cancel => "cancel",
+            Endpoint::Refund => "refund",
+            Endpoint::ForceApprove => "forceApprove",
+        }
+    }
+
+    /// The endpoint with this name.
+    pub fn from_name(name: &str) -> Option<Endpoint> {
+        Endpoint::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+}
+
+fn all_endpoints() -> Vec<Endpoint> {
+    Endpoint::ALL.to_vec()
+}
+
+/// The next `count` calls to `endpoints` are answered with `status` before
+/// anything happens: a `5xx` with the provider's internal-error array
+/// (`VippsError` 99), or a `429` with the gateway's object and
+/// `Retry-After`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Burst {
+    /// The HTTP status: `429` or `500`–`599`.
+    pub status: u16,
+    /// How many answers.
+    pub count: u32,
+    /// Which endpoints (all when left out).
+    #[serde(default = "all_endpoints")]
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// The next `count` calls to `endpoints` are carried out, and then the
+/// answer is held for `ms` milliseconds of real time — longer than the
+/// merchant's read timeout, so that it does not know whether the call
+/// worked (seed 000, "Connection timeout").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stall {
+    /// How long to hold each answer, in real milliseconds.
+    pub ms: u64,
+    /// How many answers.
+    pub count: u32,
+    /// Which endpoints (all when left out).
+    #[serde(default = "all_endpoints")]
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// What goes wrong, for a run or for one order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Faults {
+    /// The callback is never sent ("If the communication is broken … the
+    /// callback will not be retried", seed 001).
+    pub drop_callback: bool,
+    /// The callback is sent this many simulated milliseconds late.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_delay_ms: Option<u64>,
+    /// Error answers before anything happens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<Burst>,
+    /// Answers held longer than the read timeout, after the call was
+    /// carried out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stall: Option<Stall>,
+    /// When the shopper approves, the shopper is sent back at once, and the
+    /// reservation (with its callback) happens this many simulated
+    /// milliseconds later — "Vipps can not guarantee a particular
+    /// sequence" (seed 001).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserve_late_ms: Option<u64>,
+    /// When the shopper approves, the shopper closes the app: the payment
+    /// is reserved, but the shopper is not sent back and no callback is
+    /// sent (seed 000, "Clean-up strategies": "the user decides to close
+    /// the Vipps app while the transaction is being processed").
+    pub user_closes_app: bool,
+}
+
+impl Faults {
+    /// The callback delay as a duration.
+    pub fn callback_delay(&self) -> Option<Duration> {
+        self.callback_delay_ms.map(Duration::from_millis)
+    }
+
+    /// The late-reservation delay as a duration.
+    pub fn reserve_late(&self) -> Option<Duration> {
+        self.reserve_late_ms.map(Duration::from_millis)
+    }
+
+    /// Checks the values: a burst status must be `429` or `5xx`.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(b) = self
+            .burst
+            .as_ref()
+            .filter(|b| !(b.status == 429 || (500..=599).contains(&b.status)))
+        {
+            return Err(format!(
+                "`burst.status` is {}; a burst answers 429 or 500-599",
+                b.status
+            ));
+        }
+        Ok(())
+    }
+
+    /// Takes one burst answer for `endpoint`, if one is left.
+    pub(crate) fn take_burst(&mut self, endpoint: Endpoint) -> Option<u16> {
+        let b = self.burst.as_mut()?;
+        if b.count == 0 || !b.endpoints.contains(&endpoint) {
+            return None;
+        }
+        b.count -= 1;
+        Some(b.status)
+    }
+
+    /// Takes one stall for `endpoint`, if one is left.
+    pub(crate) fn take_stall(&mut self, endpoint: Endpoint) -> Option<Duration> {
+        let s = self.stall.as_mut()?;
+        if s.count == 0 || !s.endpoints.contains(&endpoint) {
+            return None;
+        }
+        s.count -= 1;
+        Some(Duration::from_millis(s.ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bursts_and_stalls_are_counted_down_per_endpoint() {
+        let mut f: Faults = serde_json::from_str(
+            r#"{"burst": {"status": 503, "count": 2, "endpoints": ["details"]},
+                "stall": {"ms": 10, "count": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!(f.take_burst(Endpoint::Capture), None);
+        assert_eq!(f.take_burst(Endpoint::Details), Some(503));
+        assert_eq!(f.take_burst(Endpoint::Details), Some(503));
+        assert_eq!(f.take_burst(Endpoint::Details), None);
+        assert_eq!(
+            f.take_stall(Endpoint::Refund),
+            Some(Duration::from_millis(10))
+        );
+        assert_eq!(f.take_stall(Endpoint::Refund), None);
+        assert!(f.validate().is_ok());
+        f.burst = Some(Burst {
+            status: 404,
+            count: 1,
+            endpoints: all_endpoints(),
+        });
+        assert_eq!(
+            f.validate().unwrap_err(),
+            "`burst.status` is 404; a burst answers 429 or 500-599"
+        );
+        for e in Endpoint::ALL {
+            assert_eq!(Endpoint::from_name(e.as_str()), Some(e));
+        }
+    }
+}
