@@ -2,6 +2,7 @@
 
 mod bench;
 mod bindings;
+mod demo;
 mod fuzz;
 mod server;
 mod setup;
@@ -17,7 +18,8 @@ cargo xtask <command>
 
   setup              install every tool the suites need (idempotent)
   test [SUITE...]    setup, then run every suite (or the named ones)
-  demo               build everything and start the demo on 127.0.0.1
+  demo [ARGS...]     build everything and start the demo on 127.0.0.1
+                     (ARGS go to appswitch-demo: --port, --time-scale, --drop-callbacks, …)
   bench              benchmarks and size reports
   bindings           generate Kotlin, Swift and Python from the mobile library
   wasm               build the npm package (bindings-wasm/pkg) and print its sizes
@@ -35,7 +37,7 @@ fn main() -> ExitCode {
     let result = match cmd {
         "setup" => setup::setup().map(|_| ()),
         "test" => test::test(rest),
-        "demo" => util::fail("demo: not built yet (issue: the demo)"),
+        "demo" => setup::setup().and_then(|t| demo::demo(&t, rest)),
         "bench" => setup::setup().and_then(|t| bench::bench(&t)),
         "fuzz" => fuzz::fuzz(rest),
         "bindings" => bindings::generate(),

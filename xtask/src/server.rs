@@ -65,6 +65,21 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Waits until the server exits by itself (or is interrupted).
+    pub fn wait(mut self) -> Res {
+        let status = self
+            .child
+            .wait()
+            .map_err(|e| Failure(format!("server: {e}")))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(Failure(format!("server exited: {status}")))
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

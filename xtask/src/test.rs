@@ -67,6 +67,10 @@ pub fn suites() -> Vec<Suite> {
             run: |t| crate::bindings::kotlin_tests(t).into(),
         },
         Suite {
+            name: "e2e",
+            run: |t| crate::demo::e2e(t).into(),
+        },
+        Suite {
             name: "swift",
             run: |_| crate::swift::run(),
         },

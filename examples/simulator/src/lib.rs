@@ -195,7 +195,10 @@ fn router(shared: Arc<Shared>, control: SimControl) -> Router {
         .route("/_sim/orders/{order_id}/shopper", post(control::shopper))
         .route("/_sim/record", get(control::record))
         .route("/_sim/reset", post(control::reset))
-        .with_state(control);
+        .with_state(control)
+        // The demo shop (another origin on this machine) sets faults for
+        // the next payment from the page.
+        .layer(tower_http::cors::CorsLayer::very_permissive());
     provider.merge(control)
 }
 

@@ -1,0 +1,86 @@
+// The shop page: checkout through the merchant backend, then off to the
+// landing page. The browser module saves the pending payment before the
+// page navigates away; the return page picks it up.
+import init, { isAppSwitchError, openPlan, resumePending, track } from "/pkg/appswitch.js";
+import { follow } from "/ui.js";
+
+await init();
+
+const $ = (id) => document.getElementById(id);
+const BASKET = "sockshop.basket";
+
+// One basket until its goods ship: paying twice for it is the case the
+// backend's checkout session cleans up after.
+function basketId() {
+  let id = localStorage.getItem(BASKET);
+  if (!id) {
+    id = `basket-${crypto.randomUUID().slice(0, 8)}`;
+    localStorage.setItem(BASKET, id);
+  }
+  return id;
+}
+
+// The faults ticked in "Break things on purpose", as the simulator's JSON.
+function chosenFaults() {
+  const on = (name) => document.querySelector(`#faults input[name=${name}]`).checked;
+  const faults = {};
+  if (on("dropCallback")) faults.dropCallback = true;
+  if (on("reserveLate")) faults.reserveLateMs = 8000;
+  if (on("storm429")) faults.burst = { status: 429, count: 6, endpoints: ["details"] };
+  if (on("stall")) faults.stall = { ms: 7000, count: 1, endpoints: ["details"] };
+  if (on("userClosesApp")) faults.userClosesApp = true;
+  return faults;
+}
+
+async function injectFaults(checkout, faults) {
+  if (Object.keys(faults).length === 0) return;
+  const simulator = new URL(checkout.url).origin;
+  const res = await fetch(`${simulator}/_sim/orders/${encodeURIComponent(checkout.orderId)}/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(faults),
+  });
+  if (!res.ok) throw new Error(`the simulator refused the faults: ${await res.text()}`);
+}
+
+async function pay() {
+  $("pay").disabled = true;
+  $("message").textContent = "";
+  try {
+    const res = await fetch("/api/checkout", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ basketId: basketId(), amount: 20000, transactionText: "One pair of Vipps socks" }),
+    });
+    const checkout = await res.json();
+    if (!res.ok) throw new Error(checkout.error ?? res.statusText);
+    await injectFaults(checkout, chosenFaults());
+    track({
+      statusUrl: checkout.statusUrl,
+      orderId: checkout.orderId,
+      url: checkout.url,
+      expectation: checkout.returnExpectation,
+      policy: { longPoll: 20000 },
+    });
+    const plan = openPlan(checkout.url);
+    if (plan.action === "openLandingPage") {
+      location.assign(plan.url);
+    } else {
+      throw new Error("the payment link expired before it could be opened; please try again");
+    }
+  } catch (e) {
+    $("message").textContent = isAppSwitchError(e) ? `${e.code}: ${e.message}` : `Could not start the payment: ${e.message}`;
+    $("pay").disabled = false;
+  }
+}
+
+$("pay").addEventListener("click", pay);
+$("basket").textContent = `Basket ${basketId()}`;
+
+// Back in the shop while a payment is still under way (a reload, the back
+// button, another tab): carry on tracking it here.
+const pending = resumePending();
+if (pending) {
+  $("pending").hidden = false;
+  follow(pending);
+}

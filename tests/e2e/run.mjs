@@ -1,0 +1,252 @@
+// End-to-end tests of the demo: Playwright drives Debian's Chromium through
+// the shop, the simulated provider's landing page and the return page, and
+// each test checks what the page shows and what the simulator recorded.
+//
+// Run by `cargo xtask test` (suite `e2e`), which starts the demo and sets
+// SHOP_URL, SIM_URL, ARTIFACTS, CHROMIUM and NODE_PATH.
+
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(path.join(process.env.NODE_PATH ?? ".", "noop.js"));
+const { chromium } = require("playwright-core");
+
+const SHOP = process.env.SHOP_URL;
+const SIM = process.env.SIM_URL;
+const ARTIFACTS = process.env.ARTIFACTS ?? "artifacts";
+const OUTCOME_TIMEOUT = 40_000;
+
+if (!SHOP || !SIM) {
+  console.error("SHOP_URL and SIM_URL must be set (run through `cargo xtask test e2e`)");
+  process.exit(2);
+}
+
+// ---- the simulator's control API ----------------------------------------
+
+async function sim(pathname, body) {
+  const res = await fetch(`${SIM}${pathname}`, body === undefined ? {} : {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`simulator ${pathname}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const order = (id) => sim(`/_sim/orders/${encodeURIComponent(id)}`);
+const calls = (view, endpoint) => view.record.calls.filter((c) => c.endpoint === endpoint);
+
+async function eventually(what, check, timeout = OUTCOME_TIMEOUT) {
+  const until = Date.now() + timeout;
+  let last;
+  while (Date.now() < until) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function expect(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+// ---- the shopper --------------------------------------------------------
+
+/** Opens the shop, ticks `faults`, pays, and waits for the landing page. */
+async function checkout(page, faults = []) {
+  await page.goto(SHOP);
+  if (faults.length > 0) {
+    await page.click("#faults summary");
+    for (const f of faults) await page.check(`#faults input[name=${f}]`);
+  }
+  await page.click("#pay");
+  await page.waitForURL((u) => u.toString().startsWith(SIM), { timeout: 15_000 });
+  const token = new URL(page.url()).searchParams.get("token");
+  const pending = await page.evaluate(() => JSON.parse(localStorage.getItem("appswitch.pending")));
+  const orderId = pending.payments.at(-1).orderId;
+  expect(token && orderId, "on the landing page with a pending payment saved");
+  return orderId;
+}
+
+/** Decides on the landing page; returns once the browser is back in the shop. */
+async function decide(page, choice) {
+  await page.click(`#${choice}`);
+  await page.waitForURL((u) => u.toString().startsWith(`${SHOP}/return`), { timeout: 15_000 });
+}
+
+async function outcomeOf(page) {
+  const el = page.locator("#outcome[data-outcome]");
+  await el.waitFor({ timeout: OUTCOME_TIMEOUT });
+  return { outcome: await el.getAttribute("data-outcome"), text: await el.textContent() };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// ---- the tests ----------------------------------------------------------
+
+const tests = {
+  async "happy path: approve, see it, ship it, a second tab agrees"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    await shot(page, "landing-page");
+    await decide(page, "approve");
+    expect(page.url().includes("status="), "the provider appended its deprecated status");
+    const { outcome, text } = await outcomeOf(page);
+    expect(outcome === "success", `outcome ${outcome}`);
+    expect(text.includes("approved"), `page says ${text}`);
+    await shot(page, "return-approved");
+    // A second tab on the same return URL shows the same truth.
+    const other = await ctx.newPage();
+    await other.goto(page.url());
+    expect((await outcomeOf(other)).outcome === "success", "the second tab agrees");
+    await page.click("#ship");
+    await page.locator("#shipped", { hasText: "captured" }).waitFor();
+    await shot(page, "shipped");
+    const view = await order(id);
+    expect(view.record.captures === 1, `captures: ${view.record.captures}`);
+    expect(view.status === "captured", `simulator says ${view.status}`);
+    expect(calls(view, "details").length <= 30, `details calls: ${calls(view, "details").length}`);
+  },
+
+  async "reject: the shopper cancels in the app"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    await decide(page, "reject");
+    const { outcome, text } = await outcomeOf(page);
+    expect(outcome === "cancelled", `outcome ${outcome}`);
+    expect(text.includes("cancelled"), `page says ${text}`);
+    await shot(page, "return-cancelled");
+    const view = await order(id);
+    expect(view.status === "cancelled", `simulator says ${view.status}`);
+    expect(view.record.captures === 0, "nothing captured");
+  },
+
+  async "callback dropped: the status still arrives by polling"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page, ["dropCallback"]);
+    await decide(page, "approve");
+    expect((await outcomeOf(page)).outcome === "success", "approved without a callback");
+    const view = await order(id);
+    expect(view.record.callbacks.every((c) => c.outcome === "dropped"), "the callback was dropped");
+    expect(calls(view, "details").length >= 1, "the backend asked the provider");
+  },
+
+  async "late reserve: approved after the shopper came back"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page, ["reserveLate"]);
+    await decide(page, "approve");
+    // Back before the money: the page keeps checking.
+    const early = await page.locator("#state").textContent();
+    expect(!(await page.locator("#outcome[data-outcome]").count()), `settled too early (${early})`);
+    expect((await outcomeOf(page)).outcome === "success", "the late reservation is found");
+    const view = await order(id);
+    expect(view.status === "reserved", `simulator says ${view.status}`);
+  },
+
+  async "429 storm at the provider: backs off and still finds the truth"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page, ["storm429"]);
+    await decide(page, "approve");
+    expect((await outcomeOf(page)).outcome === "success", "approved through the storm");
+    const view = await order(id);
+    const limited = calls(view, "details").filter((c) => c.status === 429).length;
+    expect(limited >= 1, `the storm happened (${limited} × 429)`);
+  },
+
+  async "the shop page reloaded while the shopper is away"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    // The shopper goes back to the shop (a fresh load) while the payment is
+    // open in the app, here: the landing page in another tab.
+    const view = await order(id);
+    await page.goto(SHOP);
+    await page.reload();
+    await page.locator("#pending:not([hidden])").waitFor();
+    const app = await ctx.newPage();
+    await app.goto(view.shopperUrl);
+    await app.click("#approve");
+    const { outcome } = await outcomeOf(page);
+    expect(outcome === "success", `the reloaded shop page found it: ${outcome}`);
+    await shot(page, "shop-resumed");
+  },
+
+  async "paying twice for one basket: the first reservation is cancelled"(ctx) {
+    const page = await ctx.newPage();
+    const first = await checkout(page);
+    // The shopper closes the app without deciding and pays again.
+    const closed = await ctx.newPage();
+    await closed.goto((await order(first)).shopperUrl);
+    await closed.click("#close");
+    const second = await checkout(page);
+    expect(first !== second, "a new orderId for the second attempt");
+    await decide(page, "approve");
+    expect((await outcomeOf(page)).outcome === "success", "the second attempt is paid");
+    await page.click("#ship");
+    await page.locator("#shipped", { hasText: "captured" }).waitFor();
+    // Now the first attempt goes through after all (seed 000's slow bank).
+    await sim(`/_sim/orders/${first}/shopper`, { choice: "approve" });
+    const view = await eventually("the duplicate reservation to be cancelled", async () => {
+      const v = await order(first);
+      return v.record.cancels === 1 ? v : undefined;
+    });
+    expect(view.status === "cancelled", `first attempt: ${view.status}`);
+    expect((await order(second)).record.captures === 1, "the second attempt was captured once");
+  },
+
+  async "deadline expiry: the shopper never acts"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    await page.goto(SHOP);
+    await page.locator("#pending:not([hidden])").waitFor();
+    // Ten minutes pass at the provider.
+    await sim("/_sim/clock/advance", { ms: 11 * 60 * 1000 });
+    const { outcome, text } = await outcomeOf(page);
+    expect(outcome === "rejected", `outcome ${outcome}`);
+    expect(text.includes("timed out"), `page says ${text}`);
+    await shot(page, "timed-out");
+    expect((await order(id)).status === "rejected", "the simulator timed it out");
+  },
+
+  async "a forged return is refused"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    await page.goto(`${SHOP}/return?orderId=${id}&attempt=00000000000000000000000000000000&status=RESERVE`);
+    await page.locator("#state[data-error]").waitFor();
+    const code = await page.locator("#state").getAttribute("data-error");
+    expect(code === "forged-return", `refused as ${code}`);
+  },
+};
+
+// ---- the runner ---------------------------------------------------------
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+});
+let failed = 0;
+const only = process.argv.slice(2);
+for (const [name, test] of Object.entries(tests)) {
+  if (only.length && !only.some((o) => name.includes(o))) continue;
+  const ctx = await browser.newContext();
+  const started = Date.now();
+  try {
+    await test(ctx);
+    console.log(`  ok    ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    console.log(`  FAIL  ${name}: ${e.message}`);
+    for (const [i, p] of ctx.pages().entries()) {
+      await p.screenshot({ path: path.join(ARTIFACTS, `FAILED-${name.replace(/\W+/g, "-")}-${i}.png`) }).catch(() => {});
+    }
+  } finally {
+    await ctx.close();
+  }
+}
+await browser.close();
+console.log(failed ? `${failed} e2e test(s) failed` : "all e2e tests passed");
+process.exit(failed ? 1 : 0);
