@@ -98,7 +98,10 @@ mod tests {
     fn refuses_negative_and_saturates_outgoing() {
         assert_eq!(non_negative("x", 5).unwrap(), 5);
         let err = timestamp("initiatedAtMs", -1).unwrap_err();
-        assert!(err.to_string().contains("`initiatedAtMs` must not be negative"));
+        assert!(
+            err.to_string()
+                .contains("`initiatedAtMs` must not be negative")
+        );
         assert!(count("rateCap", -3).is_err());
         assert_eq!(long(u64::MAX), i64::MAX);
         assert_eq!(span(Duration::from_secs(2)), 2000);

@@ -7,7 +7,9 @@
 use appswitch_core::deeplink::DeeplinkError as CoreDeeplinkError;
 use appswitch_core::pending::{PendingError, ResumeError};
 use appswitch_core::tracker::ConfigError;
-use appswitch_core::url::{FallbackError, ReturnError as CoreReturnError, UrlError as CoreUrlError};
+use appswitch_core::url::{
+    FallbackError, ReturnError as CoreReturnError, UrlError as CoreUrlError,
+};
 
 /// A URL or a fallback that the provider's rules refuse (`checkUrl`,
 /// `buildFallback`).
@@ -171,7 +173,9 @@ impl From<CoreDeeplinkError> for DeeplinkError {
         let detail = e.to_string();
         match e {
             CoreDeeplinkError::Empty => DeeplinkError::Empty { detail },
-            CoreDeeplinkError::IllegalCharacter { .. } => DeeplinkError::IllegalCharacter { detail },
+            CoreDeeplinkError::IllegalCharacter { .. } => {
+                DeeplinkError::IllegalCharacter { detail }
+            }
             CoreDeeplinkError::MissingScheme => DeeplinkError::MissingScheme { detail },
             CoreDeeplinkError::UnsupportedScheme { .. } => {
                 DeeplinkError::UnsupportedScheme { detail }

@@ -19,7 +19,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use appswitch_core::drive::{FetchOutcome, Host};
 use appswitch_core::pending::STORAGE_KEY;
 use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{self as core_tracker, FetchReason, FetchRequest, TransportErrorKind};
+use appswitch_core::tracker::{
+    self as core_tracker, FetchReason, FetchRequest, TransportErrorKind,
+};
 use futures_util::future::{BoxFuture, FutureExt};
 
 use crate::convert::{self, long, span};

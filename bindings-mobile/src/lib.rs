@@ -7,15 +7,15 @@
 //! every rule stays in `appswitch-core`. This crate translates types and
 //! does the I/O through the app.
 //!
-//! - [`urls`]: `checkUrl`, `buildFallback`, [`ReturnExpectation`](urls::ReturnExpectation).
-//! - [`deeplink`]: `classifyDeeplink`, `openPlan`.
-//! - [`tracker`]: [`PaymentTracker`](tracker::PaymentTracker),
+//! - [`urls`] — `checkUrl`, `buildFallback`, [`ReturnExpectation`](urls::ReturnExpectation).
+//! - [`deeplink`] — `classifyDeeplink`, `openPlan`.
+//! - [`tracker`] — [`PaymentTracker`](tracker::PaymentTracker),
 //!   `resumePending`, `forgetPending`.
-//! - [`host`]: the foreign traits the app implements —
+//! - [`host`] — the foreign traits the app implements:
 //!   [`HttpTransport`](host::HttpTransport), [`KeyValueStore`](host::KeyValueStore),
 //!   [`TrackerScheduler`](host::TrackerScheduler), [`StatusListener`](host::StatusListener).
-//! - [`status`], [`policy`]: what the tracker reports, and its numbers.
-//! - [`errors`]: one error per concern.
+//! - [`status`], [`policy`] — what the tracker reports, and its numbers.
+//! - [`errors`] — one error per concern.
 //!
 //! In Kotlin:
 //!

@@ -87,10 +87,7 @@ impl TryFrom<&TrackingPolicy> for Policy {
             },
             connect_timeout: ms("connectTimeoutMs", p.connect_timeout_ms)?,
             read_timeout: ms("readTimeoutMs", p.read_timeout_ms)?,
-            long_poll: p
-                .long_poll_ms
-                .map(|v| ms("longPollMs", v))
-                .transpose()?,
+            long_poll: p.long_poll_ms.map(|v| ms("longPollMs", v)).transpose()?,
             rate_cap: count("policy.rateCap", p.rate_cap)?,
             rate_window: ms("rateWindowMs", p.rate_window_ms)?,
             backoff: BackoffPolicy {

@@ -124,13 +124,10 @@ impl Kotlin {
         )
     }
 
-    /// `java` running `main_class` from `build` against the host library,
-    /// with the scripted backend's URL in `APPSWITCH_TEST_BACKEND`.
-    pub fn java(&self, build: &Path, main_class: &str, backend: &str) -> Command {
-        let lib_dir = host_library()
-            .parent()
-            .map(PathBuf::from)
-            .unwrap_or_default();
+    /// `java` running `main_class` from `build` against the host library
+    /// in `lib_dir`, with the scripted backend's URL in
+    /// `APPSWITCH_TEST_BACKEND`.
+    pub fn java(&self, build: &Path, main_class: &str, lib_dir: &Path, backend: &str) -> Command {
         let cp = format!(
             "{}:{}:{JNA}:{}",
             build.display(),
@@ -154,13 +151,21 @@ pub fn kotlin_tests(tools: &Tools) -> Res {
     let build = target_dir().join("kotlin-tests");
     kotlin.compile(
         "kotlin: kotlinc (bindings, tests, Android example)",
-        &[root().join("tests/kotlin"), root().join("examples/android/src")],
+        &[
+            root().join("tests/kotlin"),
+            root().join("examples/android/src"),
+        ],
         &build,
     )?;
     let backend = crate::server::scripted_backend()?;
     run(
         "kotlin: tests on the JVM",
-        &mut kotlin.java(&build, "io.appswitch.tests.MainKt", &backend.url),
+        &mut kotlin.java(
+            &build,
+            "io.appswitch.tests.MainKt",
+            &target_dir().join("debug"),
+            &backend.url,
+        ),
     )?;
     python_smoke()
 }
