@@ -276,3 +276,34 @@ impl Host for MobileHost {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_retry_after_in_any_case_and_refuses_impossible_status_codes() {
+        let headers = HashMap::from([("retry-AFTER".to_string(), "3".to_string())]);
+        let outcome = answered(HttpResponse {
+            status: 429,
+            headers,
+            body: String::new(),
+        });
+        assert_eq!(
+            outcome,
+            FetchOutcome::Answered {
+                status: 429,
+                retry_after: Some("3".into()),
+                body: String::new(),
+            }
+        );
+        for status in [-1, 70_000] {
+            let outcome = answered(HttpResponse {
+                status,
+                headers: HashMap::new(),
+                body: String::new(),
+            });
+            assert_eq!(outcome, FetchOutcome::Failed(TransportErrorKind::Other));
+        }
+    }
+}

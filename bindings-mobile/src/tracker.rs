@@ -268,3 +268,6 @@ pub fn forget_pending(
     write_pending(store.as_ref(), pending.to_json())?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests;
