@@ -2,8 +2,8 @@
 //! ([`HttpTransport`]: OkHttp, `URLSession`), a small key-value store
 //! ([`KeyValueStore`]: `SharedPreferences`, the Keychain, a file), its
 //! scheduler ([`TrackerScheduler`]: `delay`, `Task.sleep`) and a
-//! [`StatusListener`]. [`MobileHost`] puts them behind the core's
-//! [`Host`](appswitch_core::drive::Host), so that the core's drain loop
+//! [`StatusListener`]. A private `MobileHost` puts them behind the core's
+//! [`Host`] trait, so that the core's drain loop
 //! runs on the app's own coroutines or tasks — there is no Rust runtime and
 //! no Rust thread.
 //!
