@@ -7,12 +7,12 @@ func argumentTests() {
     test("checkUrl and buildFallback: warnings and typed refusals") {
         try expectEq(try checkUrl(kind: .callback, url: "https://shop.example.no:8443/cb").map { $0.rule }, ["uncommon-callback-port"], "warnings")
         try await expectThrows("localhost", { try checkUrl(kind: .web, url: "https://localhost/return") }) {
-            if case UrlError.InvalidUrl(let field, let rule, _) = $0 { return field == "url" && rule == "localhost" }
+            if let e = $0 as? UrlError, case .InvalidUrl(let field, let rule, _) = e { return field == "url" && rule == "localhost" }
             return false
         }
         try await expectThrows("INTENT on iOS", {
             try buildFallback(spec: FallbackSpec(platform: .ios, target: .androidIntent, orderId: "shop-1", params: []))
-        }) { if case UrlError.IntentOnlyOnAndroid = $0 { return true }; return false }
+        }) { if let e = $0 as? UrlError, case .IntentOnlyOnAndroid = e { return true }; return false }
         let fb = try buildFallback(spec: FallbackSpec(platform: .ios, target: .app(base: "merchantapp://result"), orderId: "shop-2", params: []))
         try check(fb.url.hasPrefix("merchantapp://result?orderId=shop-2&attempt="), fb.url)
         try expectEq(try fb.expectation.checkReturn(url: "\(fb.url)&status=301").via, .appLink, "via")
@@ -33,10 +33,10 @@ func argumentTests() {
 
     test("bad arguments give typed errors") {
         try await expectThrows("empty deeplink", { try classifyDeeplink(url: "", receivedAtMs: 0) }) {
-            if case DeeplinkError.Empty = $0 { return true }; return false
+            if let e = $0 as? DeeplinkError, case .Empty = e { return true }; return false
         }
         try await expectThrows("negative time", { try classifyDeeplink(url: "vipps://?token=a", receivedAtMs: -1) }) {
-            if case DeeplinkError.InvalidArgument(let field, _) = $0 { return field == "receivedAtMs" }; return false
+            if let e = $0 as? DeeplinkError, case .InvalidArgument(let field, _) = e { return field == "receivedAtMs" }; return false
         }
         let s = try Setup("args")
         var negative = fastPolicy()
@@ -47,13 +47,13 @@ func argumentTests() {
                                   paymentWindowMs: negative.paymentWindowMs, graceMs: negative.graceMs,
                                   returnDebounceMs: negative.returnDebounceMs, maxBadAnswers: negative.maxBadAnswers)
         try await expectThrows("negative interval", { try s.tracker(policy: negative) }) {
-            if case TrackerError.InvalidArgument(let field, _) = $0 { return field == "policy.pollIntervalMs" }; return false
+            if let e = $0 as? TrackerError, case .InvalidArgument(let field, _) = e { return field == "policy.pollIntervalMs" }; return false
         }
         let other = PaymentAttempt(orderId: "another-order", statusUrl: s.attempt.statusUrl, initiatedAtMs: s.attempt.initiatedAtMs,
                                    deeplink: s.deeplink, expectation: s.fallback.expectation)
         try await expectThrows("order mismatch", {
             try PaymentTracker(attempt: other, transport: SessionTransport(), store: MemoryStore(), scheduler: TaskScheduler())
-        }) { if case TrackerError.OrderMismatch = $0 { return true }; return false }
+        }) { if let e = $0 as? TrackerError, case .OrderMismatch = e { return true }; return false }
     }
 }
 
@@ -184,7 +184,7 @@ func hostFailureTests() {
     test("a store that throws is a typed error") {
         let s = try Setup("store")
         try await expectThrows("put throws", { try s.tracker(store: ThrowingStore()) }) {
-            if case TrackerError.StoreFailed = $0 { return true }; return false
+            if let e = $0 as? TrackerError, case .StoreFailed = e { return true }; return false
         }
     }
 
@@ -194,7 +194,7 @@ func hostFailureTests() {
         let t = try s.tracker(scheduler: BrokenScheduler())
         t.onSwitchedOut()
         try await expectThrows("sleep throws", { try await t.awaitSettled() }) {
-            if case TrackerError.SchedulerFailed = $0 { return true }; return false
+            if let e = $0 as? TrackerError, case .SchedulerFailed = e { return true }; return false
         }
     }
 }
