@@ -3,10 +3,41 @@
 //! appswitch for iOS and Android: the core exposed through uniffi, with
 //! Kotlin (package `io.appswitch`) and Swift (module `AppSwitch`) generated
 //! from this library by the workspace's own `uniffi-bindgen`. The host app
-//! plugs in its HTTP stack and a small key-value store; every rule stays in
-//! `appswitch-core`.
+//! plugs in its HTTP stack, a small key-value store and its scheduler;
+//! every rule stays in `appswitch-core`. This crate translates types and
+//! does the I/O through the app.
+//!
+//! - [`urls`] — `checkUrl`, `buildFallback`, [`ReturnExpectation`](urls::ReturnExpectation).
+//! - [`deeplink`] — `classifyDeeplink`, `openPlan`.
+//! - [`tracker`] — [`PaymentTracker`](tracker::PaymentTracker),
+//!   `resumePending`, `forgetPending`.
+//! - [`host`] — the foreign traits the app implements:
+//!   [`HttpTransport`](host::HttpTransport), [`KeyValueStore`](host::KeyValueStore),
+//!   [`TrackerScheduler`](host::TrackerScheduler), [`StatusListener`](host::StatusListener).
+//! - [`status`], [`policy`] — what the tracker reports, and its numbers.
+//! - [`errors`] — one error per concern.
+//!
+//! In Kotlin:
+//!
+//! ```kotlin
+//! val tracker = PaymentTracker(attempt, OkHttpTransport(client), PrefsStore(prefs),
+//!     CoroutineScheduler, listener = { progress -> render(progress) })
+//! startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(attempt.deeplink.url)))
+//! tracker.onSwitchedOut()
+//! // onNewIntent: tracker.handleReturn(intent.data.toString()); onResume: tracker.onForeground()
+//! when (val outcome = tracker.awaitSettled()) { is Outcome.Success -> …; else -> … }
+//! ```
 
 uniffi::setup_scaffolding!();
+
+mod convert;
+pub mod deeplink;
+pub mod errors;
+pub mod host;
+pub mod policy;
+pub mod status;
+pub mod tracker;
+pub mod urls;
 
 /// The version of this library (and of the core it carries).
 #[uniffi::export]

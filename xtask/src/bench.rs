@@ -52,5 +52,37 @@ pub fn bench(tools: &Tools) -> Res {
         kb(raw),
         kb(gz)
     );
-    Ok(())
+
+    println!("\n== mobile: one tracker step through the FFI from Kotlin ==");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "  (mobile-release library on the JVM; load average {})",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    kotlin_ffi(tools)
+}
+
+/// Compiles the Kotlin bindings with `tests/kotlin/` and runs its bench
+/// (`Bench.kt`): calls per second of the tracker's FFI surface.
+fn kotlin_ffi(tools: &Tools) -> Res {
+    crate::bindings::generate()?;
+    let kotlin = crate::bindings::Kotlin::locate(tools)?;
+    let build = crate::util::target_dir().join("kotlin-bench");
+    kotlin.compile(
+        "bench: kotlinc",
+        &[crate::util::root().join("tests/kotlin")],
+        &build,
+    )?;
+    run(
+        "bench: Kotlin FFI",
+        &mut kotlin.java(
+            &build,
+            "io.appswitch.tests.BenchKt",
+            &crate::util::target_dir().join("mobile-release"),
+            "",
+        ),
+    )
 }

@@ -1,9 +1,11 @@
 //! `cargo xtask bindings`: generates Kotlin, Swift and Python from the
 //! `appswitch-mobile` cdylib with the workspace's own `uniffi-bindgen` (so
 //! generator and runtime are the same uniffi version), and the Kotlin suite
-//! that runs the generated code on the JVM.
+//! that runs the generated code on the JVM: the tests in `tests/kotlin/`,
+//! the Android example compiled against them (with the Android stubs in
+//! `tests/kotlin/android-stubs/`), and the Python smoke test.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::setup::Tools;
@@ -52,7 +54,8 @@ pub fn generate() -> Res {
     Ok(())
 }
 
-/// Every `.kt` file below `dir`.
+/// Every `.kt` (and `.java`, which kotlinc reads for signatures only) file
+/// below `dir`.
 fn kotlin_sources(dir: &std::path::Path) -> Res<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -63,7 +66,7 @@ fn kotlin_sources(dir: &std::path::Path) -> Res<Vec<PathBuf>> {
             let p = entry.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "kt") {
+            } else if p.extension().is_some_and(|e| e == "kt" || e == "java") {
                 found.push(p);
             }
         }
@@ -74,50 +77,112 @@ fn kotlin_sources(dir: &std::path::Path) -> Res<Vec<PathBuf>> {
 
 const JNA: &str = "/usr/share/java/jna.jar";
 
-/// Compiles the generated Kotlin with the tests in `tests/kotlin/` and runs
-/// them on the JVM against the host library.
+/// The Kotlin classpath pieces of the npm kotlin-compiler distribution.
+pub struct Kotlin {
+    /// `bin/kotlinc`.
+    pub kotlinc: PathBuf,
+    /// `lib/kotlin-stdlib.jar`.
+    pub stdlib: PathBuf,
+    /// `lib/kotlinx-coroutines-core-jvm.jar`.
+    pub coroutines: PathBuf,
+}
+
+impl Kotlin {
+    /// Finds the compiler installed by `cargo xtask setup`.
+    pub fn locate(tools: &Tools) -> Res<Kotlin> {
+        let k = tools.kotlin_home();
+        let kotlinc = k.join("bin/kotlinc");
+        if !kotlinc.is_file() {
+            return fail(format!(
+                "kotlin: {} is missing; run `cargo xtask setup`",
+                kotlinc.display()
+            ));
+        }
+        Ok(Kotlin {
+            kotlinc,
+            stdlib: k.join("lib/kotlin-stdlib.jar"),
+            coroutines: k.join("lib/kotlinx-coroutines-core-jvm.jar"),
+        })
+    }
+
+    /// Compiles the generated bindings with the `.kt` files below `dirs`
+    /// into `build` (emptied first).
+    pub fn compile(&self, what: &str, dirs: &[PathBuf], build: &Path) -> Res {
+        let _ = std::fs::remove_dir_all(build);
+        let mut sources = kotlin_sources(&generated_dir().join("kotlin"))?;
+        for dir in dirs {
+            sources.extend(kotlin_sources(dir)?);
+        }
+        let cp = format!("{JNA}:{}", self.coroutines.display());
+        run(
+            what,
+            Command::new(&self.kotlinc)
+                .args(["-jvm-target", "17", "-nowarn", "-cp", &cp])
+                .args(&sources)
+                .arg("-d")
+                .arg(build),
+        )
+    }
+
+    /// `java` running `main_class` from `build` against the host library
+    /// in `lib_dir`, with the scripted backend's URL in
+    /// `APPSWITCH_TEST_BACKEND`.
+    pub fn java(&self, build: &Path, main_class: &str, lib_dir: &Path, backend: &str) -> Command {
+        let cp = format!(
+            "{}:{}:{JNA}:{}",
+            build.display(),
+            self.stdlib.display(),
+            self.coroutines.display()
+        );
+        let mut cmd = Command::new("java");
+        cmd.env("APPSWITCH_TEST_BACKEND", backend)
+            .arg(format!("-Djna.library.path={}", lib_dir.display()))
+            .args(["-cp", &cp, main_class]);
+        cmd
+    }
+}
+
+/// Compiles the generated Kotlin with the tests in `tests/kotlin/` and the
+/// Android example (against the stubs), runs the tests on the JVM against
+/// the host library and the scripted backend, then the Python smoke test.
 pub fn kotlin_tests(tools: &Tools) -> Res {
     generate()?;
-    let k = tools.kotlin_home();
-    let kotlinc = k.join("bin/kotlinc");
-    if !kotlinc.is_file() {
-        return fail(format!(
-            "kotlin: {} is missing; run `cargo xtask setup`",
-            kotlinc.display()
-        ));
-    }
-    let coroutines = k.join("lib/kotlinx-coroutines-core-jvm.jar");
-    let stdlib = k.join("lib/kotlin-stdlib.jar");
+    let kotlin = Kotlin::locate(tools)?;
     let build = target_dir().join("kotlin-tests");
-    let _ = std::fs::remove_dir_all(&build);
-    let mut sources = kotlin_sources(&generated_dir().join("kotlin"))?;
-    sources.extend(kotlin_sources(&root().join("tests/kotlin"))?);
-    let cp = format!("{JNA}:{}", coroutines.display());
-    run(
-        "kotlin: kotlinc",
-        Command::new(&kotlinc)
-            .args(["-jvm-target", "17", "-nowarn", "-cp", &cp])
-            .args(&sources)
-            .arg("-d")
-            .arg(&build),
+    kotlin.compile(
+        "kotlin: kotlinc (bindings, tests, Android example)",
+        &[
+            root().join("tests/kotlin"),
+            root().join("examples/android/src"),
+        ],
+        &build,
     )?;
     let backend = crate::server::scripted_backend()?;
-    let lib_dir = host_library()
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let run_cp = format!(
-        "{}:{}:{JNA}:{}",
-        build.display(),
-        stdlib.display(),
-        coroutines.display()
-    );
     run(
         "kotlin: tests on the JVM",
-        Command::new("java")
-            .env("APPSWITCH_TEST_BACKEND", &backend.url)
-            .arg(format!("-Djna.library.path={}", lib_dir.display()))
-            .args(["-cp", &run_cp, "io.appswitch.tests.MainKt"]),
+        &mut kotlin.java(
+            &build,
+            "io.appswitch.tests.MainKt",
+            &target_dir().join("debug"),
+            &backend.url,
+        ),
+    )?;
+    python_smoke()
+}
+
+/// Loads the generated Python module (with the host library beside it) and
+/// runs `tests/python/smoke.py`.
+fn python_smoke() -> Res {
+    let dir = generated_dir().join("python");
+    let lib = host_library();
+    let name = lib.file_name().unwrap_or_default();
+    std::fs::copy(&lib, dir.join(name))
+        .map_err(|e| Failure(format!("python: copying {}: {e}", lib.display())))?;
+    run(
+        "python: smoke test of the generated module",
+        Command::new("python3")
+            .arg(root().join("tests/python/smoke.py"))
+            .arg(&dir),
     )
 }
 

@@ -72,7 +72,7 @@ pub fn suites() -> Vec<Suite> {
         },
         Suite {
             name: "swift",
-            run: |_| crate::swift::run(),
+            run: |_| crate::swift::run_suite(),
         },
     ]
 }

@@ -1,0 +1,186 @@
+//! Fallback URLs and returns: check a URL, build the `fallBack` URL of an
+//! attempt, recognise the shopper's return. Every rule is the core's
+//! ([`appswitch_core::url`]); this module only translates.
+//!
+//! ```kotlin
+//! val fallback = buildFallback(FallbackSpec(Platform.ANDROID,
+//!     FallbackTarget.App("merchantapp://result"), "shop-1042", listOf()))
+//! // send fallback.url as merchantInfo.fallBack, fallback.isApp as isApp
+//! ```
+
+use std::sync::Arc;
+
+use appswitch_core::platform::Platform;
+use appswitch_core::url::{
+    self as core_url, AttemptNonce, FallbackSpec, FallbackTarget, QueryParam, ReturnVia,
+    ShopperReturned, UrlKind,
+};
+
+use crate::convert::random;
+use crate::errors::{ReturnError, UrlError};
+
+/// Where the shopper is when the payment starts.
+#[uniffi::remote(Enum)]
+pub enum Platform {
+    /// A native iOS app.
+    Ios,
+    /// A native Android app.
+    Android,
+    /// A web page in a phone's browser.
+    MobileWeb,
+    /// A web page on a laptop or desktop.
+    DesktopWeb,
+}
+
+/// What a URL is going to be used for.
+#[uniffi::remote(Enum)]
+pub enum UrlKind {
+    /// `fallBack` with `isApp: false`: a web page.
+    Web,
+    /// `fallBack` with `isApp: true`: the app's own scheme, or `INTENT`.
+    App,
+    /// `callbackPrefix`: where the provider posts the outcome.
+    Callback,
+}
+
+/// What the fallback returns to.
+#[uniffi::remote(Enum)]
+pub enum FallbackTarget {
+    /// A web page (`https://shop.example/return`).
+    Web {
+        /// The page, possibly with the merchant's own query.
+        base: String,
+    },
+    /// The app's own URL scheme (`merchantapp://result`).
+    App {
+        /// The app URL, possibly with the merchant's own query.
+        base: String,
+    },
+    /// Android only: the literal `INTENT` (the payment app closes and the
+    /// merchant app resumes).
+    AndroidIntent,
+}
+
+/// One query parameter, decoded.
+#[uniffi::remote(Record)]
+pub struct QueryParam {
+    /// The name.
+    pub name: String,
+    /// The value; empty for a bare flag.
+    pub value: String,
+}
+
+/// Everything needed to build one attempt's fallback URL.
+#[uniffi::remote(Record)]
+pub struct FallbackSpec {
+    /// Where the payment starts.
+    pub platform: Platform,
+    /// What to return to.
+    pub target: FallbackTarget,
+    /// The attempt's `orderId` (new for every attempt).
+    pub order_id: String,
+    /// The merchant's own extra parameters.
+    pub params: Vec<QueryParam>,
+}
+
+/// How the shopper came back.
+#[uniffi::remote(Enum)]
+pub enum ReturnVia {
+    /// The web fallback page was opened.
+    WebPage,
+    /// The app was opened with its own scheme.
+    AppLink,
+    /// The app was resumed after the payment app closed (`INTENT`).
+    AppResumed,
+}
+
+/// The shopper is back: the tracker checks the status now.
+#[uniffi::remote(Record)]
+pub struct ShopperReturned {
+    /// The attempt's order id.
+    pub order_id: String,
+    /// How.
+    pub via: ReturnVia,
+    /// The merchant's own parameters, decoded, without `orderId`,
+    /// `attempt` and the provider's deprecated `status`.
+    pub params: Vec<QueryParam>,
+}
+
+/// A URL that is acceptable but worth knowing about.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct UrlWarning {
+    /// A stable kebab-case id (`plain-http`, `uncommon-callback-port`, …).
+    pub rule: String,
+    /// What to fix when you can.
+    pub detail: String,
+}
+
+impl From<&core_url::UrlWarning> for UrlWarning {
+    fn from(w: &core_url::UrlWarning) -> Self {
+        UrlWarning {
+            rule: w.rule().to_string(),
+            detail: w.to_string(),
+        }
+    }
+}
+
+/// What a return must look like to belong to one attempt: the order id and
+/// the attempt's nonce. Nothing in it is secret. The tracker keeps it in
+/// the pending store; an app rarely needs it directly.
+#[derive(Debug, uniffi::Object)]
+pub struct ReturnExpectation(pub(crate) core_url::ReturnExpectation);
+
+#[uniffi::export]
+impl ReturnExpectation {
+    /// The attempt's order id.
+    pub fn order_id(&self) -> String {
+        self.0.order_id.clone()
+    }
+
+    /// The attempt's nonce (32 hex digits), as the fallback URL carries it.
+    pub fn nonce(&self) -> String {
+        self.0.nonce.to_string()
+    }
+
+    /// Checks that `url` is this attempt's return; the provider's
+    /// deprecated `status` parameter is ignored.
+    pub fn check_return(&self, url: String) -> Result<ShopperReturned, ReturnError> {
+        Ok(self.0.check_return(&url)?)
+    }
+}
+
+/// A built fallback: what to send in the initiate request, and what
+/// recognises the return.
+#[derive(Debug, uniffi::Record)]
+pub struct Fallback {
+    /// `merchantInfo.fallBack`.
+    pub url: String,
+    /// `merchantInfo.isApp`.
+    pub is_app: bool,
+    /// Give this to the tracker.
+    pub expectation: Arc<ReturnExpectation>,
+    /// Acceptable, but worth fixing.
+    pub warnings: Vec<UrlWarning>,
+}
+
+/// Checks `url` for `kind` (web fallback, app fallback or callback prefix)
+/// by the provider's rules: the warnings, or the rule it breaks.
+#[uniffi::export]
+pub fn check_url(kind: UrlKind, url: String) -> Result<Vec<UrlWarning>, UrlError> {
+    core_url::check_url(kind, &url)
+        .map(|checked| checked.warnings.iter().map(UrlWarning::from).collect())
+        .map_err(|e| UrlError::invalid("url", &e))
+}
+
+/// Builds the fallback URL of a new attempt, with a fresh nonce from the
+/// platform's secure random source.
+#[uniffi::export]
+pub fn build_fallback(spec: FallbackSpec) -> Result<Fallback, UrlError> {
+    let built = spec.build(AttemptNonce::from_random(random()))?;
+    Ok(Fallback {
+        url: built.url,
+        is_app: built.is_app,
+        expectation: Arc::new(ReturnExpectation(built.expectation)),
+        warnings: built.warnings.iter().map(UrlWarning::from).collect(),
+    })
+}

@@ -1,0 +1,119 @@
+// The payment flow: fallback → the merchant's initiate → deeplink → open plan
+// → track until settled. Every rule is appswitch's; this file only wires the
+// app's pieces to it.
+import AppSwitch
+import Foundation
+import UIKit
+
+/// The app's URL scheme (CFBundleURLTypes in Info.plist).
+let returnUrl = "merchantapp://result"
+
+@MainActor
+final class CheckoutModel: ObservableObject {
+    @Published var message = "Ready"
+    @Published private(set) var tracker: PaymentTracker?
+    private let api: MerchantApi
+    private let transport = URLSessionTransport()
+    private let store = DefaultsStore()
+    private let scheduler = TaskScheduler()
+
+    init(api: MerchantApi) { self.api = api }
+
+    /// Cold start: the app may have been killed while the shopper was in the payment app.
+    func resumeIfPending(returnURL: URL? = nil) {
+        guard tracker == nil else { return }
+        do {
+            if let resumed = try resumePending(transport: transport, store: store, scheduler: scheduler,
+                                               listener: ProgressListener(model: self), returnUrl: returnURL?.absoluteString) {
+                follow(resumed)
+            }
+        } catch {
+            message = "Could not resume the payment: \(error)"
+        }
+    }
+
+    func pay() async {
+        do {
+            let orderId = "shop-\(Int(Date().timeIntervalSince1970))"
+            let fallback = try buildFallback(spec: FallbackSpec(platform: .ios, target: .app(base: returnUrl), orderId: orderId, params: []))
+            let initiated = try await api.initiate(orderId: orderId, fallBack: fallback.url, isApp: fallback.isApp)
+            let deeplink = try classifyDeeplink(url: initiated.url, receivedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
+            let attempt = PaymentAttempt(orderId: orderId, statusUrl: initiated.statusUrl, initiatedAtMs: deeplink.receivedAtMs,
+                                         deeplink: deeplink, expectation: fallback.expectation)
+            let tracker = try PaymentTracker(attempt: attempt, transport: transport, store: store, scheduler: scheduler,
+                                             listener: ProgressListener(model: self))
+            if await open(try openPlan(deeplink: deeplink, platform: .ios)) {
+                tracker.onSwitchedOut()
+            } else {
+                tracker.stop()
+            }
+            follow(tracker)
+        } catch {
+            message = "The payment could not start: \(error)"
+        }
+    }
+
+    /// Opens the payment app, or its App Store page, or the landing page.
+    private func open(_ plan: OpenPlan) async -> Bool {
+        switch plan {
+        case let .iosOpenApp(url, _, appStoreUrl):
+            // `queryScheme` must be listed under LSApplicationQueriesSchemes.
+            if let app = URL(string: url), UIApplication.shared.canOpenURL(app) {
+                return await UIApplication.shared.open(app)
+            }
+            if let store = appStoreUrl.flatMap(URL.init(string:)) { await UIApplication.shared.open(store) }
+            message = "Install the payment app, then try again."
+            return false
+        case let .openLandingPage(url, _, _):
+            guard let page = URL(string: url) else { return false }
+            return await UIApplication.shared.open(page)
+        case .startNewAttempt:
+            message = "The payment link expired; please try again."
+            return false
+        case .androidViewIntent:
+            return false
+        }
+    }
+
+    private func follow(_ tracker: PaymentTracker) {
+        self.tracker = tracker
+        Task {
+            do {
+                let outcome = try await tracker.awaitSettled()
+                message = describe(outcome)
+                _ = try? forgetPending(store: store, orderId: tracker.orderId())
+            } catch {
+                message = "We could not confirm the payment: \(error)"
+            }
+            self.tracker = nil
+        }
+    }
+
+    /// `onOpenURL`: the payment app sent the shopper back.
+    func handleReturn(_ url: URL) {
+        guard let tracker = tracker else {
+            resumeIfPending(returnURL: url) // launched by the return URL
+            return
+        }
+        _ = try? tracker.handleReturn(url: url.absoluteString) // a stale link changes nothing
+    }
+}
+
+func describe(_ outcome: Outcome) -> String {
+    switch outcome {
+    case let .success(status): return "Paid: \(Double(status.reserved ?? 0) / 100) kr reserved"
+    case .cancelled: return "The payment was cancelled"
+    case .rejected: return "The payment timed out in the app"
+    case let .failed(reason): return "The payment failed: \(reason)"
+    case let .unknown(reason): return "We could not confirm the payment (\(reason)); check your orders"
+    }
+}
+
+/// Shows each status change (called on the thread that polls the tracker).
+final class ProgressListener: StatusListener, @unchecked Sendable {
+    private weak var model: CheckoutModel?
+    init(model: CheckoutModel) { self.model = model }
+    func onProgress(progress: TrackerProgress) throws {
+        Task { @MainActor [weak model] in model?.message = "Checking the payment… (\(progress.phase))" }
+    }
+}
