@@ -29,9 +29,10 @@
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`flutterwave`]: Flutterwave's long requests (`LONG-REQ`, ping URL).
 //! - [`money`], [`time`]: øre as integers, time as passed in.
+//! - [`parsed`]: reading JSON the platform already parsed (a browser's
+//!   `JSON.parse`), for builds without the `json` feature.
 
 pub mod deeplink;
-#[cfg(feature = "json")]
 pub mod drive;
 pub mod flutterwave;
 #[cfg(feature = "json")]
@@ -39,6 +40,7 @@ mod json;
 pub mod mobile_number;
 pub mod money;
 pub mod order_id;
+pub mod parsed;
 pub mod payload;
 pub mod pending;
 pub mod platform;
