@@ -126,16 +126,25 @@ fn optimise(tools: &Tools, wasm: &Path) -> Res {
     )
 }
 
-/// The JS a bundler pulls in: the entry module and its `_bg.js`.
+/// The JS a bundler pulls in: the entry module, its `_bg.js` and the
+/// snippets (the `AppSwitchError` class).
 fn glue_sizes(pkg: &Path) -> Res<(u64, u64)> {
-    let mut text = Vec::new();
-    for name in ["appswitch.js", "appswitch_bg.js"] {
-        let p = pkg.join(name);
-        if p.is_file() {
-            text.extend(
-                std::fs::read(&p).map_err(|e| Failure(format!("reading {}: {e}", p.display())))?,
-            );
+    let mut files: Vec<PathBuf> = ["appswitch.js", "appswitch_bg.js"]
+        .iter()
+        .map(|name| pkg.join(name))
+        .collect();
+    if let Ok(snippets) = std::fs::read_dir(pkg.join("snippets")) {
+        for dir in snippets.flatten() {
+            if let Ok(inside) = std::fs::read_dir(dir.path()) {
+                files.extend(inside.flatten().map(|f| f.path()));
+            }
         }
+    }
+    let mut text = Vec::new();
+    for p in files.iter().filter(|p| p.is_file()) {
+        text.extend(
+            std::fs::read(p).map_err(|e| Failure(format!("reading {}: {e}", p.display())))?,
+        );
     }
     let tmp = pkg.join(".glue-size.tmp");
     std::fs::write(&tmp, &text).map_err(|e| Failure(format!("writing {}: {e}", tmp.display())))?;
@@ -199,5 +208,26 @@ pub fn browser_tests(tools: &Tools) -> Res {
                 "--target",
                 "wasm32-unknown-unknown",
             ]),
+    )
+}
+
+/// The TypeScript consumer (`tests/ts-consumer`) type-checks against the
+/// package's `.d.ts` with `tsc --noEmit` in strict mode: the types describe
+/// every export, and none of them is `any`.
+pub fn typescript_consumer(tools: &Tools) -> Res {
+    let tsc = tools.tsc();
+    if !tsc.is_file() {
+        return crate::util::fail(format!(
+            "typescript: {} is missing; run `cargo xtask setup`",
+            tsc.display()
+        ));
+    }
+    build_package(tools)?;
+    run(
+        "typescript: tsc --noEmit (tests/ts-consumer)",
+        Command::new("node")
+            .arg(tsc)
+            .args(["--noEmit", "-p"])
+            .arg(root().join("tests/ts-consumer/tsconfig.json")),
     )
 }
