@@ -156,6 +156,17 @@ impl Fields {
     }
 }
 
+/// A string argument `name` of `call` (wasm-bindgen's own conversion
+/// would throw a bare `TypeError`, or worse, for a value of another type).
+pub fn string_arg(call: &str, name: &str, value: &JsValue) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        invalid(format!(
+            "{call}: `{name}` must be a string, got {}",
+            describe(value)
+        ))
+    })
+}
+
 /// Reads `value` with serde; on error, what is wrong.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string())

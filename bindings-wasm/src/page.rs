@@ -97,7 +97,11 @@ enum UrlCheckView<'a> {
 /// provider's rules. Never throws for a bad URL: the answer says which
 /// rule it breaks.
 #[wasm_bindgen(js_name = checkUrl)]
-pub fn check_url(url: &str, kind: Option<types::UrlKind>) -> Result<types::UrlCheck, JsValue> {
+pub fn check_url(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    kind: Option<types::UrlKind>,
+) -> Result<types::UrlCheck, JsValue> {
+    let url = input::string_arg("checkUrl", "url", &url)?;
     let kind = match kind.map(JsValue::from) {
         None => url::UrlKind::Web,
         Some(k) if k.is_undefined() || k.is_null() => url::UrlKind::Web,
@@ -109,7 +113,7 @@ pub fn check_url(url: &str, kind: Option<types::UrlKind>) -> Result<types::UrlCh
             ))
         })?,
     };
-    let checked = url::check_url(kind, url);
+    let checked = url::check_url(kind, &url);
     let view = match &checked {
         Ok(c) => UrlCheckView::Ok {
             ok: true,
@@ -129,7 +133,11 @@ pub fn check_url(url: &str, kind: Option<types::UrlKind>) -> Result<types::UrlCh
 /// `receivedAt` (default: now). Throws an `AppSwitchError`
 /// (`invalid-deeplink`) for a URL that is neither.
 #[wasm_bindgen(js_name = classifyDeeplink)]
-pub fn classify_deeplink(url: &str, received_at: Option<f64>) -> Result<types::Deeplink, JsValue> {
+pub fn classify_deeplink(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    #[wasm_bindgen(js_name = receivedAt)] received_at: Option<f64>,
+) -> Result<types::Deeplink, JsValue> {
+    let url = input::string_arg("classifyDeeplink", "url", &url)?;
     let received_at = match received_at {
         None => browser::now(),
         Some(ms) => input::timestamp(&JsValue::from_f64(ms)).ok_or_else(|| {
@@ -138,8 +146,8 @@ pub fn classify_deeplink(url: &str, received_at: Option<f64>) -> Result<types::D
             )
         })?,
     };
-    let link =
-        Deeplink::classify(url, received_at).map_err(|e| deeplink_error("classifyDeeplink", &e))?;
+    let link = Deeplink::classify(&url, received_at)
+        .map_err(|e| deeplink_error("classifyDeeplink", &e))?;
     Ok(to_js(&link)?.unchecked_into())
 }
 
@@ -150,9 +158,10 @@ pub fn classify_deeplink(url: &str, received_at: Option<f64>) -> Result<types::D
 /// which a web page cannot open.
 #[wasm_bindgen(js_name = openPlan)]
 pub fn open_plan(
-    url: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
     options: Option<types::OpenPlanOptions>,
 ) -> Result<types::OpenPlan, JsValue> {
+    let url = input::string_arg("openPlan", "url", &url)?;
     let now = browser::now();
     let (platform, received_at) = match options.map(JsValue::from) {
         Some(value) if !value.is_undefined() && !value.is_null() => {
@@ -166,7 +175,7 @@ pub fn open_plan(
         _ => (None, None),
     };
     let platform: Platform = platform.unwrap_or_else(browser::detect_platform);
-    let link = Deeplink::classify(url, received_at.unwrap_or(now))
+    let link = Deeplink::classify(&url, received_at.unwrap_or(now))
         .map_err(|e| deeplink_error("openPlan", &e))?;
     let plan = link
         .open_plan(platform, now)

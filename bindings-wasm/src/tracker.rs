@@ -363,10 +363,14 @@ fn carry_on(
 /// `AppSwitchError`: `forged-return` (the order is pending but the link is
 /// another attempt's), `unknown-order`, `nothing-pending`.
 #[wasm_bindgen]
-pub fn resume(url: Option<String>) -> Result<Tracker, JsValue> {
+pub fn resume(
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] url: Option<JsValue>,
+) -> Result<Tracker, JsValue> {
     let url = match url {
-        Some(url) => url,
-        None => browser::location_href()?,
+        Some(url) if !url.is_undefined() && !url.is_null() => {
+            input::string_arg("resume", "url", &url)?
+        }
+        _ => browser::location_href()?,
     };
     let store = load_store();
     let (pending, returned) = store

@@ -98,6 +98,9 @@ pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
         optimise(tools, &out.join("appswitch_bg.wasm"))?;
     }
     write_package_json(&pkg)?;
+    let readme = root().join("bindings-wasm/README.md");
+    std::fs::copy(&readme, pkg.join("README.md"))
+        .map_err(|e| Failure(format!("wasm: copying {}: {e}", readme.display())))?;
     let sizes = PackageSizes {
         wasm: sizes(&pkg.join("appswitch_bg.wasm"))?,
         js: glue_sizes(&pkg)?,
@@ -170,6 +173,7 @@ fn write_package_json(pkg: &Path) -> Res {
     "./web": {{ "types": "./web/appswitch.d.ts", "import": "./web/appswitch.js" }}
   }},
   "files": [
+    "README.md",
     "appswitch_bg.wasm",
     "appswitch.js",
     "appswitch_bg.js",

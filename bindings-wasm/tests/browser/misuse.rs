@@ -123,22 +123,48 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
     assert_eq!(code, "invalid-url");
     assert!(message.contains("localhost"), "{message}");
     let (code, message) = app_error(check_url(
-        "https://shop.example.no",
+        "https://shop.example.no".into(),
         Some(js(r#""ftp""#).unchecked_into()),
     ));
     assert_eq!(code, "invalid-argument");
     assert!(message.contains("`kind`"), "{message}");
-    let (code, _) = app_error(classify_deeplink("nonsense", None));
+    let (code, _) = app_error(classify_deeplink("nonsense".into(), None));
     assert_eq!(code, "invalid-deeplink");
-    let (code, _) = app_error(classify_deeplink(LANDING, Some(-1.0)));
+    let (code, _) = app_error(classify_deeplink(LANDING.into(), Some(-1.0)));
     assert_eq!(code, "invalid-argument");
     let (code, _) = app_error(open_plan(
-        LANDING,
+        LANDING.into(),
         Some(js(r#"{"platform":"android"}"#).unchecked_into()),
     ));
     assert_eq!(code, "invalid-argument");
-    let (code, _) = app_error(open_plan("vipps://?token=x", None));
+    let (code, _) = app_error(open_plan("vipps://?token=x".into(), None));
     assert_eq!(code, "invalid-deeplink");
+
+    // Strings that are not strings (wasm-bindgen's own conversion would
+    // throw a bare TypeError, or allocate `length` bytes).
+    let huge = js(r#"{"length":1e9}"#);
+    for (result, needle) in [
+        (
+            check_url(5.into(), None).map(JsValue::from),
+            "checkUrl: `url` must be a string, got a number",
+        ),
+        (
+            classify_deeplink(huge.clone(), None).map(JsValue::from),
+            "classifyDeeplink: `url` must be a string, got an object",
+        ),
+        (
+            open_plan(JsValue::UNDEFINED, None).map(JsValue::from),
+            "openPlan: `url` must be a string, got undefined",
+        ),
+        (
+            resume(Some(huge)).map(JsValue::from),
+            "resume: `url` must be a string",
+        ),
+    ] {
+        let (code, message) = app_error(result);
+        assert_eq!(code, "invalid-argument");
+        assert!(message.contains(needle), "{needle:?} not in {message:?}");
+    }
 
     // Calling after stop().
     let (tracker, _) = start(&order, &policy(r#"{"firstPollAfter":60000}"#));
@@ -156,7 +182,7 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
 
     // After all that, the module still works.
     assert_eq!(appswitch_wasm::version(), env!("CARGO_PKG_VERSION"));
-    let check: JsValue = check_url("https://shop.example.no/return", None)
+    let check: JsValue = check_url("https://shop.example.no/return".into(), None)
         .unwrap()
         .into();
     assert_eq!(get(&check, "ok"), JsValue::TRUE);
@@ -210,10 +236,10 @@ async fn garbage_in_storage_is_an_empty_store() {
         &deep,
     ] {
         storage.set_item(STORAGE_KEY, garbage).unwrap();
-        let (code, _) = app_error(resume(Some(format!(
+        let (code, _) = app_error(resume(Some(JsValue::from(format!(
             "{RETURN_PAGE}?orderId=o&attempt={}",
             "0".repeat(32)
-        ))));
+        )))));
         assert_eq!(
             code,
             "nothing-pending",

@@ -64,17 +64,19 @@ fn build_fallback_gives_the_url_and_the_expectation() {
 
 #[wasm_bindgen_test]
 fn check_url_says_which_rule_a_url_breaks() {
-    let ok: JsValue = check_url("https://shop.example.no/return", None)
+    let ok: JsValue = check_url("https://shop.example.no/return".into(), None)
         .unwrap()
         .into();
     assert_eq!(get(&ok, "ok"), JsValue::TRUE);
     assert_eq!(Array::from(&get(&ok, "warnings")).length(), 0);
-    let broken: JsValue = check_url("https://localhost/return", None).unwrap().into();
+    let broken: JsValue = check_url("https://localhost/return".into(), None)
+        .unwrap()
+        .into();
     assert_eq!(get(&broken, "ok"), JsValue::FALSE);
     assert_eq!(text(&broken, "rule"), "localhost");
     assert!(text(&broken, "message").contains("127.0.0.1"));
     let callback: JsValue = check_url(
-        "https://shop.example.no:8443/cb",
+        "https://shop.example.no:8443/cb".into(),
         Some(js(r#""callback""#).unchecked_into()),
     )
     .unwrap()
@@ -82,7 +84,7 @@ fn check_url_says_which_rule_a_url_breaks() {
     let warning = Array::from(&get(&callback, "warnings")).get(0);
     assert_eq!(text(&warning, "rule"), "uncommon-callback-port");
     assert_eq!(number(&warning, "port"), 8443.0);
-    let app: JsValue = check_url("vipps://back", Some(js(r#""app""#).unchecked_into()))
+    let app: JsValue = check_url("vipps://back".into(), Some(js(r#""app""#).unchecked_into()))
         .unwrap()
         .into();
     assert_eq!(text(&app, "rule"), "app-scheme-not-allowed");
@@ -91,7 +93,9 @@ fn check_url_says_which_rule_a_url_breaks() {
 #[wasm_bindgen_test]
 fn deeplinks_are_classified_and_planned_for_this_browser() {
     let received = 1_700_000_000_000.0;
-    let link: JsValue = classify_deeplink(LANDING, Some(received)).unwrap().into();
+    let link: JsValue = classify_deeplink(LANDING.into(), Some(received))
+        .unwrap()
+        .into();
     assert_eq!(text(&link, "kind"), "landingPage");
     assert_eq!(text(&link, "environment"), "production");
     let deadlines = get(&link, "deadlines");
@@ -99,7 +103,7 @@ fn deeplinks_are_classified_and_planned_for_this_browser() {
     assert_eq!(number(&deadlines, "paymentDeadline"), received + 600_000.0);
 
     let desktop: JsValue = open_plan(
-        LANDING,
+        LANDING.into(),
         Some(js(r#"{"platform":"desktopWeb"}"#).unchecked_into()),
     )
     .unwrap()
@@ -108,15 +112,18 @@ fn deeplinks_are_classified_and_planned_for_this_browser() {
     assert_eq!(get(&desktop, "confirmPhoneNumber"), JsValue::TRUE);
     assert_eq!(get(&desktop, "externalBrowser"), JsValue::FALSE);
     let mobile: JsValue = open_plan(
-        LANDING,
+        LANDING.into(),
         Some(js(r#"{"platform":"mobileWeb"}"#).unchecked_into()),
     )
     .unwrap()
     .into();
     assert_eq!(get(&mobile, "confirmPhoneNumber"), JsValue::FALSE);
-    let expired: JsValue = open_plan(LANDING, Some(js(r#"{"receivedAt":1000}"#).unchecked_into()))
-        .unwrap()
-        .into();
+    let expired: JsValue = open_plan(
+        LANDING.into(),
+        Some(js(r#"{"receivedAt":1000}"#).unchecked_into()),
+    )
+    .unwrap()
+    .into();
     assert_eq!(text(&expired, "action"), "startNewAttempt");
     assert_eq!(number(&expired, "expiredAt"), 301_000.0);
     // Headless Chromium on a server is a computer.

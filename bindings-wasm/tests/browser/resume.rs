@@ -42,7 +42,8 @@ async fn a_reloaded_fallback_page_resumes_from_storage() {
 
     // The fallback page loads; the provider appended its `status`.
     let back = format!("{}&status=301", text(&fb, "url"));
-    let resumed = resume(Some(back.clone())).unwrap_or_else(|e| panic!("{}", show(&e)));
+    let resumed =
+        resume(Some(JsValue::from(back.clone()))).unwrap_or_else(|e| panic!("{}", show(&e)));
     let returned: JsValue = resumed.returned().unwrap().into();
     assert_eq!(text(&returned, "orderId"), order);
     assert_eq!(text(&returned, "via"), "webPage");
@@ -58,7 +59,7 @@ async fn a_reloaded_fallback_page_resumes_from_storage() {
 
     // Reloaded again after it settled: the outcome, without asking again.
     drop(resumed);
-    let again = resume(Some(back)).unwrap();
+    let again = resume(Some(JsValue::from(back))).unwrap();
     let outcome = settled(&again).await;
     assert_eq!(text(&outcome, "outcome"), "success");
     assert_eq!(requests(&order).await.len(), 1);
@@ -116,8 +117,8 @@ async fn a_second_resume_on_the_same_page_joins_the_running_tracker() {
     .await;
     let (tracker, fb) = start(&order, &policy(r#"{"pollInterval":300}"#));
     let back = text(&fb, "url");
-    let first = resume(Some(back.clone())).unwrap();
-    let second = resume(Some(back)).unwrap();
+    let first = resume(Some(JsValue::from(back.clone()))).unwrap();
+    let second = resume(Some(JsValue::from(back))).unwrap();
     assert_eq!(settled(&second).await, settled(&first).await);
     assert_eq!(text(&settled(&tracker).await, "outcome"), "success");
     assert_eq!(requests(&order).await.len(), 2, "one tracker, not three");
@@ -130,18 +131,22 @@ async fn forged_and_stale_returns_are_refused() {
     let url = text(&fb, "url");
     let nonce = text(&get(&fb, "expectation"), "nonce");
     let forged = url.replace(&nonce, &"0".repeat(32));
-    let (code, message) = app_error(resume(Some(forged)));
+    let (code, message) = app_error(resume(Some(JsValue::from(forged))));
     assert_eq!(code, "forged-return");
     assert!(
         message.contains(&order) && message.contains("attempt"),
         "{message}"
     );
 
-    let (code, message) = app_error(resume(Some(url.replace(&order, "someone-else"))));
+    let (code, message) = app_error(resume(Some(JsValue::from(
+        url.replace(&order, "someone-else"),
+    ))));
     assert_eq!(code, "unknown-order", "{message}");
     assert!(message.contains("someone-else"), "{message}");
 
-    let (code, _) = app_error(resume(Some("https://evil.example/return?orderId=x".into())));
+    let (code, _) = app_error(resume(Some(JsValue::from(
+        "https://evil.example/return?orderId=x",
+    ))));
     assert!(
         matches!(code.as_str(), "unknown-order" | "forged-return"),
         "{code}"
