@@ -96,6 +96,9 @@ pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
                 .arg(&out),
         )?;
         optimise(tools, &out.join("appswitch_bg.wasm"))?;
+        for glue in ["appswitch_bg.js", "appswitch.js"] {
+            strip_doc_comments(&out.join(glue))?;
+        }
     }
     write_package_json(&pkg)?;
     let readme = root().join("bindings-wasm/README.md");
@@ -127,6 +130,38 @@ fn optimise(tools: &Tools, wasm: &Path) -> Res {
             .arg("-o")
             .arg(wasm),
     )
+}
+
+/// Removes the JSDoc blocks wasm-bindgen copies into the JS glue: every
+/// shopper downloads them, and the `.d.ts` (which editors read, through the
+/// glue's `@ts-self-types`) keeps them all. Only whole-line blocks, `/**`
+/// to `*/`, are removed.
+fn strip_doc_comments(path: &Path) -> Res {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(()); // this build has no such file
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut in_doc = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if !in_doc && t == "/**" {
+            in_doc = true;
+        } else if in_doc {
+            if t == "*/" {
+                in_doc = false;
+            }
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if in_doc {
+        return crate::util::fail(format!(
+            "wasm: {}: a `/**` comment is not closed",
+            path.display()
+        ));
+    }
+    std::fs::write(path, out).map_err(|e| Failure(format!("writing {}: {e}", path.display())))
 }
 
 /// The JS a bundler pulls in: the entry module, its `_bg.js` and the
@@ -192,13 +227,27 @@ fn write_package_json(pkg: &Path) -> Res {
 
 /// The wasm-bindgen tests in headless Chromium, against the scripted
 /// backend (its URL reaches the tests as `APPSWITCH_TEST_BACKEND` at
-/// compile time).
+/// compile time); then the shipped package itself (`tests/wasm-package`):
+/// a checkout page and a fallback page, across a real navigation.
 pub fn browser_tests(tools: &Tools) -> Res {
     let backend = crate::server::scripted_backend()?;
+    module_tests(tools, &backend.url)?;
+    build_package(tools)?;
+    run(
+        "wasm package in headless Chromium (tests/wasm-package)",
+        Command::new("node")
+            .arg(root().join("tests/wasm-package/smoke.mjs"))
+            .arg(pkg_dir())
+            .arg(&backend.url)
+            .arg(&tools.node_modules),
+    )
+}
+
+fn module_tests(tools: &Tools, backend: &str) -> Res {
     run(
         "wasm tests (headless Chromium)",
         cargo()
-            .env("APPSWITCH_TEST_BACKEND", &backend.url)
+            .env("APPSWITCH_TEST_BACKEND", backend)
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 tools.wasm_bindgen_test_runner(),
