@@ -108,9 +108,6 @@ pub fn check_nesting(text: &str) -> Result<(), String> {
 /// # }
 /// ```
 pub mod safe_u64 {
-    use core::fmt;
-
-    use serde::de::{self, Visitor};
     use serde::{Deserializer, Serializer};
 
     /// The largest integer a JavaScript number holds exactly.
@@ -127,26 +124,7 @@ pub mod safe_u64 {
 
     /// Reads a whole number or a decimal string.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        d.deserialize_any(SafeU64)
-    }
-
-    struct SafeU64;
-
-    impl Visitor<'_> for SafeU64 {
-        type Value = u64;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a whole number from 0 to 2^64 - 1, or one as a decimal string")
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
-            Ok(v)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
-            u64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
-            v.parse()
-                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
-        }
+        crate::vipps::wire::u64_lenient(d)
     }
 }
 
