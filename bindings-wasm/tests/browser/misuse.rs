@@ -192,10 +192,7 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
 
 async fn order_and_settle() -> JsValue {
     let order = order("after");
-    script(&order, &format!("[{}]", doc(&order, "reserved", ""))).await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    settled(&tracker).await
+    pay(&order, &format!("[{}]", doc(&order, "reserved", "")), FAST).await
 }
 
 #[wasm_bindgen_test]

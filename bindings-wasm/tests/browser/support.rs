@@ -182,3 +182,12 @@ pub fn app_error<T>(result: Result<T, JsValue>) -> (String, String) {
     assert_eq!(text(&e, "name"), "AppSwitchError");
     (text(&e, "code"), text(&e, "message"))
 }
+
+/// Scripts `steps` for `order`, tracks it with `policy`, reports the switch
+/// to the payment app and waits for the outcome.
+pub async fn pay(order: &str, steps: &str, policy: &str) -> JsValue {
+    script(order, steps).await;
+    let (tracker, _) = start(order, policy);
+    tracker.switched_out().unwrap();
+    settled(&tracker).await
+}

@@ -65,14 +65,8 @@ async fn a_reserved_payment_is_a_success_after_polling() {
 #[wasm_bindgen_test]
 async fn a_cancelled_payment_says_who_cancelled() {
     let order = order("cancel");
-    script(
-        &order,
-        &format!("[{}]", doc(&order, "cancelled", r#","cancelledBy":"user""#)),
-    )
-    .await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let steps = format!("[{}]", doc(&order, "cancelled", r#","cancelledBy":"user""#));
+    let outcome = pay(&order, &steps, FAST).await;
     assert_eq!(text(&outcome, "outcome"), "cancelled", "{}", show(&outcome));
     assert_eq!(text(&outcome, "by"), "user");
     assert_eq!(requests(&order).await.len(), 1);
@@ -81,10 +75,7 @@ async fn a_cancelled_payment_says_who_cancelled() {
 #[wasm_bindgen_test]
 async fn a_rejected_payment_is_rejected() {
     let order = order("reject");
-    script(&order, &format!("[{}]", doc(&order, "rejected", ""))).await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let outcome = pay(&order, &format!("[{}]", doc(&order, "rejected", "")), FAST).await;
     assert_eq!(text(&outcome, "outcome"), "rejected", "{}", show(&outcome));
     assert_eq!(requests(&order).await.len(), 1);
 }
@@ -97,10 +88,7 @@ async fn a_raw_vipps_details_response_is_read_too() {
             {{"operation":"RESERVE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:22.126Z","requestId":""}},
             {{"operation":"INITIATE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:04.697Z","requestId":""}}]}}}}]"#
     );
-    script(&order, &details).await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let outcome = pay(&order, &details, FAST).await;
     assert_eq!(text(&outcome, "outcome"), "success", "{}", show(&outcome));
     assert_eq!(text(&outcome, "state"), "reserved");
 }
@@ -108,17 +96,11 @@ async fn a_raw_vipps_details_response_is_read_too() {
 #[wasm_bindgen_test]
 async fn too_many_requests_waits_for_retry_after() {
     let order = order("ratelimit");
-    script(
-        &order,
-        &format!(
-            r#"[{{"status":429,"headers":{{"Retry-After":"1"}}}}, {}]"#,
-            doc(&order, "reserved", "")
-        ),
-    )
-    .await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let steps = format!(
+        r#"[{{"status":429,"headers":{{"Retry-After":"1"}}}}, {}]"#,
+        doc(&order, "reserved", "")
+    );
+    let outcome = pay(&order, &steps, FAST).await;
     assert_eq!(text(&outcome, "outcome"), "success", "{}", show(&outcome));
     let seen = requests(&order).await;
     assert_eq!(seen.len(), 2, "one 429, then the answer");
@@ -133,21 +115,15 @@ async fn too_many_requests_waits_for_retry_after() {
 #[wasm_bindgen_test]
 async fn server_errors_are_retried_until_an_answer() {
     let order = order("fivexx");
-    script(
-        &order,
-        &format!(
-            r#"[{{"status":503}}, {{"status":500,"raw":"oops"}}, {}]"#,
-            doc(
-                &order,
-                "captured",
-                r#","amounts":{"reserved":500,"captured":500}"#
-            )
-        ),
-    )
-    .await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let steps = format!(
+        r#"[{{"status":503}}, {{"status":500,"raw":"oops"}}, {}]"#,
+        doc(
+            &order,
+            "captured",
+            r#","amounts":{"reserved":500,"captured":500}"#
+        )
+    );
+    let outcome = pay(&order, &steps, FAST).await;
     assert_eq!(text(&outcome, "outcome"), "success", "{}", show(&outcome));
     assert_eq!(text(&outcome, "state"), "captured");
     assert_eq!(requests(&order).await.len(), 3);
@@ -158,17 +134,11 @@ async fn an_answer_slower_than_the_read_timeout_is_aborted() {
     let order = order("slow");
     // The slow answer would say "cancelled": if it were read, the outcome
     // would not be the success of the second answer.
-    script(
-        &order,
-        &format!(
-            r#"[{{"status":200,"delayMs":1500,"body":{{"version":1,"orderId":"{order}","provider":"vipps","status":"cancelled","final":true,"cancelledBy":"user"}}}}, {}]"#,
-            doc(&order, "reserved", "")
-        ),
-    )
-    .await;
-    let (tracker, _) = start(&order, FAST);
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let steps = format!(
+        r#"[{{"status":200,"delayMs":1500,"body":{{"version":1,"orderId":"{order}","provider":"vipps","status":"cancelled","final":true,"cancelledBy":"user"}}}}, {}]"#,
+        doc(&order, "reserved", "")
+    );
+    let outcome = pay(&order, &steps, FAST).await;
     assert_eq!(text(&outcome, "outcome"), "success", "{}", show(&outcome));
     sleep(1600).await;
     let seen = requests(&order).await;
@@ -186,17 +156,11 @@ async fn long_polls_ask_the_backend_to_wait_and_wait_longer() {
     let order = order("longpoll");
     // Held 600 ms: longer than the read timeout (400 ms), shorter than the
     // read timeout plus the long poll's wait (1 s).
-    script(
-        &order,
-        &format!(
-            r#"[{{"status":200,"delayMs":600,"body":{{"version":1,"orderId":"{order}","provider":"vipps","status":"initiated","final":false}}}}, {}]"#,
-            doc(&order, "reserved", "")
-        ),
-    )
-    .await;
-    let (tracker, _) = start(&order, &policy(r#"{"longPoll":1000}"#));
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let steps = format!(
+        r#"[{{"status":200,"delayMs":600,"body":{{"version":1,"orderId":"{order}","provider":"vipps","status":"initiated","final":false}}}}, {}]"#,
+        doc(&order, "reserved", "")
+    );
+    let outcome = pay(&order, &steps, &policy(r#"{"longPoll":1000}"#)).await;
     assert_eq!(text(&outcome, "outcome"), "success", "{}", show(&outcome));
     let seen = requests(&order).await;
     assert_eq!(seen.len(), 2);
@@ -209,15 +173,10 @@ async fn long_polls_ask_the_backend_to_wait_and_wait_longer() {
 #[wasm_bindgen_test]
 async fn an_unreachable_backend_ends_unknown_at_the_deadline() {
     let order = order("deadline");
-    script(&order, r#"[{"status":502}]"#).await;
     // The whole payment window is 1 s: one final check after it, then
     // the outcome is unknown — never a guess.
-    let (tracker, _) = start(
-        &order,
-        &policy(r#"{"paymentWindow":1000,"grace":0,"deeplinkValidity":500}"#),
-    );
-    tracker.switched_out().unwrap();
-    let outcome = settled(&tracker).await;
+    let short = policy(r#"{"paymentWindow":1000,"grace":0,"deeplinkValidity":500}"#);
+    let outcome = pay(&order, r#"[{"status":502}]"#, &short).await;
     assert_eq!(text(&outcome, "outcome"), "unknown", "{}", show(&outcome));
     assert_eq!(text(&outcome, "reason"), "backendUnreachable");
     assert!(!requests(&order).await.is_empty());
