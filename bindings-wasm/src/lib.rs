@@ -3,7 +3,36 @@
 //! The browser module web checkouts bundle (npm package `appswitch`). It
 //! exposes `appswitch-core` through wasm-bindgen and does the browser's I/O —
 //! fetch, timers, page lifecycle and storage — talking only to the
-//! merchant's own backend, never to the provider.
+//! merchant's own backend, never to the provider. Every rule (what a status
+//! means, when to poll, whether a URL or a return is acceptable) is the
+//! core's; this crate translates types and runs the core's drain loop
+//! ([`appswitch_core::drive`]) on the page.
+//!
+//! The JavaScript API (see `README.md` in this folder, and the `.d.ts`):
+//!
+//! - [`track`](tracker::track)`({statusUrl, orderId, url, expectation, initiatedAt?, policy?})`
+//!   → a [`Tracker`](tracker::Tracker); the pending payment is saved in
+//!   `localStorage` at once.
+//! - [`resume`](tracker::resume)`(url?)` on the fallback page, and
+//!   [`resumePending`](tracker::resume_pending)`()` elsewhere.
+//! - The tracker: `onChange(listener)`, `settled` / `outcome()`, `stop()`,
+//!   `switchedOut()`, `detach()`.
+//! - Page helpers: [`buildFallback`](page::build_fallback),
+//!   [`checkUrl`](page::check_url), [`classifyDeeplink`](page::classify_deeplink),
+//!   [`openPlan`](page::open_plan), [`detectPlatform`](page::detect_platform),
+//!   [`defaultPolicy`](page::default_policy).
+//! - Errors: an `AppSwitchError` with a stable `code` ([`error::Code`]).
+
+pub mod browser;
+pub mod error;
+pub mod host;
+pub mod input;
+pub mod json;
+pub mod lifecycle;
+pub mod output;
+pub mod page;
+pub mod tracker;
+pub mod types;
 
 use wasm_bindgen::prelude::*;
 
@@ -11,4 +40,25 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Whether `value` is an error this module threw (an `AppSwitchError`).
+#[wasm_bindgen(js_name = isAppSwitchError, unchecked_return_type = "value is AppSwitchError")]
+pub fn is_app_switch_error(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+) -> bool {
+    value.is_object()
+        && js_sys::Reflect::get(&value, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|n| n.as_string())
+            .is_some_and(|n| n == "AppSwitchError")
+}
+
+/// In debug builds, a Rust panic is shown in the console with its message
+/// (release builds leave the hook out: it costs size, and no input may
+/// panic anyway).
+#[cfg(debug_assertions)]
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
 }

@@ -35,6 +35,7 @@ use core::time::Duration;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::money::Amount;
+use crate::parsed::{Outline, ParsedJson};
 use crate::status::PaymentStatus;
 
 /// The `message` of a long-request answer.
@@ -295,16 +296,30 @@ impl PingAnswer {
 /// object `data`); `Some(Err(..))` when it is one but cannot be used.
 #[cfg(feature = "json")]
 pub fn read(value: &serde_json::Value) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    let obj = value.as_object()?;
-    let status = obj.get("status")?.as_str()?;
-    let message = obj.get("message")?.as_str()?;
-    let data = obj.get("data")?;
-    let fields = data.as_object()?;
-    if status == "error" {
-        return Some(decode(data, "error").map(FlutterwaveBody::Error));
+    read_parsed(value)
+}
+
+/// [`read`] for a body the platform parsed (see [`crate::parsed`]).
+pub fn read_parsed(doc: &impl ParsedJson) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
+    read_outlined(doc, &Outline::of(doc)?)
+}
+
+/// [`read_parsed`] with the body's outline already taken.
+pub(crate) fn read_outlined(
+    doc: &impl ParsedJson,
+    outline: &Outline,
+) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
+    let status = outline.get("status")?.as_str()?;
+    let message = outline.get("message")?.as_str()?;
+    let data = outline.get("data")?;
+    if !data.is_object() {
+        return None;
     }
-    if message == LONG_REQUEST_MESSAGE || fields.contains_key("ping_url") {
-        return Some(decode::<LongRequest>(data, "LONG-REQ").and_then(|long| {
+    if status == "error" {
+        return Some(decode(doc, "error").map(FlutterwaveBody::Error));
+    }
+    if message == LONG_REQUEST_MESSAGE || data.get("ping_url").is_some() {
+        return Some(decode::<LongRequest>(doc, "LONG-REQ").and_then(|long| {
             if long.ping_url.starts_with("https://") || long.ping_url.starts_with("http://") {
                 Ok(FlutterwaveBody::LongRequest(long))
             } else {
@@ -313,24 +328,26 @@ pub fn read(value: &serde_json::Value) -> Option<Result<FlutterwaveBody, Flutter
         }));
     }
     let is_ping_status = matches!(
-        fields.get("status").and_then(|s| s.as_str()),
+        data.get("status").and_then(Outline::as_str),
         Some("pending" | "completed")
     );
-    if fields.contains_key("reqid") || is_ping_status {
-        return Some(decode(data, "ping").map(|p| FlutterwaveBody::Ping(Box::new(p))));
+    if data.get("reqid").is_some() || is_ping_status {
+        return Some(decode(doc, "ping").map(|p| FlutterwaveBody::Ping(Box::new(p))));
     }
     Some(Err(FlutterwaveError::UnknownKind(message.to_string())))
 }
 
-#[cfg(feature = "json")]
+/// The envelope's `data`, read as `T`.
 fn decode<T: serde::de::DeserializeOwned>(
-    data: &serde_json::Value,
+    doc: &impl ParsedJson,
     kind: &'static str,
 ) -> Result<T, FlutterwaveError> {
-    T::deserialize(data).map_err(|e| FlutterwaveError::Data {
-        kind,
-        reason: e.to_string(),
-    })
+    Envelope::<T>::deserialize(doc.deserializer())
+        .map(|envelope| envelope.data)
+        .map_err(|e| FlutterwaveError::Data {
+            kind,
+            reason: e.to_string(),
+        })
 }
 
 /// `is_err`: `1`/`0` or `true`/`false`.

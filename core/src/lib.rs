@@ -44,12 +44,13 @@
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`rate`]: a rolling-window budget for the provider's rate limits.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
+//! - [`parsed`]: reading JSON the platform already parsed (a browser's
+//!   `JSON.parse`), for builds without the `json` feature.
 
 pub mod card_guard;
 pub mod checkout;
 pub mod deeplink;
 pub mod dintero;
-#[cfg(feature = "json")]
 pub mod drive;
 pub mod flutterwave;
 #[cfg(feature = "json")]
@@ -58,6 +59,7 @@ pub mod mobile_number;
 pub mod money;
 pub mod mutation;
 pub mod order_id;
+pub mod parsed;
 pub mod payload;
 pub mod pending;
 pub mod platform;

@@ -41,8 +41,10 @@
 //! in `sniff`), and its `to_status` arm; the compiler then points at every
 //! `match` that must handle it.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::parsed::ParsedJson;
 use crate::status::{DocumentError, PaymentStatus, StatusDocument};
 use crate::vipps::{Callback, OperationResponse, OrderStatusResponse, PaymentDetails};
 
@@ -118,19 +120,19 @@ impl StatusPayload {
     /// for what is recognised).
     #[cfg(feature = "json")]
     pub fn parse_json(text: &str) -> Result<StatusPayload, PayloadError> {
-        use crate::json::parse;
-        let payload = match sniff::kind(text)? {
-            sniff::Kind::Document => {
-                let doc: StatusDocument = parse(text)?;
-                doc.to_status()?;
-                StatusPayload::Document(doc)
-            }
-            sniff::Kind::Details => StatusPayload::VippsDetails(parse(text)?),
-            sniff::Kind::Operation => StatusPayload::VippsOperation(parse(text)?),
-            sniff::Kind::Callback => StatusPayload::VippsCallback(parse(text)?),
-            sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(parse(text)?),
-        };
-        Ok(payload)
+        read_kind(sniff::kind(text)?, &JsonText(text))
+    }
+
+    /// Recognises and reads a document the platform parsed (see
+    /// [`crate::parsed`]), with the same rules as
+    /// [`parse_json`](Self::parse_json). Errors name the field only as the
+    /// platform's deserializer does.
+    pub fn from_parsed(doc: &impl ParsedJson) -> Result<StatusPayload, PayloadError> {
+        let kind = sniff::kind_of(doc.deserializer()).map_err(|e| PayloadError::Json {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        read_kind(sniff::classify(kind)?, &Parsed(doc))
     }
 
     /// The facts this payload proves. Fails only for a status document
@@ -181,9 +183,51 @@ impl StatusPayload {
     }
 }
 
+/// Reads a recognised body into one of the types.
+trait Reader {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError>;
+}
+
+/// JSON text, read by serde_json with errors that name the field's path.
+#[cfg(feature = "json")]
+struct JsonText<'a>(&'a str);
+
+#[cfg(feature = "json")]
+impl Reader for JsonText<'_> {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
+        crate::json::parse(self.0)
+    }
+}
+
+/// A document the platform parsed.
+struct Parsed<'a, P>(&'a P);
+
+impl<P: ParsedJson> Reader for Parsed<'_, P> {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
+        T::deserialize(self.0.deserializer()).map_err(|e| PayloadError::Json {
+            path: String::new(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Reads a body of a recognised `kind`.
+fn read_kind(kind: sniff::Kind, body: &impl Reader) -> Result<StatusPayload, PayloadError> {
+    Ok(match kind {
+        sniff::Kind::Document => {
+            let doc: StatusDocument = body.read()?;
+            doc.to_status()?;
+            StatusPayload::Document(doc)
+        }
+        sniff::Kind::Details => StatusPayload::VippsDetails(body.read()?),
+        sniff::Kind::Operation => StatusPayload::VippsOperation(body.read()?),
+        sniff::Kind::Callback => StatusPayload::VippsCallback(body.read()?),
+        sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(body.read()?),
+    })
+}
+
 /// Recognising a payload from its keys, in one pass that reads no values
 /// but the status it needs.
-#[cfg(feature = "json")]
 mod sniff {
     use core::fmt;
 
@@ -202,7 +246,7 @@ mod sniff {
     }
 
     #[derive(Default)]
-    struct Probe {
+    pub(super) struct Probe {
         keys: Vec<String>,
         version: bool,
         status: bool,
@@ -213,7 +257,7 @@ mod sniff {
     }
 
     /// Not a JSON object: what it was instead.
-    enum Shape {
+    pub(super) enum Shape {
         Object(Probe),
         Other(&'static str),
     }
@@ -370,11 +414,23 @@ mod sniff {
         }
     }
 
+    /// The shape of a JSON text.
+    #[cfg(feature = "json")]
     pub(super) fn kind(text: &str) -> Result<Kind, PayloadError> {
         let mut de = serde_json::Deserializer::from_str(text);
         let shape = de::Deserializer::deserialize_any(&mut de, ProbeVisitor)
             .and_then(|s| de.end().map(|()| s))
             .map_err(|e| crate::json::error(text, &e))?;
+        classify(shape)
+    }
+
+    /// The shape of a parsed document, read through `d`.
+    pub(super) fn kind_of<'de, D: Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
+        d.deserialize_any(ProbeVisitor)
+    }
+
+    /// What a body of this shape is.
+    pub(super) fn classify(shape: Shape) -> Result<Kind, PayloadError> {
         let p = match shape {
             Shape::Object(p) => p,
             Shape::Other(found) => return Err(PayloadError::NotAnObject { found }),
@@ -411,6 +467,7 @@ mod sniff {
     }
 
     #[cfg(test)]
+    #[cfg(feature = "json")]
     mod tests {
         use super::*;
 

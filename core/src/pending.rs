@@ -49,6 +49,7 @@ use core::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::deeplink::Deeplink;
+use crate::parsed::ParsedJson;
 use crate::time::Timestamp;
 use crate::tracker::{Snapshot, SnapshotError, Tracker};
 use crate::url::{ReturnError, ReturnExpectation, ShopperReturned};
@@ -228,15 +229,28 @@ impl PendingStore {
         if text.trim().is_empty() {
             return Ok(PendingStore::default());
         }
-        let store: PendingStore =
-            serde_json::from_str(text).map_err(|e| PendingError::Corrupt(e.to_string()))?;
-        if store.version != PENDING_VERSION {
+        serde_json::from_str::<PendingStore>(text)
+            .map_err(|e| PendingError::Corrupt(e.to_string()))?
+            .checked()
+    }
+
+    /// Reads a store from a document the platform parsed (see
+    /// [`crate::parsed`]).
+    pub fn from_parsed(doc: &impl ParsedJson) -> Result<PendingStore, PendingError> {
+        PendingStore::deserialize(doc.deserializer())
+            .map_err(|e| PendingError::Corrupt(e.to_string()))?
+            .checked()
+    }
+
+    /// Refuses a store of another version.
+    fn checked(self) -> Result<PendingStore, PendingError> {
+        if self.version != PENDING_VERSION {
             return Err(PendingError::UnsupportedVersion {
-                found: store.version,
+                found: self.version,
                 supported: PENDING_VERSION,
             });
         }
-        Ok(store)
+        Ok(self)
     }
 
     /// Reads what the platform's storage holds under [`STORAGE_KEY`]:
@@ -245,7 +259,21 @@ impl PendingStore {
     /// be resumed either way, and the next write replaces it.
     #[cfg(feature = "json")]
     pub fn from_stored(text: Option<&str>) -> PendingStore {
-        text.and_then(|t| PendingStore::from_json(t).ok())
+        PendingStore::from_stored_with(text, |t| {
+            serde_json::from_str::<serde_json::Value>(t).map_err(|e| e.to_string())
+        })
+    }
+
+    /// [`from_stored`](Self::from_stored) with the platform's own JSON
+    /// parser (a browser's `JSON.parse`).
+    pub fn from_stored_with<P: ParsedJson>(
+        text: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<P, String>,
+    ) -> PendingStore {
+        text.filter(|t| !t.trim().is_empty())
+            .filter(|t| crate::parsed::check_nesting(t).is_ok())
+            .and_then(|t| parse(t).ok())
+            .and_then(|doc| PendingStore::from_parsed(&doc).ok())
             .unwrap_or_default()
     }
 

@@ -59,6 +59,10 @@ pub fn suites() -> Vec<Suite> {
             run: |t| crate::wasm::browser_tests(t).into(),
         },
         Suite {
+            name: "typescript",
+            run: |t| crate::wasm::typescript_consumer(t).into(),
+        },
+        Suite {
             name: "mobile-targets",
             run: |_| crate::bindings::mobile_targets().into(),
         },

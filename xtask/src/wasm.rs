@@ -96,8 +96,14 @@ pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
                 .arg(&out),
         )?;
         optimise(tools, &out.join("appswitch_bg.wasm"))?;
+        for glue in ["appswitch_bg.js", "appswitch.js"] {
+            strip_doc_comments(&out.join(glue))?;
+        }
     }
     write_package_json(&pkg)?;
+    let readme = root().join("bindings-wasm/README.md");
+    std::fs::copy(&readme, pkg.join("README.md"))
+        .map_err(|e| Failure(format!("wasm: copying {}: {e}", readme.display())))?;
     let sizes = PackageSizes {
         wasm: sizes(&pkg.join("appswitch_bg.wasm"))?,
         js: glue_sizes(&pkg)?,
@@ -126,16 +132,57 @@ fn optimise(tools: &Tools, wasm: &Path) -> Res {
     )
 }
 
-/// The JS a bundler pulls in: the entry module and its `_bg.js`.
-fn glue_sizes(pkg: &Path) -> Res<(u64, u64)> {
-    let mut text = Vec::new();
-    for name in ["appswitch.js", "appswitch_bg.js"] {
-        let p = pkg.join(name);
-        if p.is_file() {
-            text.extend(
-                std::fs::read(&p).map_err(|e| Failure(format!("reading {}: {e}", p.display())))?,
-            );
+/// Removes the JSDoc blocks wasm-bindgen copies into the JS glue: every
+/// shopper downloads them, and the `.d.ts` (which editors read, through the
+/// glue's `@ts-self-types`) keeps them all. Only whole-line blocks, `/**`
+/// to `*/`, are removed.
+fn strip_doc_comments(path: &Path) -> Res {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(()); // this build has no such file
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut in_doc = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if !in_doc && t == "/**" {
+            in_doc = true;
+        } else if in_doc {
+            if t == "*/" {
+                in_doc = false;
+            }
+        } else {
+            out.push_str(line);
+            out.push('\n');
         }
+    }
+    if in_doc {
+        return crate::util::fail(format!(
+            "wasm: {}: a `/**` comment is not closed",
+            path.display()
+        ));
+    }
+    std::fs::write(path, out).map_err(|e| Failure(format!("writing {}: {e}", path.display())))
+}
+
+/// The JS a bundler pulls in: the entry module, its `_bg.js` and the
+/// snippets (the `AppSwitchError` class).
+fn glue_sizes(pkg: &Path) -> Res<(u64, u64)> {
+    let mut files: Vec<PathBuf> = ["appswitch.js", "appswitch_bg.js"]
+        .iter()
+        .map(|name| pkg.join(name))
+        .collect();
+    if let Ok(snippets) = std::fs::read_dir(pkg.join("snippets")) {
+        for dir in snippets.flatten() {
+            if let Ok(inside) = std::fs::read_dir(dir.path()) {
+                files.extend(inside.flatten().map(|f| f.path()));
+            }
+        }
+    }
+    let mut text = Vec::new();
+    for p in files.iter().filter(|p| p.is_file()) {
+        text.extend(
+            std::fs::read(p).map_err(|e| Failure(format!("reading {}: {e}", p.display())))?,
+        );
     }
     let tmp = pkg.join(".glue-size.tmp");
     std::fs::write(&tmp, &text).map_err(|e| Failure(format!("writing {}: {e}", tmp.display())))?;
@@ -161,6 +208,7 @@ fn write_package_json(pkg: &Path) -> Res {
     "./web": {{ "types": "./web/appswitch.d.ts", "import": "./web/appswitch.js" }}
   }},
   "files": [
+    "README.md",
     "appswitch_bg.wasm",
     "appswitch.js",
     "appswitch_bg.js",
@@ -179,13 +227,27 @@ fn write_package_json(pkg: &Path) -> Res {
 
 /// The wasm-bindgen tests in headless Chromium, against the scripted
 /// backend (its URL reaches the tests as `APPSWITCH_TEST_BACKEND` at
-/// compile time).
+/// compile time); then the shipped package itself (`tests/wasm-package`):
+/// a checkout page and a fallback page, across a real navigation.
 pub fn browser_tests(tools: &Tools) -> Res {
     let backend = crate::server::scripted_backend()?;
+    module_tests(tools, &backend.url)?;
+    build_package(tools)?;
+    run(
+        "wasm package in headless Chromium (tests/wasm-package)",
+        Command::new("node")
+            .arg(root().join("tests/wasm-package/smoke.mjs"))
+            .arg(pkg_dir())
+            .arg(&backend.url)
+            .arg(&tools.node_modules),
+    )
+}
+
+fn module_tests(tools: &Tools, backend: &str) -> Res {
     run(
         "wasm tests (headless Chromium)",
         cargo()
-            .env("APPSWITCH_TEST_BACKEND", &backend.url)
+            .env("APPSWITCH_TEST_BACKEND", backend)
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 tools.wasm_bindgen_test_runner(),
@@ -199,5 +261,26 @@ pub fn browser_tests(tools: &Tools) -> Res {
                 "--target",
                 "wasm32-unknown-unknown",
             ]),
+    )
+}
+
+/// The TypeScript consumer (`tests/ts-consumer`) type-checks against the
+/// package's `.d.ts` with `tsc --noEmit` in strict mode: the types describe
+/// every export, and none of them is `any`.
+pub fn typescript_consumer(tools: &Tools) -> Res {
+    let tsc = tools.tsc();
+    if !tsc.is_file() {
+        return crate::util::fail(format!(
+            "typescript: {} is missing; run `cargo xtask setup`",
+            tsc.display()
+        ));
+    }
+    build_package(tools)?;
+    run(
+        "typescript: tsc --noEmit (tests/ts-consumer)",
+        Command::new("node")
+            .arg(tsc)
+            .args(["--noEmit", "-p"])
+            .arg(root().join("tests/ts-consumer/tsconfig.json")),
     )
 }

@@ -12,8 +12,9 @@
 //! - a Vipps Recurring charge (seed 003, [`crate::vipps::recurring`]):
 //!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
 //!
-//! Without the `json` feature, build the answer from typed values with
-//! [`Answer::from_http_status`], [`Answer::from_document`],
+//! Without the `json` feature, read a body the platform parsed with
+//! [`interpret_parsed`] (the same rules), or build the answer from typed
+//! values with [`Answer::from_http_status`], [`Answer::from_document`],
 //! [`Answer::from_flutterwave`] and [`Answer::from_charge`].
 
 use core::time::Duration;
@@ -21,7 +22,7 @@ use core::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::flutterwave::{FlutterwaveBody, PingAnswer, PingStatus};
-#[cfg(feature = "json")]
+use crate::parsed::{Outline, ParsedJson};
 use crate::payload::{PayloadError, StatusPayload};
 use crate::retry::RetryAfter;
 use crate::status::{PaymentStatus, StatusDocument};
@@ -160,16 +161,81 @@ fn ping_observation(ping: &PingAnswer) -> PaymentStatus {
 /// ```
 #[cfg(feature = "json")]
 pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Answer {
-    if let Some(answer) = Answer::from_http_status(status, retry_after) {
+    before_the_body(status, retry_after, body).unwrap_or_else(|| read_body(&JsonText(body)))
+}
+
+/// [`interpret_http`] with the platform's own JSON parser (a browser's
+/// `JSON.parse`, see [`crate::parsed`]): `parse` turns the body text into
+/// a document, or says why it is not JSON. The same rules decide; only the
+/// messages of unreadable answers name fields less precisely.
+pub fn interpret_parsed<P: ParsedJson>(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &str,
+    parse: impl FnOnce(&str) -> Result<P, String>,
+) -> Answer {
+    if let Some(answer) = before_the_body(status, retry_after, body) {
         return answer;
     }
-    if status == 204 || body.trim().is_empty() {
-        return Answer::Pending;
+    match crate::parsed::check_nesting(body).and_then(|()| parse(body)) {
+        Ok(doc) => read_body(&Parsed(&doc)),
+        Err(e) => Answer::Malformed {
+            reason: format!("not JSON: {e}"),
+        },
     }
+}
+
+/// What the status code (or an empty body) decides, before the body is
+/// read.
+fn before_the_body(status: u16, retry_after: Option<&str>, body: &str) -> Option<Answer> {
+    if let Some(answer) = Answer::from_http_status(status, retry_after) {
+        return Some(answer);
+    }
+    (status == 204 || body.trim().is_empty()).then_some(Answer::Pending)
+}
+
+/// A `2xx` body, as text or as a parsed document.
+trait Body {
+    /// The body as a payment payload.
+    fn payload(&self) -> Result<StatusPayload, PayloadError>;
+    /// The body as one of the answers that are not payment payloads.
+    fn tracker_format(&self) -> Answer;
+}
+
+#[cfg(feature = "json")]
+struct JsonText<'a>(&'a str);
+
+#[cfg(feature = "json")]
+impl Body for JsonText<'_> {
+    fn payload(&self) -> Result<StatusPayload, PayloadError> {
+        StatusPayload::parse_json(self.0)
+    }
+    fn tracker_format(&self) -> Answer {
+        match serde_json::from_str::<serde_json::Value>(self.0) {
+            Ok(value) => tracker_format(&value),
+            Err(e) => Answer::Malformed {
+                reason: format!("the body is not JSON: {e}"),
+            },
+        }
+    }
+}
+
+struct Parsed<'a, P>(&'a P);
+
+impl<P: ParsedJson> Body for Parsed<'_, P> {
+    fn payload(&self) -> Result<StatusPayload, PayloadError> {
+        StatusPayload::from_parsed(self.0)
+    }
+    fn tracker_format(&self) -> Answer {
+        tracker_format(self.0)
+    }
+}
+
+fn read_body(body: &impl Body) -> Answer {
     // Payment payloads (the status document, anything Vipps sends) have one
     // recogniser: `StatusPayload`. Only the formats that are tracker
     // answers rather than payment payloads are read here.
-    match StatusPayload::parse_json(body) {
+    match body.payload() {
         Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
         Ok(payload) => match payload.to_status() {
             Ok(status) => Answer::Status(status),
@@ -177,7 +243,7 @@ pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Ans
                 reason: e.to_string(),
             },
         },
-        Err(PayloadError::Unrecognised { .. }) => tracker_format(body),
+        Err(PayloadError::Unrecognised { .. }) => body.tracker_format(),
         Err(e) => Answer::Malformed {
             reason: e.to_string(),
         },
@@ -186,17 +252,13 @@ pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Ans
 
 /// The answers that are not payment payloads: a Flutterwave envelope
 /// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
-#[cfg(feature = "json")]
-fn tracker_format(body: &str) -> Answer {
-    let value = match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(value) => value,
-        Err(e) => {
-            return Answer::Malformed {
-                reason: format!("the body is not JSON: {e}"),
-            };
-        }
+fn tracker_format(doc: &impl ParsedJson) -> Answer {
+    let Some(outline) = Outline::of(doc) else {
+        return Answer::Malformed {
+            reason: "the body cannot be read".to_string(),
+        };
     };
-    if let Some(read) = crate::flutterwave::read(&value) {
+    if let Some(read) = crate::flutterwave::read_outlined(doc, &outline) {
         return match read {
             Ok(body) => Answer::from_flutterwave(body),
             Err(e) => Answer::Malformed {
@@ -204,11 +266,8 @@ fn tracker_format(body: &str) -> Answer {
             },
         };
     }
-    if value
-        .get("status")
-        .is_some_and(serde_json::Value::is_string)
-    {
-        return match Charge::deserialize(&value) {
+    if outline.get("status").and_then(Outline::as_str).is_some() {
+        return match Charge::deserialize(doc.deserializer()) {
             Ok(charge) => Answer::from_charge(&charge),
             Err(e) => Answer::Malformed {
                 reason: format!("recurring charge: {e}"),
@@ -400,7 +459,107 @@ mod tests {
         }
     }
 
+    fn value(text: &str) -> Result<serde_json::Value, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The same answer from text and from a parsed document; unreadable
+    /// answers may word their reasons differently.
+    fn same_answer(status: u16, body: &str) {
+        let text = interpret_http(status, None, body);
+        let parsed = interpret_parsed(status, None, body, value);
+        match (&text, &parsed) {
+            (Answer::Malformed { .. }, Answer::Malformed { .. }) => {}
+            _ => assert_eq!(text, parsed, "{body}"),
+        }
+    }
+
+    #[test]
+    fn parsed_documents_get_the_same_answers_as_text() {
+        let doc = serde_json::to_string(&StatusDocument::from_status(
+            "o-1",
+            "vipps",
+            &PaymentStatus::initiated().with_reserved(Amount::from_minor(100)),
+        ))
+        .unwrap();
+        let bodies = [
+            doc.as_str(),
+            "",
+            "  ",
+            "not json",
+            "[1]",
+            "null",
+            r#"{"hello":1}"#,
+            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+            r#"{"orderId":"o","transactionLogHistory":[
+                {"operation":"RESERVE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:22.126Z","requestId":""}]}"#,
+            r#"{"merchantSerialNumber":123456,"orderId":"o","transactionInfo":
+                {"amount":20000,"status":"CANCELLED","timeStamp":"2018-12-12T11:18:38.246Z","transactionId":"5"}}"#,
+            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"ftp://p.example/r/1","wait":1}}"#,
+            r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"pending","response":null}}"#,
+            r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"completed",
+                "response_parsed":{"code":"FLW_ERR","message":"invalid account","is_err":1}}}"#,
+            r#"{"status":"error","message":"No Message","data":{"code":"FLW_ERR","message":"No Message"}}"#,
+            r#"{"status":"success","message":"V-COMP","data":{"x":1}}"#,
+            r#"{"id":"chr-1","status":"PROCESSING","amount":100}"#,
+            r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+            r#"{"status":"MAYBE"}"#,
+        ];
+        for body in bodies {
+            for status in [200, 204, 404, 429, 503] {
+                same_answer(status, body);
+            }
+        }
+        let Answer::Malformed { reason } = interpret_parsed(200, None, "{", value) else {
+            panic!()
+        };
+        assert!(reason.starts_with("not JSON"), "{reason}");
+    }
+
+    #[test]
+    fn a_parsed_document_nested_too_deep_is_refused_before_it_is_parsed() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let Answer::Malformed { reason } =
+            interpret_parsed(200, None, &deep, |_| -> Result<serde_json::Value, String> {
+                panic!("the parser must not be called")
+            })
+        else {
+            panic!()
+        };
+        assert!(reason.contains("nested deeper than 128"), "{reason}");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn parsed_and_text_agree_on_json_shapes(
+            final_ in proptest::option::of(proptest::bool::ANY),
+            status in "(success|error|pending|completed|PROCESSING|CHARGED|reserved|x)",
+            wait in proptest::option::of(0u64..u64::MAX),
+            reqid in proptest::bool::ANY,
+        ) {
+            let mut obj = serde_json::Map::new();
+            if let Some(f) = final_ {
+                obj.insert("final".into(), f.into());
+                obj.insert("provider".into(), "vipps".into());
+                obj.insert("version".into(), 1.into());
+                obj.insert("orderId".into(), "o".into());
+            }
+            obj.insert("status".into(), status.clone().into());
+            obj.insert("message".into(), "REQSPONSE".into());
+            let mut data = serde_json::Map::new();
+            data.insert("status".into(), status.into());
+            if reqid {
+                data.insert("reqid".into(), "R".into());
+            }
+            if let Some(w) = wait {
+                data.insert("wait".into(), w.into());
+                data.insert("ping_url".into(), "https://p".into());
+            }
+            obj.insert("data".into(), data.into());
+            same_answer(200, &serde_json::Value::Object(obj).to_string());
+        }
+
         #[test]
         fn never_panics(status in 0u16..1000, header in proptest::option::of("\\PC{0,30}"), body in "\\PC{0,200}") {
             let _ = interpret_http(status, header.as_deref(), &body);

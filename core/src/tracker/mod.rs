@@ -116,6 +116,7 @@ pub use action::{
 pub use answer::Answer;
 #[cfg(feature = "json")]
 pub use answer::interpret_http;
+pub use answer::interpret_parsed;
 pub use machine::Tracker;
 pub use policy::{BackoffPolicy, ConfigError, HiddenPolling, Policy, TrackerConfig};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};

@@ -206,6 +206,7 @@ pub struct TrackerConfig {
     pub policy: Policy,
     /// The seed of the backoff jitter (randomness is passed in: draw it
     /// from the platform's random source).
+    #[serde(with = "crate::parsed::safe_u64")]
     pub jitter_seed: u64,
 }
 

@@ -44,6 +44,7 @@ pub struct Snapshot {
     backoff_until: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retry_after_until: Option<Timestamp>,
+    #[serde(with = "crate::parsed::safe_u64")]
     jitter_state: u64,
     #[serde(default)]
     bad_answers: u32,

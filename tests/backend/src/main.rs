@@ -10,8 +10,12 @@
 //! ```text
 //! PUT  /script/{order}     body: [{"status":200,"body":{…},"delayMs":0,"headers":{"Retry-After":"1"}}, …]
 //! GET  /status/{order}     the next step of the script (the last one repeats)
-//! GET  /requests/{order}   [{"atMs":…, "wait":…}, …] what the server saw
+//! GET  /requests/{order}   [{"atMs":…, "wait":…, "answered":…}, …] what the server saw
 //! ```
+//!
+//! `answered` turns true when the answer was sent; it stays false for a
+//! request the client gave up on before its `delayMs` was over (the
+//! connection closed, so the server dropped the request).
 //!
 //! Every answer carries CORS headers (the browser tests run on another
 //! port). The server binds `127.0.0.1:0` (or the port given as the first
@@ -60,6 +64,7 @@ fn ok() -> u16 {
 struct Seen {
     at_ms: u64,
     wait: Option<String>,
+    answered: bool,
 }
 
 #[derive(Default)]
@@ -131,7 +136,7 @@ async fn status(
     Path(order): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let step = {
+    let (step, index) = {
         let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
         let Some(o) = map.get_mut(&order) else {
             return with_cors(
@@ -142,13 +147,24 @@ async fn status(
         o.seen.push(Seen {
             at_ms: now_ms(),
             wait: q.get("wait").cloned(),
+            answered: false,
         });
         let i = o.next.min(o.script.len() - 1);
         o.next += 1;
-        o.script[i].clone()
+        (o.script[i].clone(), o.seen.len() - 1)
     };
     if step.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(step.delay_ms)).await;
+    }
+    // Not reached when the client closed the connection during the delay:
+    // the server drops this future, and `answered` stays false.
+    if let Some(seen) = orders
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_mut(&order)
+        .and_then(|o| o.seen.get_mut(index))
+    {
+        seen.answered = true;
     }
     let body = step
         .raw

@@ -1,0 +1,10 @@
+//! The browser module in headless Chromium, against the scripted merchant
+//! backend that `cargo xtask test` starts (`tests/backend`; its URL is the
+//! compile-time `APPSWITCH_TEST_BACKEND`).
+
+mod lifecycle;
+mod misuse;
+mod page;
+mod resume;
+mod support;
+mod tracking;
