@@ -13,29 +13,29 @@
 //! Every Rave answer is an [`Envelope`]: `{"status", "message", "data"}`.
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::flutterwave::{self, FlutterwaveBody};
 //!
 //! let body = r#"{"status":"success","message":"LONG-REQ","data":{
 //!     "ping_url":"https://api.ravepay.co/flwv3-pug/getpaidx/api/requests/RCORE_CHREQ_529B",
 //!     "message":"The request is taking too long. Please poll the ping_url to get response",
 //!     "REQUEST":"RCORE_CHREQ_529B","wait":7468}}"#;
-//! let value: serde_json::Value = serde_json::from_str(body).unwrap();
-//! match flutterwave::read(&value) {
+//! match flutterwave::read(body) {
 //!     Some(Ok(FlutterwaveBody::LongRequest(long))) => {
 //!         assert_eq!(long.wait().as_millis(), 7468)
 //!     }
 //!     other => panic!("{other:?}"),
 //! }
-//! # }
 //! ```
 
 use core::time::Duration;
 
+use core::fmt;
+
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::json::{Outline, TextReader};
 use crate::money::Amount;
-use crate::parsed::{Outline, ParsedJson};
 use crate::status::PaymentStatus;
 
 /// The `message` of a long-request answer.
@@ -277,13 +277,12 @@ impl ChargeResponse {
 impl PingAnswer {
     /// The embedded charge response: `response_parsed`, or else the
     /// `response` text read as JSON. `None` while pending.
-    #[cfg(feature = "json")]
     pub fn charge_response(&self) -> Result<Option<ChargeResponse>, FlutterwaveError> {
         if let Some(parsed) = &self.response_parsed {
             return Ok(Some(parsed.clone()));
         }
         match &self.response {
-            Some(text) => serde_json::from_str(text)
+            Some(text) => crate::json::parse(text)
                 .map(Some)
                 .map_err(|e| FlutterwaveError::Response(e.to_string())),
             None => Ok(None),
@@ -294,19 +293,15 @@ impl PingAnswer {
 /// Sorts a JSON body into a Flutterwave answer. `None` when the body is not
 /// a Rave envelope (an object with string `status` and `message` and an
 /// object `data`); `Some(Err(..))` when it is one but cannot be used.
-#[cfg(feature = "json")]
-pub fn read(value: &serde_json::Value) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    read_parsed(value)
+pub fn read(body: &str) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
+    let reader = crate::json::READER;
+    read_outlined(reader, body, &Outline::of(reader, body)?)
 }
 
-/// [`read`] for a body the platform parsed (see [`crate::parsed`]).
-pub fn read_parsed(doc: &impl ParsedJson) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    read_outlined(doc, &Outline::of(doc)?)
-}
-
-/// [`read_parsed`] with the body's outline already taken.
+/// [`read`] with the body's outline already taken.
 pub(crate) fn read_outlined(
-    doc: &impl ParsedJson,
+    reader: impl TextReader,
+    body: &str,
     outline: &Outline,
 ) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
     let status = outline.get("status")?.as_str()?;
@@ -316,33 +311,37 @@ pub(crate) fn read_outlined(
         return None;
     }
     if status == "error" {
-        return Some(decode(doc, "error").map(FlutterwaveBody::Error));
+        return Some(decode(reader, body, "error").map(FlutterwaveBody::Error));
     }
     if message == LONG_REQUEST_MESSAGE || data.get("ping_url").is_some() {
-        return Some(decode::<LongRequest>(doc, "LONG-REQ").and_then(|long| {
-            if long.ping_url.starts_with("https://") || long.ping_url.starts_with("http://") {
-                Ok(FlutterwaveBody::LongRequest(long))
-            } else {
-                Err(FlutterwaveError::PingUrl(long.ping_url))
-            }
-        }));
+        return Some(
+            decode::<LongRequest>(reader, body, "LONG-REQ").and_then(|long| {
+                if long.ping_url.starts_with("https://") || long.ping_url.starts_with("http://") {
+                    Ok(FlutterwaveBody::LongRequest(long))
+                } else {
+                    Err(FlutterwaveError::PingUrl(long.ping_url))
+                }
+            }),
+        );
     }
     let is_ping_status = matches!(
         data.get("status").and_then(Outline::as_str),
         Some("pending" | "completed")
     );
     if data.get("reqid").is_some() || is_ping_status {
-        return Some(decode(doc, "ping").map(|p| FlutterwaveBody::Ping(Box::new(p))));
+        return Some(decode(reader, body, "ping").map(|p| FlutterwaveBody::Ping(Box::new(p))));
     }
     Some(Err(FlutterwaveError::UnknownKind(message.to_string())))
 }
 
 /// The envelope's `data`, read as `T`.
 fn decode<T: serde::de::DeserializeOwned>(
-    doc: &impl ParsedJson,
+    reader: impl TextReader,
+    body: &str,
     kind: &'static str,
 ) -> Result<T, FlutterwaveError> {
-    Envelope::<T>::deserialize(doc.deserializer())
+    reader
+        .read::<Envelope<T>>(body)
         .map(|envelope| envelope.data)
         .map_err(|e| FlutterwaveError::Data {
             kind,
@@ -350,37 +349,72 @@ fn decode<T: serde::de::DeserializeOwned>(
         })
 }
 
-/// `is_err`: `1`/`0` or `true`/`false`.
+/// `is_err`: `1`/`0` or `true`/`false` (or `null`).
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Int(i64),
+    struct Flag;
+    impl Visitor<'_> for Flag {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean, 0 or 1")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v != 0))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v != 0))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
     }
-    Ok(Option::<Flag>::deserialize(d)?.map(|f| match f {
-        Flag::Bool(b) => b,
-        Flag::Int(i) => i != 0,
-    }))
+    d.deserialize_any(Flag)
 }
 
 /// A major-unit amount (`"330.07"`, `4500.00`, `"4500"`) as minor units;
 /// `None` when it has more than two decimals or is not a plain number.
 fn major_units<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Num {
-        Text(String),
-        Int(u64),
-        Float(f64),
+    struct Major;
+    impl Visitor<'_> for Major {
+        type Value = Option<Amount>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an amount in major units")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(parse_major_units(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(v.checked_mul(100).map(Amount::from_minor))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(cents_of(v).map(Amount::from_minor))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
     }
-    Ok(Option::<Num>::deserialize(d)?.and_then(|n| match n {
-        Num::Text(t) => parse_major_units(&t),
-        Num::Int(i) => i.checked_mul(100).map(Amount::from_minor),
-        // `Display` of an f64 is the shortest text that reads back as the
-        // same number, so `4500.0` and `330.07` come out exactly.
-        Num::Float(f) => parse_major_units(&f.to_string()),
-    }))
+    d.deserialize_any(Major)
+}
+
+/// The whole number of cents `x` is, if `x` is the double nearest to an
+/// amount with at most two decimals (`4500.0`, `330.07`; not `10.0736`).
+/// The division by 100 rounds exactly once, so this holds exactly when the
+/// shortest decimal text of `x` has at most two decimals.
+fn cents_of(x: f64) -> Option<u64> {
+    /// 2^53: every whole number below it is exact as an `f64`.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let cents = (x * 100.0).round();
+    if !(0.0..EXACT).contains(&cents) || cents / 100.0 != x {
+        return None;
+    }
+    // A whole number in [0, 2^53): exact as a u64.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Some(cents as u64)
 }
 
 /// `"330.07"` → 33007 minor units.
@@ -483,8 +517,24 @@ mod tests {
       }
     }"#;
 
+    /// What both readers make of `s` (they must agree; only the wording
+    /// of their errors may differ).
     fn read_str(s: &str) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-        read(&serde_json::from_str(s).unwrap())
+        use crate::json::{Lite, SerdeJson};
+        let serde = Outline::of(SerdeJson, s).and_then(|o| read_outlined(SerdeJson, s, &o));
+        let lite = Outline::of(Lite, s).and_then(|o| read_outlined(Lite, s, &o));
+        match (&serde, &lite) {
+            (Some(Err(a)), Some(Err(b))) => {
+                assert_eq!(
+                    core::mem::discriminant(a),
+                    core::mem::discriminant(b),
+                    "{s}"
+                )
+            }
+            _ => assert_eq!(serde, lite, "{s}"),
+        }
+        assert_eq!(read(s), serde);
+        serde
     }
 
     #[test]
@@ -542,6 +592,16 @@ mod tests {
             panic!("not an error")
         };
         assert_eq!(e.code.as_deref(), Some("FLW_ERR"));
+        let Ok(Envelope {
+            data: ChargeResponse {
+                err_tx: Some(tx), ..
+            },
+            ..
+        }) = crate::json::parse::<Envelope<ChargeResponse>>(TIMEOUT)
+        else {
+            panic!("the error's transaction")
+        };
+        assert_eq!(tx.charged_amount, Some(Amount::from_minor(450000)));
     }
 
     #[test]
@@ -590,15 +650,43 @@ mod tests {
         assert_eq!(parse_major_units(".5"), None);
         assert_eq!(parse_major_units("1e3"), None);
         assert_eq!(parse_major_units("99999999999999999999"), None);
+        // As JSON numbers, with either reader.
+        for (number, cents) in [
+            ("4500.00", Some(450000)),
+            ("330.07", Some(33007)),
+            ("0.1", Some(10)),
+            ("19.99", Some(1999)),
+            ("10.0736", None),
+            ("-1.5", None),
+            ("-3", None),
+            ("7", Some(700)),
+            ("1e300", None),
+            ("null", None),
+        ] {
+            let text = format!(r#"{{"charged_amount":{number}}}"#);
+            let lite: ChargeTransaction = crate::json_text::from_str(&text).unwrap();
+            let serde: ChargeTransaction = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                lite.charged_amount,
+                cents.map(Amount::from_minor),
+                "{number}"
+            );
+            assert_eq!(serde.charged_amount, lite.charged_amount, "{number}");
+        }
     }
 
     proptest::proptest! {
         #[test]
         fn reading_never_panics(s in "\\PC{0,80}") {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
-                let _ = read(&v);
-            }
+            let _ = read_str(&s);
             let _ = parse_major_units(&s);
+        }
+
+        #[test]
+        fn cents_are_exact_for_two_decimals(cents in 0u64..1_000_000_000_000) {
+            let text = format!("{}.{:02}", cents / 100, cents % 100);
+            let x: f64 = text.parse().unwrap();
+            proptest::prop_assert_eq!(cents_of(x), Some(cents));
         }
     }
 }

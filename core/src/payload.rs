@@ -4,7 +4,6 @@
 //! turns it into the provider-neutral [`PaymentStatus`].
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::payload::StatusPayload;
 //! use appswitch_core::status::PaymentState;
 //!
@@ -23,7 +22,6 @@
 //! let e = StatusPayload::parse_json(r#"{"orderId": "o", "transactionLogHistory": [{"operation": "RESERVE"}]}"#)
 //!     .unwrap_err();
 //! assert_eq!(e.to_string(), "`transactionLogHistory[0]`: missing field `operationSuccess`");
-//! # }
 //! # Ok::<(), appswitch_core::payload::PayloadError>(())
 //! ```
 //!
@@ -41,18 +39,16 @@
 //! in `sniff`), and its `to_status` arm; the compiler then points at every
 //! `match` that must handle it.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::parsed::ParsedJson;
+use crate::json::TextReader;
 use crate::status::{DocumentError, PaymentStatus, StatusDocument};
 use crate::vipps::{Callback, OperationResponse, OrderStatusResponse, PaymentDetails};
 
-/// A payload about one payment, recognised by its shape.
-///
-/// Without the `json` feature, the same recognition is available through
-/// `Deserialize` (untagged: the first variant that reads wins, in the
-/// order listed), with less precise errors.
+/// A payload about one payment, recognised by its shape
+/// ([`parse_json`](Self::parse_json)). Its `Deserialize` is untagged: the
+/// first variant that reads wins, in the order listed, with less precise
+/// errors.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum StatusPayload {
@@ -113,26 +109,33 @@ pub enum PayloadError {
     /// A status document that contradicts itself or is too new.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// A raw Vipps payload, which this build does not read: appswitch-core
+    /// without its `raw-vipps` feature (the browser module's default
+    /// entry) reads only appswitch's status document and Flutterwave
+    /// answers.
+    #[error(
+        "the body is a raw Vipps {what}, which this build does not read (appswitch-core without `raw-vipps`): serve appswitch's status document"
+    )]
+    NotRead {
+        /// What it is: `details response`, `recurring charge`, ….
+        what: &'static str,
+    },
 }
 
 impl StatusPayload {
     /// Recognises and reads `text` (see the [module documentation](self)
     /// for what is recognised).
-    #[cfg(feature = "json")]
     pub fn parse_json(text: &str) -> Result<StatusPayload, PayloadError> {
-        read_kind(sniff::kind(text)?, &JsonText(text))
+        StatusPayload::read_with(crate::json::READER, text)
     }
 
-    /// Recognises and reads a document the platform parsed (see
-    /// [`crate::parsed`]), with the same rules as
-    /// [`parse_json`](Self::parse_json). Errors name the field only as the
-    /// platform's deserializer does.
-    pub fn from_parsed(doc: &impl ParsedJson) -> Result<StatusPayload, PayloadError> {
-        let kind = sniff::kind_of(doc.deserializer()).map_err(|e| PayloadError::Json {
-            path: String::new(),
-            message: e.to_string(),
-        })?;
-        read_kind(sniff::classify(kind)?, &Parsed(doc))
+    /// [`parse_json`](Self::parse_json) with the given JSON reader.
+    pub(crate) fn read_with(
+        reader: impl TextReader,
+        text: &str,
+    ) -> Result<StatusPayload, PayloadError> {
+        let shape = reader.seed(text, sniff::Probe::SEED)?;
+        read_kind(sniff::classify(shape)?, reader, text)
     }
 
     /// The facts this payload proves. Fails only for a status document
@@ -183,46 +186,34 @@ impl StatusPayload {
     }
 }
 
-/// Reads a recognised body into one of the types.
-trait Reader {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError>;
-}
-
-/// JSON text, read by serde_json with errors that name the field's path.
-#[cfg(feature = "json")]
-struct JsonText<'a>(&'a str);
-
-#[cfg(feature = "json")]
-impl Reader for JsonText<'_> {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
-        crate::json::parse(self.0)
-    }
-}
-
-/// A document the platform parsed.
-struct Parsed<'a, P>(&'a P);
-
-impl<P: ParsedJson> Reader for Parsed<'_, P> {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
-        T::deserialize(self.0.deserializer()).map_err(|e| PayloadError::Json {
-            path: String::new(),
-            message: e.to_string(),
-        })
-    }
-}
-
 /// Reads a body of a recognised `kind`.
-fn read_kind(kind: sniff::Kind, body: &impl Reader) -> Result<StatusPayload, PayloadError> {
+fn read_kind(
+    kind: sniff::Kind,
+    reader: impl TextReader,
+    text: &str,
+) -> Result<StatusPayload, PayloadError> {
     Ok(match kind {
         sniff::Kind::Document => {
-            let doc: StatusDocument = body.read()?;
+            let doc: StatusDocument = reader.read(text)?;
             doc.to_status()?;
             StatusPayload::Document(doc)
         }
-        sniff::Kind::Details => StatusPayload::VippsDetails(body.read()?),
-        sniff::Kind::Operation => StatusPayload::VippsOperation(body.read()?),
-        sniff::Kind::Callback => StatusPayload::VippsCallback(body.read()?),
-        sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(body.read()?),
+        #[cfg(feature = "raw-vipps")]
+        sniff::Kind::Details => StatusPayload::VippsDetails(reader.read(text)?),
+        #[cfg(feature = "raw-vipps")]
+        sniff::Kind::Operation => StatusPayload::VippsOperation(reader.read(text)?),
+        #[cfg(feature = "raw-vipps")]
+        sniff::Kind::Callback => StatusPayload::VippsCallback(reader.read(text)?),
+        #[cfg(feature = "raw-vipps")]
+        sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(reader.read(text)?),
+        #[cfg(not(feature = "raw-vipps"))]
+        sniff::Kind::Details
+        | sniff::Kind::Operation
+        | sniff::Kind::Callback
+        | sniff::Kind::OrderStatus => {
+            let _ = (reader, text);
+            return Err(PayloadError::NotRead { what: kind.what() });
+        }
     })
 }
 
@@ -243,6 +234,20 @@ mod sniff {
         Operation,
         Callback,
         OrderStatus,
+    }
+
+    impl Kind {
+        /// What a payload of this kind is, for messages.
+        #[cfg_attr(feature = "raw-vipps", allow(dead_code))]
+        pub(super) fn what(self) -> &'static str {
+            match self {
+                Kind::Document => "status document",
+                Kind::Details => "details response",
+                Kind::Operation => "capture, cancel or refund response",
+                Kind::Callback => "callback",
+                Kind::OrderStatus => "order status response",
+            }
+        }
     }
 
     #[derive(Default)]
@@ -414,19 +419,27 @@ mod sniff {
         }
     }
 
-    /// The shape of a JSON text.
-    #[cfg(feature = "json")]
-    pub(super) fn kind(text: &str) -> Result<Kind, PayloadError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let shape = de::Deserializer::deserialize_any(&mut de, ProbeVisitor)
-            .and_then(|s| de.end().map(|()| s))
-            .map_err(|e| crate::json::error(text, &e))?;
-        classify(shape)
+    impl Probe {
+        /// Reads the shape of a JSON text (with [`TextReader::seed`](crate::json::TextReader::seed)).
+        pub(super) const SEED: ProbeSeed = ProbeSeed;
     }
 
-    /// The shape of a parsed document, read through `d`.
-    pub(super) fn kind_of<'de, D: Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
-        d.deserialize_any(ProbeVisitor)
+    /// Reads a [`Shape`].
+    #[derive(Clone, Copy)]
+    pub(super) struct ProbeSeed;
+
+    impl<'de> de::DeserializeSeed<'de> for ProbeSeed {
+        type Value = Shape;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Shape, D::Error> {
+            d.deserialize_any(ProbeVisitor)
+        }
+    }
+
+    /// The shape of a JSON text.
+    #[cfg(all(test, feature = "json"))]
+    pub(super) fn kind(text: &str) -> Result<Kind, PayloadError> {
+        use crate::json::TextReader;
+        classify(crate::json::READER.seed(text, Probe::SEED)?)
     }
 
     /// What a body of this shape is.

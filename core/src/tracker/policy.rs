@@ -10,8 +10,13 @@ use crate::vipps::limits::{self, RateLimitedApi};
 
 /// What the tracker does while the merchant's page or app is hidden or in
 /// the background.
+/// In JSON `{"mode": "pause"}` or `{"mode": "every", "interval": 10000}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "mode")]
+#[serde(
+    rename_all = "camelCase",
+    tag = "mode",
+    try_from = "HiddenPollingFields"
+)]
 pub enum HiddenPolling {
     /// No polls until the page or app is visible again (the platform
     /// suspends background work anyway); the final check at the deadline is
@@ -23,6 +28,36 @@ pub enum HiddenPolling {
         #[serde(with = "serde_millis")]
         interval: Duration,
     },
+}
+
+/// How a [`HiddenPolling`] is read: one flat object, so that serde need
+/// not buffer it (see [`ExpectedReturn`](crate::url::ExpectedReturn)).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HiddenPollingFields {
+    mode: HiddenMode,
+    #[serde(default, with = "serde_millis::option")]
+    interval: Option<Duration>,
+}
+
+/// The `mode` of a [`HiddenPolling`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum HiddenMode {
+    Pause,
+    Every,
+}
+
+impl TryFrom<HiddenPollingFields> for HiddenPolling {
+    type Error = &'static str;
+
+    fn try_from(f: HiddenPollingFields) -> Result<Self, &'static str> {
+        match (f.mode, f.interval) {
+            (HiddenMode::Pause, _) => Ok(HiddenPolling::Pause),
+            (HiddenMode::Every, Some(interval)) => Ok(HiddenPolling::Every { interval }),
+            (HiddenMode::Every, None) => Err("mode `every` needs an `interval` in milliseconds"),
+        }
+    }
 }
 
 /// Exponential backoff after errors: `base`, `2·base`, `4·base`, … capped
@@ -206,7 +241,7 @@ pub struct TrackerConfig {
     pub policy: Policy,
     /// The seed of the backoff jitter (randomness is passed in: draw it
     /// from the platform's random source).
-    #[serde(with = "crate::parsed::safe_u64")]
+    #[serde(with = "crate::json_text::safe_u64")]
     pub jitter_seed: u64,
 }
 

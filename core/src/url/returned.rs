@@ -31,12 +31,15 @@ pub struct ReturnExpectation {
     pub target: ExpectedReturn,
 }
 
-/// The place a return must come to.
+/// The place a return must come to. In JSON, an object whose `kind` says
+/// which: `{"kind": "web", "scheme", "host", "port", "path"}`,
+/// `{"kind": "app", "scheme", "host", "path"}` or `{"kind": "androidIntent"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "ExpectedReturnFields"
 )]
 pub enum ExpectedReturn {
     /// A web page.
@@ -63,6 +66,61 @@ pub enum ExpectedReturn {
     },
     /// Android's `INTENT`: no URL; the app is resumed.
     AndroidIntent,
+}
+
+/// How an [`ExpectedReturn`] is read: its members as one flat object, so
+/// that the tag need not come first (serde would buffer the whole object
+/// for an internally tagged enum, which costs the browser module dearly).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExpectedReturnFields {
+    kind: ReturnKind,
+    #[serde(default)]
+    scheme: Option<String>,
+    #[serde(default)]
+    host: Option<String>,
+    #[serde(default)]
+    port: Option<u16>,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+/// The `kind` of an [`ExpectedReturn`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum ReturnKind {
+    Web,
+    App,
+    AndroidIntent,
+}
+
+impl TryFrom<ExpectedReturnFields> for ExpectedReturn {
+    type Error = String;
+
+    fn try_from(f: ExpectedReturnFields) -> Result<Self, String> {
+        let missing =
+            |kind: &str, fields: &str| format!("a return of kind `{kind}` needs {fields}");
+        match f.kind {
+            ReturnKind::AndroidIntent => Ok(ExpectedReturn::AndroidIntent),
+            ReturnKind::App => match (f.scheme, f.path) {
+                (Some(scheme), Some(path)) => Ok(ExpectedReturn::App {
+                    scheme,
+                    host: f.host,
+                    path,
+                }),
+                _ => Err(missing("app", "`scheme` and `path`")),
+            },
+            ReturnKind::Web => match (f.scheme, f.host, f.port, f.path) {
+                (Some(scheme), Some(host), Some(port), Some(path)) => Ok(ExpectedReturn::Web {
+                    scheme,
+                    host,
+                    port,
+                    path,
+                }),
+                _ => Err(missing("web", "`scheme`, `host`, `port` and `path`")),
+            },
+        }
+    }
 }
 
 /// How the shopper came back.
