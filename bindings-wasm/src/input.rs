@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::invalid;
-use crate::output::to_js;
+use crate::json::{from_js, to_js};
 
 /// What a JavaScript value is, for messages: `undefined`, `a number`, ….
 pub fn describe(value: &JsValue) -> &'static str {
@@ -165,11 +165,6 @@ pub fn string_arg(call: &str, name: &str, value: &JsValue) -> Result<String, JsV
             describe(value)
         ))
     })
-}
-
-/// Reads `value` with serde; on error, what is wrong.
-pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string())
 }
 
 /// A whole number of milliseconds since the epoch.

@@ -20,7 +20,8 @@ use crate::error::{Code, deeplink_error, drive_error, error, invalid, resume_err
 use crate::host::{BrowserHost, load_store};
 use crate::input::{self, Fields};
 use crate::lifecycle::Lifecycle;
-use crate::output::{OutcomeView, ProgressView, to_js};
+use crate::json::to_js;
+use crate::output::{OutcomeView, ProgressView};
 use crate::types;
 
 thread_local! {
