@@ -1,25 +1,25 @@
 //! Reading the core's serde types from JSON text, with errors that name
 //! the field: a path such as `transactionLogHistory[2].amount`.
 //!
-//! Two readers can do it: serde_json (with the `json` feature; it says
-//! where an error is by line and column) and the core's own
-//! [`json_text`](crate::json_text) (always there; a byte offset), which the
-//! browser build uses so that it ships no JSON library. Both read the same
-//! serde types, so they cannot disagree on a field; [`TextReader`] picks
-//! one, [`READER`] is the one this build reads with.
+//! The core's own documents (the status document, Flutterwave answers,
+//! the pending store) are read by hand from a parsed
+//! [`Value`](crate::json_text::Value); the provider's raw payloads (Vipps
+//! details, callbacks, …) with serde. Two readers can do that: serde_json
+//! (with the `json` feature; it says where an error is by line and column)
+//! and the core's own [`json_text`](crate::json_text) (a byte offset), which
+//! the browser build uses so that it ships no JSON library. Both read the
+//! same serde types, so they cannot disagree on a field; [`TextReader`]
+//! picks one, [`READER`] is the one this build reads with.
 
-use core::fmt;
 use core::marker::PhantomData;
 
-use serde::Deserializer;
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use crate::json_text::{JsonError, Reader};
 use crate::payload::PayloadError;
 
 /// A JSON reader for the core's serde types.
+#[cfg_attr(not(feature = "raw-vipps"), allow(dead_code))] // only raw payloads are read with serde
 pub(crate) trait TextReader: Copy {
     /// Reads `text` (all of it) with `seed`.
     fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
@@ -94,6 +94,7 @@ pub(crate) const READER: SerdeJson = SerdeJson;
 pub(crate) const READER: Lite = Lite;
 
 /// Deserialises `text` with this build's reader, naming the field on error.
+#[cfg_attr(not(feature = "raw-vipps"), allow(dead_code))]
 pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, PayloadError> {
     READER.read(text)
 }
@@ -219,108 +220,6 @@ fn push_key(path: &mut String, key: &str) {
     path.push_str(key);
 }
 
-/// The outline of a JSON value, two objects deep: what recognising a
-/// body needs (which keys there are, which of them hold text), without
-/// reading it into a type.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) enum Outline {
-    /// A number, a boolean, `null`, an array, or an object too deep.
-    #[default]
-    Other,
-    /// A string.
-    Text(String),
-    /// An object: its keys in order, with their outlines.
-    Object(Vec<(String, Outline)>),
-}
-
-/// How many objects deep an outline looks.
-const OUTLINE_DEPTH: u8 = 2;
-
-impl Outline {
-    /// The outline of `text`; `None` if it is not JSON.
-    pub(crate) fn of(reader: impl TextReader, text: &str) -> Option<Outline> {
-        reader.seed(text, Seed(OUTLINE_DEPTH)).ok()
-    }
-
-    /// The value of `key` in an object (the last one, if it repeats).
-    pub(crate) fn get(&self, key: &str) -> Option<&Outline> {
-        match self {
-            Outline::Object(fields) => fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
-            Outline::Other | Outline::Text(_) => None,
-        }
-    }
-
-    /// The text of a string.
-    pub(crate) fn as_str(&self) -> Option<&str> {
-        match self {
-            Outline::Text(t) => Some(t),
-            Outline::Other | Outline::Object(_) => None,
-        }
-    }
-
-    /// Whether this is an object.
-    pub(crate) fn is_object(&self) -> bool {
-        matches!(self, Outline::Object(_))
-    }
-}
-
-struct Seed(u8);
-
-impl<'de> DeserializeSeed<'de> for Seed {
-    type Value = Outline;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Outline, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Seed {
-    type Value = Outline;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Outline, E> {
-        Ok(Outline::Other)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Outline, E> {
-        Ok(Outline::Other)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Outline, E> {
-        Ok(Outline::Other)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Outline, E> {
-        Ok(Outline::Other)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Outline, E> {
-        Ok(Outline::Text(v.to_string()))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Outline, E> {
-        Ok(Outline::Other)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Outline, E> {
-        Ok(Outline::Other)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Outline, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Outline::Other)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outline, A::Error> {
-        let mut fields = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = if self.0 == 0 {
-                map.next_value::<IgnoredAny>()?;
-                Outline::Other
-            } else {
-                map.next_value_seed(Seed(self.0 - 1))?
-            };
-            fields.push((key, value));
-        }
-        if self.0 == 0 {
-            return Ok(Outline::Other);
-        }
-        Ok(Outline::Object(fields))
-    }
-}
-
 #[cfg(test)]
 #[cfg(feature = "json")]
 mod tests {
@@ -382,37 +281,5 @@ mod tests {
         let (path, msg) = err("not json");
         assert_eq!(path, "");
         assert!(msg.starts_with("not JSON: expected"), "{msg}");
-    }
-
-    fn outline(text: &str) -> Outline {
-        let lite = Outline::of(Lite, text).unwrap();
-        assert_eq!(Outline::of(SerdeJson, text), Some(lite.clone()), "{text}");
-        lite
-    }
-
-    #[test]
-    fn outlines_two_objects_deep() {
-        let o = outline(
-            r#"{"status":"success","n":1,"data":{"status":"pending","deep":{"x":"y"}},"a":[1]}"#,
-        );
-        assert_eq!(o.get("status").and_then(Outline::as_str), Some("success"));
-        assert_eq!(o.get("n"), Some(&Outline::Other));
-        let data = o.get("data").unwrap();
-        assert!(data.is_object());
-        assert_eq!(
-            data.get("status").and_then(Outline::as_str),
-            Some("pending")
-        );
-        assert_eq!(data.get("deep"), Some(&Outline::Other));
-        assert_eq!(o.get("a"), Some(&Outline::Other));
-        assert_eq!(outline("[1]"), Outline::Other);
-        assert_eq!(outline(r#""x""#).as_str(), Some("x"));
-        assert_eq!(
-            outline(r#"{"k":1,"k":"two"}"#)
-                .get("k")
-                .and_then(Outline::as_str),
-            Some("two")
-        );
-        assert_eq!(Outline::of(Lite, "{"), None);
     }
 }

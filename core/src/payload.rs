@@ -42,6 +42,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::json::TextReader;
+use crate::json_text::Value;
 use crate::status::{DocumentError, PaymentStatus, StatusDocument};
 use crate::vipps::{Callback, OperationResponse, OrderStatusResponse, PaymentDetails};
 
@@ -126,16 +127,43 @@ impl StatusPayload {
     /// Recognises and reads `text` (see the [module documentation](self)
     /// for what is recognised).
     pub fn parse_json(text: &str) -> Result<StatusPayload, PayloadError> {
-        StatusPayload::read_with(crate::json::READER, text)
+        let value = Value::parse(text).map_err(|e| crate::json::lite_error(text, &e))?;
+        StatusPayload::read_with(crate::json::READER, &value, text)
     }
 
-    /// [`parse_json`](Self::parse_json) with the given JSON reader.
+    /// [`parse_json`](Self::parse_json) of a body already parsed (`text`
+    /// is its text: a raw Vipps payload is read from it with `reader`).
     pub(crate) fn read_with(
         reader: impl TextReader,
+        value: &Value,
         text: &str,
     ) -> Result<StatusPayload, PayloadError> {
-        let shape = reader.seed(text, sniff::Probe::SEED)?;
-        read_kind(sniff::classify(shape)?, reader, text)
+        Ok(match sniff::classify(value)? {
+            sniff::Kind::Document => {
+                let doc = StatusDocument::from_json(value).map_err(|e| PayloadError::Json {
+                    path: e.field,
+                    message: e.problem,
+                })?;
+                doc.to_status()?;
+                StatusPayload::Document(doc)
+            }
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::Details => StatusPayload::VippsDetails(reader.read(text)?),
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::Operation => StatusPayload::VippsOperation(reader.read(text)?),
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::Callback => StatusPayload::VippsCallback(reader.read(text)?),
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(reader.read(text)?),
+            #[cfg(not(feature = "raw-vipps"))]
+            kind @ (sniff::Kind::Details
+            | sniff::Kind::Operation
+            | sniff::Kind::Callback
+            | sniff::Kind::OrderStatus) => {
+                let _ = (reader, text);
+                return Err(PayloadError::NotRead { what: kind.what() });
+            }
+        })
     }
 
     /// The facts this payload proves. Fails only for a status document
@@ -186,45 +214,10 @@ impl StatusPayload {
     }
 }
 
-/// Reads a body of a recognised `kind`.
-fn read_kind(
-    kind: sniff::Kind,
-    reader: impl TextReader,
-    text: &str,
-) -> Result<StatusPayload, PayloadError> {
-    Ok(match kind {
-        sniff::Kind::Document => {
-            let doc: StatusDocument = reader.read(text)?;
-            doc.to_status()?;
-            StatusPayload::Document(doc)
-        }
-        #[cfg(feature = "raw-vipps")]
-        sniff::Kind::Details => StatusPayload::VippsDetails(reader.read(text)?),
-        #[cfg(feature = "raw-vipps")]
-        sniff::Kind::Operation => StatusPayload::VippsOperation(reader.read(text)?),
-        #[cfg(feature = "raw-vipps")]
-        sniff::Kind::Callback => StatusPayload::VippsCallback(reader.read(text)?),
-        #[cfg(feature = "raw-vipps")]
-        sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(reader.read(text)?),
-        #[cfg(not(feature = "raw-vipps"))]
-        sniff::Kind::Details
-        | sniff::Kind::Operation
-        | sniff::Kind::Callback
-        | sniff::Kind::OrderStatus => {
-            let _ = (reader, text);
-            return Err(PayloadError::NotRead { what: kind.what() });
-        }
-    })
-}
-
-/// Recognising a payload from its keys, in one pass that reads no values
-/// but the status it needs.
+/// Recognising a payload from its keys.
 mod sniff {
-    use core::fmt;
-
-    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-
     use super::PayloadError;
+    use crate::json_text::Value;
     use crate::vipps::{CallbackStatus, Operation, OperationStatus};
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,233 +243,65 @@ mod sniff {
         }
     }
 
-    #[derive(Default)]
-    pub(super) struct Probe {
-        keys: Vec<String>,
-        version: bool,
-        status: bool,
-        history: bool,
-        msn: bool,
-        /// `transactionInfo.status` / `transaction.status`, and which block.
-        info_status: Option<(&'static str, Option<String>)>,
-    }
-
-    /// Not a JSON object: what it was instead.
-    pub(super) enum Shape {
-        Object(Probe),
-        Other(&'static str),
-    }
-
-    struct ProbeVisitor;
-
-    impl<'de> Visitor<'de> for ProbeVisitor {
-        type Value = Shape;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shape, E> {
-            Ok(Shape::Other("a boolean"))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shape, E> {
-            Ok(Shape::Other("a number"))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shape, E> {
-            Ok(Shape::Other("a number"))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shape, E> {
-            Ok(Shape::Other("a number"))
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Shape, E> {
-            Ok(Shape::Other("a string"))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
-            Ok(Shape::Other("null"))
-        }
-        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(Shape::Other("an array"))
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-            let mut p = Probe::default();
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                let present = |v: Option<IgnoredAny>| v.is_some();
-                match key.as_ref() {
-                    "version" => p.version = present(map.next_value::<Option<IgnoredAny>>()?),
-                    "status" => p.status = present(map.next_value::<Option<IgnoredAny>>()?),
-                    "transactionLogHistory" => {
-                        p.history = present(map.next_value::<Option<IgnoredAny>>()?)
-                    }
-                    "merchantSerialNumber" => {
-                        p.msn = present(map.next_value::<Option<IgnoredAny>>()?)
-                    }
-                    block @ ("transactionInfo" | "transaction") => {
-                        let status = map.next_value::<StatusOf>()?.0;
-                        let name = if block == "transaction" {
-                            "transaction.status"
-                        } else {
-                            "transactionInfo.status"
-                        };
-                        if p.info_status.is_none() || block == "transactionInfo" {
-                            p.info_status = Some((name, status));
-                        }
-                    }
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                if p.keys.len() < 12 {
-                    p.keys.push(key.into_owned());
-                }
-            }
-            Ok(Shape::Object(p))
-        }
-    }
-
-    /// Implements the visitor methods for every JSON value but an object
-    /// (and, when asked, a string) as "no status here", draining arrays
-    /// and objects so the reader stays in step.
-    macro_rules! nothing_else {
-        ($out:expr) => {
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok($out)
-            }
+    /// What a body is, by the keys of its object (a key whose value is
+    /// `null` counts as absent).
+    pub(super) fn classify(value: &Value) -> Result<Kind, PayloadError> {
+        let Value::Object(members) = value else {
+            return Err(PayloadError::NotAnObject {
+                found: value.kind(),
+            });
         };
-    }
-
-    /// The `status` string inside a block, if it has one. Any other shape
-    /// leaves the status unknown; the typed read then reports the wrong
-    /// type with its path.
-    struct StatusOf(Option<String>);
-
-    impl<'de> de::Deserialize<'de> for StatusOf {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = StatusOf;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an object")
-                }
-                nothing_else!(StatusOf(None));
-                fn visit_str<E: de::Error>(self, _: &str) -> Result<StatusOf, E> {
-                    Ok(StatusOf(None))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StatusOf, A::Error> {
-                    let mut status = None;
-                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                        if key == "status" {
-                            status = map.next_value::<OptString>()?.0;
-                        } else {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                    Ok(StatusOf(status))
+        let has = |key: &str| value.get(key).is_some_and(|v| *v != Value::Null);
+        if has("version") && has("status") {
+            return Ok(Kind::Document);
+        }
+        if has("transactionLogHistory") {
+            return Ok(Kind::Details);
+        }
+        // `transactionInfo.status` / `transaction.status`, and which block.
+        let block = |name: &'static str| {
+            let block = value.get(name).filter(|b| b.is_object())?;
+            Some((name, block.get("status").and_then(Value::as_str)))
+        };
+        let info = block("transactionInfo").or_else(|| block("transaction"));
+        let msn = has("merchantSerialNumber");
+        match info {
+            Some((name, Some(status))) => {
+                let field = if name == "transaction" {
+                    "transaction.status"
+                } else {
+                    "transactionInfo.status"
+                };
+                if OperationStatus::from_name(status).is_some() {
+                    Ok(Kind::Operation)
+                } else if CallbackStatus::from_name(status).is_some()
+                    && (msn || matches!(Operation::from_name(status), Operation::Other(_)))
+                {
+                    Ok(Kind::Callback)
+                } else if !matches!(Operation::from_name(status), Operation::Other(_)) {
+                    Ok(Kind::OrderStatus)
+                } else {
+                    Err(PayloadError::UnknownStatus {
+                        field,
+                        value: status.to_string(),
+                    })
                 }
             }
-            d.deserialize_any(V)
-        }
-    }
-
-    /// A string, or `None` for any other JSON value.
-    struct OptString(Option<String>);
-
-    impl<'de> de::Deserialize<'de> for OptString {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = OptString;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a string")
-                }
-                nothing_else!(OptString(None));
-                fn visit_str<E: de::Error>(self, v: &str) -> Result<OptString, E> {
-                    Ok(OptString(Some(v.to_string())))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OptString, A::Error> {
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    Ok(OptString(None))
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
-
-    impl Probe {
-        /// Reads the shape of a JSON text (with [`TextReader::seed`](crate::json::TextReader::seed)).
-        pub(super) const SEED: ProbeSeed = ProbeSeed;
-    }
-
-    /// Reads a [`Shape`].
-    #[derive(Clone, Copy)]
-    pub(super) struct ProbeSeed;
-
-    impl<'de> de::DeserializeSeed<'de> for ProbeSeed {
-        type Value = Shape;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Shape, D::Error> {
-            d.deserialize_any(ProbeVisitor)
+            // A block without a readable status: read it as a callback (with
+            // an MSN) or an operation response, whose errors name the field.
+            Some((_, None)) if msn => Ok(Kind::Callback),
+            Some((_, None)) => Ok(Kind::Operation),
+            None => Err(PayloadError::Unrecognised {
+                keys: members.iter().take(12).map(|(k, _)| k.clone()).collect(),
+            }),
         }
     }
 
     /// The shape of a JSON text.
     #[cfg(all(test, feature = "json"))]
     pub(super) fn kind(text: &str) -> Result<Kind, PayloadError> {
-        use crate::json::TextReader;
-        classify(crate::json::READER.seed(text, Probe::SEED)?)
-    }
-
-    /// What a body of this shape is.
-    pub(super) fn classify(shape: Shape) -> Result<Kind, PayloadError> {
-        let p = match shape {
-            Shape::Object(p) => p,
-            Shape::Other(found) => return Err(PayloadError::NotAnObject { found }),
-        };
-        if p.version && p.status {
-            return Ok(Kind::Document);
-        }
-        if p.history {
-            return Ok(Kind::Details);
-        }
-        match p.info_status {
-            Some((field, Some(status))) => {
-                if OperationStatus::from_name(&status).is_some() {
-                    Ok(Kind::Operation)
-                } else if CallbackStatus::from_name(&status).is_some()
-                    && (p.msn || matches!(Operation::from_name(&status), Operation::Other(_)))
-                {
-                    Ok(Kind::Callback)
-                } else if !matches!(Operation::from_name(&status), Operation::Other(_)) {
-                    Ok(Kind::OrderStatus)
-                } else {
-                    Err(PayloadError::UnknownStatus {
-                        field,
-                        value: status,
-                    })
-                }
-            }
-            // A block without a readable status: read it as a callback (with
-            // an MSN) or an operation response, whose errors name the field.
-            Some((_, None)) if p.msn => Ok(Kind::Callback),
-            Some((_, None)) => Ok(Kind::Operation),
-            None => Err(PayloadError::Unrecognised { keys: p.keys }),
-        }
+        let value = Value::parse(text).map_err(|e| crate::json::lite_error(text, &e))?;
+        classify(&value)
     }
 
     #[cfg(test)]

@@ -1,39 +1,45 @@
 //! JSON text read and written without serde_json: a small [`Reader`] and
-//! [`Writer`], and serde's `Deserializer` and `Serializer` over them
-//! ([`from_str`], [`to_string`]).
+//! [`Writer`], a parsed [`Value`] with [`Fields`] for reading typed fields
+//! out of its objects, and serde's `Deserializer` and `Serializer` over the
+//! reader and writer ([`from_str`], [`to_string`]).
 //!
 //! The browser module is downloaded by every shopper, and a general JSON
 //! library (serde_json, or serde-wasm-bindgen over `JSON.parse`) is most of
-//! what it would ship. This is the least that reads and writes the core's
-//! own documents: the status document and the provider answers the tracker
-//! reads ([`interpret_http`](crate::tracker::interpret_http)), the pending
-//! payments kept in storage ([`PendingStore`](crate::pending::PendingStore),
-//! on every platform), and the values the browser module hands to and gets
-//! from JavaScript. Builds with the `json` feature read provider answers
-//! with serde_json instead, whose errors name the field's path.
+//! what it would ship; serde's derived readers, instantiated per type, are
+//! most of the rest. So the core reads its own documents by hand from a
+//! [`Value`] — the status document and Flutterwave's answers
+//! ([`interpret_http`](crate::tracker::interpret_http)), the return
+//! expectation and the policy a page passes in — once, for every platform:
+//! their serde `Deserialize` goes through the same reader. The pending
+//! payments in storage have their own compact codec on top of [`Reader`]
+//! and [`Writer`] ([`PendingStore`](crate::pending::PendingStore)).
 //!
 //! ```
-//! use appswitch_core::json_text;
+//! use appswitch_core::json_text::{self, Value};
 //! use appswitch_core::status::StatusDocument;
 //!
-//! let doc: StatusDocument = json_text::from_str(
-//!     r#"{"version":1,"orderId":"o-1","provider":"vipps","status":"reserved","final":true}"#,
-//! )?;
+//! let text = r#"{"version":1,"orderId":"o-1","provider":"vipps","status":"reserved","final":true}"#;
+//! let doc = StatusDocument::from_json(&Value::parse(text)?).unwrap();
 //! assert_eq!(doc.order_id, "o-1");
-//! let text = json_text::to_string(&doc)?;
-//! assert_eq!(json_text::from_str::<StatusDocument>(&text)?, doc);
+//! // Written with serde, read back the same way (serde readers too).
+//! let written = json_text::to_string(&doc)?;
+//! assert_eq!(json_text::from_str::<StatusDocument>(&written)?, doc);
 //!
-//! let e = json_text::from_str::<StatusDocument>(r#"{"version":1,"orderId":7}"#).unwrap_err();
-//! assert_eq!(e.to_string(), "invalid type: integer `7`, expected a string (at byte 24)");
+//! let wrong = Value::parse(r#"{"version":1,"orderId":7}"#)?;
+//! let e = StatusDocument::from_json(&wrong).unwrap_err();
+//! assert_eq!(e.to_string(), "`orderId`: expected a string, found a number");
 //! # Ok::<(), appswitch_core::json_text::JsonError>(())
 //! ```
 
 mod de;
 mod reader;
 mod ser;
+mod value;
 mod writer;
 
 pub use reader::{Number, Reader};
+pub use value::{FieldError, Fields, Value};
+pub(crate) use value::{deserialize_through_value, serde_by_name};
 pub use writer::Writer;
 
 use serde::Serialize;

@@ -23,7 +23,8 @@ use core::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::flutterwave::{FlutterwaveBody, PingAnswer, PingStatus};
-use crate::json::{Outline, TextReader};
+use crate::json::TextReader;
+use crate::json_text::Value;
 use crate::payload::{PayloadError, StatusPayload};
 use crate::retry::RetryAfter;
 use crate::status::{PaymentStatus, StatusDocument};
@@ -162,7 +163,7 @@ pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Ans
     interpret_with(crate::json::READER, status, retry_after, body)
 }
 
-/// [`interpret_http`] with the given JSON reader.
+/// [`interpret_http`], reading raw Vipps payloads with `reader`.
 fn interpret_with(
     reader: impl TextReader,
     status: u16,
@@ -175,10 +176,18 @@ fn interpret_with(
     if status == 204 || body.trim().is_empty() {
         return Answer::Pending;
     }
+    let value = match Value::parse(body) {
+        Ok(value) => value,
+        Err(e) => {
+            return Answer::Malformed {
+                reason: crate::json::lite_error(body, &e).to_string(),
+            };
+        }
+    };
     // Payment payloads (the status document, anything Vipps sends) have one
     // recogniser: `StatusPayload`. Only the formats that are tracker
     // answers rather than payment payloads are read here.
-    match StatusPayload::read_with(reader, body) {
+    match StatusPayload::read_with(reader, &value, body) {
         Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
         Ok(payload) => match payload.to_status() {
             Ok(status) => Answer::Status(status),
@@ -186,7 +195,7 @@ fn interpret_with(
                 reason: e.to_string(),
             },
         },
-        Err(PayloadError::Unrecognised { .. }) => tracker_format(reader, body),
+        Err(PayloadError::Unrecognised { .. }) => tracker_format(reader, &value, body),
         Err(e) => Answer::Malformed {
             reason: e.to_string(),
         },
@@ -195,13 +204,8 @@ fn interpret_with(
 
 /// The answers that are not payment payloads: a Flutterwave envelope
 /// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
-fn tracker_format(reader: impl TextReader, body: &str) -> Answer {
-    let Some(outline) = Outline::of(reader, body) else {
-        return Answer::Malformed {
-            reason: "the body cannot be read".to_string(),
-        };
-    };
-    if let Some(read) = crate::flutterwave::read_outlined(reader, body, &outline) {
+fn tracker_format(reader: impl TextReader, value: &Value, body: &str) -> Answer {
+    if let Some(read) = crate::flutterwave::read_value(value) {
         return match read {
             Ok(body) => Answer::from_flutterwave(body),
             Err(e) => Answer::Malformed {
@@ -209,7 +213,7 @@ fn tracker_format(reader: impl TextReader, body: &str) -> Answer {
             },
         };
     }
-    if outline.get("status").and_then(Outline::as_str).is_some() {
+    if value.get("status").and_then(Value::as_str).is_some() {
         #[cfg(feature = "raw-vipps")]
         return match reader.read::<Charge>(body) {
             Ok(charge) => Answer::from_charge(&charge),
@@ -225,6 +229,7 @@ fn tracker_format(reader: impl TextReader, body: &str) -> Answer {
             .to_string(),
         };
     }
+    let _ = (reader, body);
     Answer::Malformed {
         reason: "the body is none of: a status document (`version`, `status`), a Vipps payload \
                  (`transactionLogHistory`, `transactionInfo`), a Flutterwave answer (`status`, \
