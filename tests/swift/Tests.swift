@@ -23,7 +23,7 @@ func argumentTests() {
         let json = "{\"orderId\":\"shop-7\",\"nonce\":\"\(nonce)\",\"target\":{\"kind\":\"app\",\"scheme\":\"merchantapp\",\"host\":\"result\",\"path\":\"/\"}}"
         let expectation = try ReturnExpectation.fromJson(json: json)
         try expectEq(try expectation.checkReturn(url: "merchantapp://result?orderId=shop-7&attempt=\(nonce)&status=RESERVE").orderId, "shop-7", "order")
-        try expectThrows({ _ = try ReturnExpectation.fromJson(json: "{\"orderId\":1}") }) {
+        try await expectThrows("not an expectation", { try ReturnExpectation.fromJson(json: "{\"orderId\":1}") }) {
             if let e = $0 as? TrackerError, case .InvalidArgument(let field, _) = e { return field == "returnExpectation" }
             return false
         }
