@@ -132,6 +132,24 @@ pub struct ReturnExpectation(pub(crate) core_url::ReturnExpectation);
 
 #[uniffi::export]
 impl ReturnExpectation {
+    /// The return expectation your backend sent, as JSON — when the backend
+    /// builds the fallback URL itself (the demo backend's
+    /// `POST /api/checkout` answers `returnExpectation`).
+    #[uniffi::constructor]
+    pub fn from_json(json: String) -> Result<std::sync::Arc<Self>, crate::errors::TrackerError> {
+        serde_json::from_str(&json)
+            .map(|e| std::sync::Arc::new(ReturnExpectation(e)))
+            .map_err(|e| crate::errors::TrackerError::InvalidArgument {
+                field: "returnExpectation".into(),
+                detail: format!("`returnExpectation` is not a return expectation: {e}"),
+            })
+    }
+
+    /// The same as JSON (what [`from_json`](Self::from_json) reads).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
     /// The attempt's order id.
     pub fn order_id(&self) -> String {
         self.0.order_id.clone()

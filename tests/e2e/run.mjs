@@ -64,10 +64,10 @@ async function checkout(page, faults = []) {
   await page.click("#pay");
   await page.waitForURL((u) => u.toString().startsWith(SIM), { timeout: 15_000 });
   const token = new URL(page.url()).searchParams.get("token");
-  const pending = await page.evaluate(() => JSON.parse(localStorage.getItem("appswitch.pending")));
-  const orderId = pending.payments.at(-1).orderId;
-  expect(token && orderId, "on the landing page with a pending payment saved");
-  return orderId;
+  const orders = await sim("/_sim/orders");
+  const mine = orders.find((o) => new URL(o.shopperUrl).searchParams.get("token") === token);
+  expect(mine, `the simulator knows the order of token ${token}`);
+  return mine.orderId;
 }
 
 /** Decides on the landing page; returns once the browser is back in the shop. */
@@ -140,6 +140,8 @@ const tests = {
     const id = await checkout(page, ["reserveLate"]);
     await decide(page, "approve");
     // Back before the money: the page keeps checking.
+    await page.locator("#phase", { hasText: /\S/ }).waitFor();
+    await shot(page, "return-waiting");
     const early = await page.locator("#state").textContent();
     expect(!(await page.locator("#outcome[data-outcome]").count()), `settled too early (${early})`);
     expect((await outcomeOf(page)).outcome === "success", "the late reservation is found");

@@ -49,6 +49,20 @@ fun argumentTests() {
         expectThrows<ReturnException.SchemeMismatch>("other scheme") { fb.expectation.checkReturn("otherapp://result") }
     }
 
+    test("a return expectation from the backend's JSON (POST /api/checkout)") {
+        // The shape the demo backend answers with in `returnExpectation`.
+        val json = """{"orderId":"shop-7","nonce":"${"ab".repeat(16)}","target":{"kind":"app","scheme":"merchantapp","host":"result","path":"/"}}"""
+        val fromBackend = ReturnExpectation.fromJson(json)
+        expectEq(fromBackend.orderId(), "shop-7", "order")
+        val back = fromBackend.checkReturn("merchantapp://result?orderId=shop-7&attempt=${"ab".repeat(16)}&status=RESERVE")
+        expectEq(back.orderId, "shop-7", "the backend's attempt returns")
+        val fb = buildFallback(FallbackSpec(Platform.ANDROID, FallbackTarget.App("merchantapp://result"), "shop-8", listOf()))
+        val again = ReturnExpectation.fromJson(fb.expectation.toJson())
+        expectEq(again.nonce(), fb.expectation.nonce(), "to and from JSON")
+        val bad = expectThrows<TrackerException.InvalidArgument>("not an expectation") { ReturnExpectation.fromJson("""{"orderId":1}""") }
+        expectEq(bad.field, "returnExpectation", "field")
+    }
+
     test("classifyDeeplink and openPlan per platform") {
         val now = System.currentTimeMillis()
         val app = classifyDeeplink("vipps://?token=abc", now)

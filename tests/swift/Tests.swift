@@ -18,6 +18,17 @@ func argumentTests() {
         try expectEq(try fb.expectation.checkReturn(url: "\(fb.url)&status=301").via, .appLink, "via")
     }
 
+    test("a return expectation from the backend's JSON (POST /api/checkout)") {
+        let nonce = String(repeating: "ab", count: 16)
+        let json = "{\"orderId\":\"shop-7\",\"nonce\":\"\(nonce)\",\"target\":{\"kind\":\"app\",\"scheme\":\"merchantapp\",\"host\":\"result\",\"path\":\"/\"}}"
+        let expectation = try ReturnExpectation.fromJson(json: json)
+        try expectEq(try expectation.checkReturn(url: "merchantapp://result?orderId=shop-7&attempt=\(nonce)&status=RESERVE").orderId, "shop-7", "order")
+        try await expectThrows("not an expectation", { try ReturnExpectation.fromJson(json: "{\"orderId\":1}") }) {
+            if let e = $0 as? TrackerError, case .InvalidArgument(let field, _) = e { return field == "returnExpectation" }
+            return false
+        }
+    }
+
     test("classifyDeeplink and openPlan on iOS") {
         let now = nowMs()
         let link = try classifyDeeplink(url: "vipps://?token=abc", receivedAtMs: now)

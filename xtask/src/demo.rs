@@ -10,7 +10,7 @@ use crate::server::Server;
 use crate::setup::Tools;
 use crate::util::{Failure, Res, cargo, fail, root, run, target_dir};
 
-/// Copies every file of `from` into `to` (not recursive: the site is flat).
+/// Copies `from` into `to`, folders included.
 fn copy_files(from: &Path, to: &Path) -> Res {
     std::fs::create_dir_all(to)
         .map_err(|e| Failure(format!("demo: creating {}: {e}", to.display())))?;
@@ -18,7 +18,9 @@ fn copy_files(from: &Path, to: &Path) -> Res {
         .map_err(|e| Failure(format!("demo: reading {}: {e}", from.display())))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_file() {
+        if path.is_dir() {
+            copy_files(&path, &to.join(entry.file_name()))?;
+        } else if path.is_file() {
             std::fs::copy(&path, to.join(entry.file_name()))
                 .map_err(|e| Failure(format!("demo: copying {}: {e}", path.display())))?;
         }

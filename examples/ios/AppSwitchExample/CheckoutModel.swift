@@ -34,12 +34,10 @@ final class CheckoutModel: ObservableObject {
 
     func pay() async {
         do {
-            let orderId = "shop-\(Int(Date().timeIntervalSince1970))"
-            let fallback = try buildFallback(spec: FallbackSpec(platform: .ios, target: .app(base: returnUrl), orderId: orderId, params: []))
-            let initiated = try await api.initiate(orderId: orderId, fallBack: fallback.url, isApp: fallback.isApp)
-            let deeplink = try classifyDeeplink(url: initiated.url, receivedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
-            let attempt = PaymentAttempt(orderId: orderId, statusUrl: initiated.statusUrl, initiatedAtMs: deeplink.receivedAtMs,
-                                         deeplink: deeplink, expectation: fallback.expectation)
+            let checkout = try await api.checkout(basketId: "basket-42", amountOre: 20000, returnUrl: returnUrl)
+            let deeplink = try classifyDeeplink(url: checkout.url, receivedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
+            let attempt = PaymentAttempt(orderId: checkout.orderId, statusUrl: checkout.statusUrl, initiatedAtMs: deeplink.receivedAtMs,
+                                         deeplink: deeplink, expectation: checkout.expectation)
             let tracker = try PaymentTracker(attempt: attempt, transport: transport, store: store, scheduler: scheduler,
                                              listener: ProgressListener(model: self))
             if await open(try openPlan(deeplink: deeplink, platform: .ios)) {

@@ -36,22 +36,42 @@ final class TaskScheduler: TrackerScheduler, @unchecked Sendable {
     }
 }
 
-/// The merchant's own backend (it holds the provider keys and initiates).
+/// The merchant's own backend (it holds the provider keys and initiates):
+/// the demo backend's API (`examples/backend`). It builds the fallback URL for
+/// the app's scheme, initiates with `isApp: true`, and sends back the return
+/// expectation that recognises the shopper's return.
 struct MerchantApi {
     let base: URL
 
-    struct Initiated: Decodable {
+    struct Checkout {
+        let orderId: String
+        /// The `vipps://` deeplink (or the landing page).
         let url: String
         let statusUrl: String
+        let expectation: ReturnExpectation
     }
 
-    /// `POST {base}/api/payments {"orderId", "fallBack", "isApp"}` → `{"url", "statusUrl"}`.
-    func initiate(orderId: String, fallBack: String, isApp: Bool) async throws -> Initiated {
-        var request = URLRequest(url: base.appendingPathComponent("api/payments"))
+    /// `POST {base}/api/checkout {"basketId", "amount", "platform": "ios",
+    /// "fallback": {"kind": "app", "base": returnUrl}}` →
+    /// `{"orderId", "url", "statusUrl", "returnExpectation", …}`.
+    func checkout(basketId: String, amountOre: Int64, returnUrl: String) async throws -> Checkout {
+        var request = URLRequest(url: base.appendingPathComponent("api/checkout"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["orderId": orderId, "fallBack": fallBack, "isApp": isApp])
+        request.httpBody = try JSONSerialization.data(withJSONObject: [
+            "basketId": basketId, "amount": amountOre, "platform": "ios",
+            "fallback": ["kind": "app", "base": returnUrl],
+        ])
         let (data, _) = try await URLSession.shared.data(for: request)
-        return try JSONDecoder().decode(Initiated.self, from: data)
+        guard let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let orderId = answer["orderId"] as? String,
+              let url = answer["url"] as? String,
+              let statusUrl = answer["statusUrl"] as? String,
+              let expectation = answer["returnExpectation"] else {
+            throw URLError(.cannotParseResponse)
+        }
+        let expectationJson = String(decoding: try JSONSerialization.data(withJSONObject: expectation), as: UTF8.self)
+        return Checkout(orderId: orderId, url: url, statusUrl: statusUrl,
+                        expectation: try ReturnExpectation.fromJson(json: expectationJson))
     }
 }

@@ -11,8 +11,6 @@ import android.content.Intent
 import android.net.Uri
 import android.os.Bundle
 import android.widget.TextView
-import io.appswitch.FallbackSpec
-import io.appswitch.FallbackTarget
 import io.appswitch.OpenPlan
 import io.appswitch.Outcome
 import io.appswitch.PaymentAttempt
@@ -21,7 +19,6 @@ import io.appswitch.Platform
 import io.appswitch.ReturnException
 import io.appswitch.StatusListener
 import io.appswitch.TrackerProgress
-import io.appswitch.buildFallback
 import io.appswitch.classifyDeeplink
 import io.appswitch.forgetPending
 import io.appswitch.openPlan
@@ -53,11 +50,11 @@ class CheckoutActivity : Activity(), StatusListener {
     }
 
     private fun pay() = scope.launch {
-        val orderId = "shop-${System.currentTimeMillis()}"
-        val fallback = buildFallback(FallbackSpec(Platform.ANDROID, FallbackTarget.App(RETURN_URL), orderId, listOf()))
-        val initiated = api.initiate(orderId, fallback.url, fallback.isApp)
-        val deeplink = classifyDeeplink(initiated.url, System.currentTimeMillis())
-        val attempt = PaymentAttempt(orderId, initiated.statusUrl, deeplink.receivedAtMs, deeplink, fallback.expectation)
+        // The backend builds the fallback for our scheme and initiates; the
+        // return expectation it sends back recognises our return.
+        val checkout = api.checkout(basketId = "basket-42", amountOre = 20000, returnUrl = RETURN_URL)
+        val deeplink = classifyDeeplink(checkout.url, System.currentTimeMillis())
+        val attempt = PaymentAttempt(checkout.orderId, checkout.statusUrl, deeplink.receivedAtMs, deeplink, checkout.expectation)
         val t = PaymentTracker(attempt, transport, store, CoroutineScheduler, this@CheckoutActivity)
         tracker = t
         if (open(openPlan(deeplink, Platform.ANDROID))) t.onSwitchedOut() else t.stop()

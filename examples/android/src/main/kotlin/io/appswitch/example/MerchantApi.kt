@@ -1,29 +1,51 @@
 // The merchant's own backend, which holds the provider keys and initiates the
-// payment. Its API is the merchant's; this one takes the fallback and answers
-// with the provider's `url` and the backend's status URL for the order.
+// payment. This is the demo backend's API (`examples/backend`): it builds the
+// fallback URL for the app's scheme, initiates with `isApp: true`, and
+// answers with everything the app needs to send the shopper off and
+// recognise the return.
 package io.appswitch.example
 
+import io.appswitch.ReturnExpectation
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import org.json.JSONObject
 import java.net.HttpURLConnection
 import java.net.URL
 
-/** What the backend answers to "initiate". */
-data class Initiated(val url: String, val statusUrl: String)
+/** What `POST /api/checkout` answers. */
+data class Checkout(
+    val orderId: String,
+    /** The `vipps://` deeplink (or the landing page). */
+    val url: String,
+    val statusUrl: String,
+    val expectation: ReturnExpectation,
+)
 
 class MerchantApi(private val base: String) {
-    /** `POST {base}/api/payments {"orderId", "fallBack", "isApp"}` → `{"url", "statusUrl"}`. */
-    suspend fun initiate(orderId: String, fallBack: String, isApp: Boolean): Initiated = withContext(Dispatchers.IO) {
-        val connection = URL("$base/api/payments").openConnection() as HttpURLConnection
+    /**
+     * `POST {base}/api/checkout {"basketId", "amount", "platform": "android",
+     * "fallback": {"kind": "app", "base": returnUrl}}` →
+     * `{"orderId", "url", "statusUrl", "returnExpectation", …}`.
+     */
+    suspend fun checkout(basketId: String, amountOre: Long, returnUrl: String): Checkout = withContext(Dispatchers.IO) {
+        val connection = URL("$base/api/checkout").openConnection() as HttpURLConnection
         try {
             connection.requestMethod = "POST"
             connection.doOutput = true
             connection.setRequestProperty("Content-Type", "application/json")
-            val body = JSONObject().put("orderId", orderId).put("fallBack", fallBack).put("isApp", isApp)
+            val body = JSONObject()
+                .put("basketId", basketId)
+                .put("amount", amountOre)
+                .put("platform", "android")
+                .put("fallback", JSONObject().put("kind", "app").put("base", returnUrl))
             connection.outputStream.use { it.write(body.toString().toByteArray()) }
             val answer = JSONObject(connection.inputStream.bufferedReader().use { it.readText() })
-            Initiated(answer.getString("url"), answer.getString("statusUrl"))
+            Checkout(
+                orderId = answer.getString("orderId"),
+                url = answer.getString("url"),
+                statusUrl = answer.getString("statusUrl"),
+                expectation = ReturnExpectation.fromJson(answer.getJSONObject("returnExpectation").toString()),
+            )
         } finally {
             connection.disconnect()
         }
