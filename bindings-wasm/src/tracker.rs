@@ -19,8 +19,8 @@ use crate::browser::{self, AbortFlag};
 use crate::error::{Code, deeplink_error, drive_error, error, invalid, resume_error};
 use crate::host::{BrowserHost, load_store};
 use crate::input::{self, Fields};
-use crate::lifecycle::Lifecycle;
 use crate::json::to_js;
+use crate::lifecycle::Lifecycle;
 use crate::output::{OutcomeView, ProgressView};
 use crate::types;
 
