@@ -234,10 +234,12 @@ pub fn detect_platform() -> Platform {
         None => {
             let agent = get(&navigator, "userAgent").as_string().unwrap_or_default();
             let touch = get(&navigator, "maxTouchPoints").as_f64().unwrap_or(0.0);
+            // A byte search: `str::contains` brings a larger searcher.
+            let has = |m: &str| agent.as_bytes().windows(m.len()).any(|w| w == m.as_bytes());
             ["Mobi", "Android", "iPhone", "iPad", "iPod"]
-                .iter()
-                .any(|m| agent.contains(m))
-                || (agent.contains("Macintosh") && touch > 1.0)
+                .into_iter()
+                .any(has)
+                || (has("Macintosh") && touch > 1.0)
         }
     };
     if mobile {

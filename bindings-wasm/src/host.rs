@@ -26,14 +26,11 @@ use std::rc::Rc;
 use appswitch_core::drive::{FetchOutcome, Host};
 use appswitch_core::pending::PendingStore;
 use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{
-    Answer, FetchRequest, Progress, TransportErrorKind, interpret_parsed,
-};
+use appswitch_core::tracker::{FetchRequest, Progress, TransportErrorKind};
 use gloo_net::http::Request;
 use web_sys::{AbortController, RequestCache};
 
 use crate::browser::{self, Sleep, Timeout};
-use crate::json;
 use crate::tracker::Inner;
 
 /// The browser's clock, HTTP stack, timers and storage, and the tracker's
@@ -85,26 +82,12 @@ impl Host for BrowserHost {
     fn notify(&self, progress: &Progress) {
         self.tracker.notify(progress);
     }
-
-    fn interpret(&self, status: u16, retry_after: Option<&str>, body: &str) -> Answer {
-        interpret_parsed(status, retry_after, body, json::parse)
-    }
-
-    fn load_store(&self) -> PendingStore {
-        load_store()
-    }
-
-    fn save_store(&self, store: &PendingStore) {
-        if let Some(text) = json::stringify(store) {
-            self.store(&text);
-        }
-    }
 }
 
 /// The pending store in `localStorage` (empty when there is none, or it
 /// cannot be read).
 pub fn load_store() -> PendingStore {
-    PendingStore::from_stored_with(browser::load_pending().as_deref(), json::parse)
+    PendingStore::from_stored(browser::load_pending().as_deref())
 }
 
 /// One request's `AbortController`: aborted when its time is up, and when

@@ -2,15 +2,15 @@
 //! field, so that a wrong type or a missing field is an `invalid-argument`
 //! error naming the field — never a panic, never a silent default.
 
+use appswitch_core::json_text::{FieldError, Value};
 use appswitch_core::platform::Platform;
 use appswitch_core::time::Timestamp;
 use appswitch_core::tracker::Policy;
 use js_sys::{Array, Object, Reflect};
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::invalid;
-use crate::output::to_js;
+use crate::json::from_js;
 
 /// What a JavaScript value is, for messages: `undefined`, `a number`, ….
 pub fn describe(value: &JsValue) -> &'static str {
@@ -141,9 +141,14 @@ impl Fields {
         }
     }
 
-    /// A field read with serde (`expectation`, …); the error names the
-    /// field and says what is wrong inside it.
-    pub fn serde<T: DeserializeOwned>(&self, key: &str, what: &str) -> Result<T, JsValue> {
+    /// A field read by one of the core's JSON readers (`expectation`, …);
+    /// the error names the field and says what is wrong inside it.
+    pub fn json<T>(
+        &self,
+        key: &str,
+        what: &str,
+        read: impl FnOnce(&Value) -> Result<T, FieldError>,
+    ) -> Result<T, JsValue> {
         let value = self.get(key)?;
         if value.is_undefined() {
             return Err(invalid(format!(
@@ -152,6 +157,7 @@ impl Fields {
             )));
         }
         from_js(&value)
+            .and_then(|v| read(&v).map_err(|e| e.to_string()))
             .map_err(|e| invalid(format!("{}: `{key}` is not {what}: {e}", self.context)))
     }
 }
@@ -167,11 +173,6 @@ pub fn string_arg(call: &str, name: &str, value: &JsValue) -> Result<String, JsV
     })
 }
 
-/// Reads `value` with serde; on error, what is wrong.
-pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string())
-}
-
 /// A whole number of milliseconds since the epoch.
 pub fn timestamp(value: &JsValue) -> Option<Timestamp> {
     let ms = value.as_f64()?;
@@ -181,37 +182,17 @@ pub fn timestamp(value: &JsValue) -> Option<Timestamp> {
     whole.then(|| Timestamp::from_millis(ms as u64))
 }
 
-/// A policy: the Vipps defaults, with the fields `value` gives replaced.
-/// Unknown fields are refused; nested objects (`backoff`, `whileHidden`)
-/// are replaced whole. An error names the first field that cannot be read.
+/// A policy: the Vipps defaults, with the fields `value` gives replaced
+/// ([`Policy::with_changes`]). Unknown fields are refused; nested objects
+/// (`backoff`, `whileHidden`) are replaced whole. An error names the first
+/// field that cannot be read.
 pub fn policy(value: &JsValue) -> Result<Policy, JsValue> {
-    let given = Fields::new("policy", value)?;
-    let defaults = to_js(&Policy::vipps())?;
-    let keys: Vec<String> = Object::keys(defaults.unchecked_ref::<Object>())
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    let known: Vec<&str> = keys.iter().map(String::as_str).collect();
-    given.only(&known)?;
-    let with = |changes: &Object| {
-        let merged = Object::assign(&Object::new(), defaults.unchecked_ref());
-        from_js::<Policy>(&Object::assign(&merged, changes))
-    };
-    with(&given.object).map_err(|e| {
-        // Which field: the first one that fails on its own.
-        let field = Object::keys(&given.object).iter().find_map(|key| {
-            let one = Object::new();
-            let value = Reflect::get(&given.object, &key).ok()?;
-            Reflect::set(&one, &key, &value).ok()?;
-            with(&one)
-                .err()
-                .map(|e| (key.as_string().unwrap_or_default(), e))
-        });
-        match field {
-            Some((key, e)) => invalid(format!(
-                "policy: `{key}` is not valid: {e} (durations are whole milliseconds)"
-            )),
-            None => invalid(format!("policy: {e}")),
-        }
+    Fields::new("policy", value)?;
+    let changes = from_js(value).map_err(|e| invalid(format!("policy: {e}")))?;
+    Policy::vipps().with_changes(&changes).map_err(|e| {
+        invalid(format!(
+            "policy: `{}` is not valid: {} (durations are whole milliseconds)",
+            e.field, e.problem
+        ))
     })
 }

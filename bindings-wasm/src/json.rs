@@ -1,38 +1,30 @@
-//! JSON through the browser's own `JSON.parse` and `JSON.stringify`: the
-//! core reads the parsed values through serde-wasm-bindgen
-//! ([`appswitch_core::parsed`]), so the module ships no JSON parser.
+//! Values to and from JavaScript as JSON text: the core reads and writes
+//! the text ([`appswitch_core::json_text`]), the browser's own
+//! `JSON.parse` and `JSON.stringify` turn it into plain objects and back —
+//! so the module ships no JSON library, and reads each value with the
+//! core's one reader of it.
 
-use appswitch_core::parsed::ParsedJson;
-use js_sys::{JSON, Reflect};
-use serde::Deserializer;
+use appswitch_core::json_text::{self, Value};
+use js_sys::JSON;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::output::to_js;
+use crate::error::invalid;
 
-/// A value `JSON.parse` made.
-#[derive(Debug)]
-pub struct JsDocument(pub JsValue);
-
-impl ParsedJson for JsDocument {
-    fn deserializer(&self) -> impl Deserializer<'_> {
-        serde_wasm_bindgen::Deserializer::from(self.0.clone())
-    }
+/// `value` as a plain JavaScript object (`None` as `null`). Fails only for
+/// what JSON cannot hold, which no value of the core has.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = json_text::to_string(value)
+        .map_err(|e| invalid(format!("a value cannot be given to JavaScript: {e}")))?;
+    JSON::parse(&text).map_err(|_| invalid("a value cannot be given to JavaScript"))
 }
 
-/// `JSON.parse(text)`, or the parser's message.
-pub fn parse(text: &str) -> Result<JsDocument, String> {
-    JSON::parse(text).map(JsDocument).map_err(|e| {
-        Reflect::get(&e, &JsValue::from_str("message"))
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| "JSON.parse failed".to_string())
-    })
-}
-
-/// `value` as JSON text (`JSON.stringify` of its plain-object form), or
-/// `None` if it cannot be written.
-pub fn stringify<T: Serialize + ?Sized>(value: &T) -> Option<String> {
-    let js = to_js(value).ok()?;
-    JSON::stringify(&js).ok()?.as_string()
+/// `value` (a plain object, as `JSON.stringify` sees it) as parsed JSON,
+/// for the core's readers; on error, what is wrong.
+pub fn from_js(value: &JsValue) -> Result<Value, String> {
+    let text = JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "it cannot be written as JSON".to_string())?;
+    Value::parse(&text).map_err(|e| e.message)
 }

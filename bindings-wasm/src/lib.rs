@@ -36,6 +36,13 @@ pub mod types;
 
 use wasm_bindgen::prelude::*;
 
+/// The allocator: talc, smaller than the standard library's dlmalloc (the
+/// module is downloaded by every shopper). The page runs the module on
+/// one thread, which makes its lock-free cell sound (checked when built).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The version of this package (and of the core it carries).
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -1,24 +1,12 @@
 //! What JavaScript gets back: plain objects with camelCase fields, exactly
-//! as the interfaces in the `.d.ts` ([`crate::types`]) describe them.
+//! as the interfaces in the `.d.ts` ([`crate::types`]) describe them,
+//! handed over with [`to_js`](crate::json::to_js).
 
 use appswitch_core::status::{Amounts, PaymentState, PaymentStatus, StatusName};
 use appswitch_core::time::Timestamp;
 use appswitch_core::tracker::{Outcome, Phase, Progress};
 use appswitch_core::url::UrlWarning;
 use serde::Serialize;
-use wasm_bindgen::JsValue;
-
-use crate::error::invalid;
-
-/// `value` as a plain JavaScript object (maps as objects, `None` as
-/// `undefined`). Fails only for a whole number beyond 2^53, which no
-/// amount or time reaches.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value
-        .serialize(&serializer)
-        .map_err(|e| invalid(format!("a value cannot be given to JavaScript: {e}")))
-}
 
 /// A status change, as `onChange` listeners get it.
 #[derive(Debug, Serialize)]

@@ -13,7 +13,8 @@ use wasm_bindgen::prelude::*;
 use crate::browser;
 use crate::error::{deeplink_error, fallback_error, invalid};
 use crate::input::{self, Fields};
-use crate::output::{WarningView, to_js};
+use crate::json::to_js;
+use crate::output::WarningView;
 use crate::types;
 
 /// A built fallback with its warnings' messages.
@@ -105,13 +106,16 @@ pub fn check_url(
     let kind = match kind.map(JsValue::from) {
         None => url::UrlKind::Web,
         Some(k) if k.is_undefined() || k.is_null() => url::UrlKind::Web,
-        Some(k) => input::from_js(&k).map_err(|_| {
-            invalid(format!(
-                "checkUrl: `kind` must be \"web\", \"app\" or \"callback\", got {}",
-                k.as_string()
-                    .map_or_else(|| input::describe(&k).to_string(), |s| format!("\"{s}\""))
-            ))
-        })?,
+        Some(k) => k
+            .as_string()
+            .and_then(|name| url::UrlKind::ALL.into_iter().find(|u| u.as_str() == name))
+            .ok_or_else(|| {
+                invalid(format!(
+                    "checkUrl: `kind` must be \"web\", \"app\" or \"callback\", got {}",
+                    k.as_string()
+                        .map_or_else(|| input::describe(&k).to_string(), |s| format!("\"{s}\""))
+                ))
+            })?,
     };
     let checked = url::check_url(kind, &url);
     let view = match &checked {

@@ -19,8 +19,9 @@ use crate::browser::{self, AbortFlag};
 use crate::error::{Code, deeplink_error, drive_error, error, invalid, resume_error};
 use crate::host::{BrowserHost, load_store};
 use crate::input::{self, Fields};
+use crate::json::to_js;
 use crate::lifecycle::Lifecycle;
-use crate::output::{OutcomeView, ProgressView, to_js};
+use crate::output::{OutcomeView, ProgressView};
 use crate::types;
 
 thread_local! {
@@ -291,9 +292,10 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
     let status_url = o.string("statusUrl")?;
     let order_id = o.string("orderId")?;
     let url = o.string("url")?;
-    let expectation: ReturnExpectation = o.serde(
+    let expectation = o.json(
         "expectation",
         "a return expectation (buildFallback().expectation)",
+        ReturnExpectation::from_json,
     )?;
     let now = browser::now();
     let initiated_at = o.opt_timestamp("initiatedAt")?.unwrap_or(now);

@@ -19,9 +19,8 @@
 //!    [`FetchStatus`](crate::tracker::Action::FetchStatus) with
 //!    [`Host::fetch`], passes each [`Notify`](crate::tracker::Action::Notify)
 //!    to [`Host::notify`], and stops at `WaitUntil` or `Settled`;
-//! 3. saves the [`PendingPayment`] in the [`PendingStore`] (through
-//!    [`Host::load_store`] / [`Host::save_store`], which by default read
-//!    and write JSON text with [`Host::load`] / [`Host::store`]) when the
+//! 3. saves the [`PendingPayment`] in the [`PendingStore`] (its text read
+//!    with [`Host::load`] and written with [`Host::store`]) when the
 //!    tracker's snapshot changed;
 //! 4. waits for whichever comes first: a request finishing, an event, or
 //!    the `WaitUntil` instant ([`Host::sleep_until`]).
@@ -39,11 +38,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::deeplink::Deeplink;
 use crate::pending::{PendingError, PendingPayment, PendingStore};
 use crate::time::Timestamp;
-#[cfg(feature = "json")]
-use crate::tracker::interpret_http;
 use crate::tracker::{
-    Action, Answer, ConfigError, Event, FetchRequest, Outcome, Progress, RequestId, SnapshotError,
-    Tracker, TrackerConfig, TransportErrorKind,
+    Action, ConfigError, Event, FetchRequest, Outcome, Progress, RequestId, SnapshotError, Tracker,
+    TrackerConfig, TransportErrorKind, interpret_http,
 };
 use crate::url::{ReturnError, ReturnExpectation, ShopperReturned};
 
@@ -93,50 +90,6 @@ pub trait Host {
 
     /// The status or what the tracker is doing changed: update the UI.
     fn notify(&self, progress: &Progress);
-
-    /// Reads the answer to a request. With the `json` feature this is
-    /// [`interpret_http`]; a host built without it parses the body with its
-    /// platform's JSON parser and calls
-    /// [`interpret_parsed`](crate::tracker::interpret_parsed).
-    #[cfg(feature = "json")]
-    fn interpret(&self, status: u16, retry_after: Option<&str>, body: &str) -> Answer {
-        interpret_http(status, retry_after, body)
-    }
-
-    /// Reads the answer to a request with
-    /// [`interpret_parsed`](crate::tracker::interpret_parsed) and the
-    /// platform's JSON parser (this build has no `json` feature).
-    #[cfg(not(feature = "json"))]
-    fn interpret(&self, status: u16, retry_after: Option<&str>, body: &str) -> Answer;
-
-    /// The pending store as [`load`](Self::load) finds it. With the `json`
-    /// feature this is [`PendingStore::from_stored`]; a host built without
-    /// it uses [`PendingStore::from_stored_with`] and its platform's JSON
-    /// parser.
-    #[cfg(feature = "json")]
-    fn load_store(&self) -> PendingStore {
-        PendingStore::from_stored(self.load().as_deref())
-    }
-
-    /// The pending store as [`load`](Self::load) finds it, read with
-    /// [`PendingStore::from_stored_with`] and the platform's JSON parser
-    /// (this build has no `json` feature).
-    #[cfg(not(feature = "json"))]
-    fn load_store(&self) -> PendingStore;
-
-    /// Writes the pending store with [`store`](Self::store). With the
-    /// `json` feature the text is [`PendingStore::to_json`]; a host built
-    /// without it serialises the store (it is `Serialize`) with its
-    /// platform's JSON writer.
-    #[cfg(feature = "json")]
-    fn save_store(&self, store: &PendingStore) {
-        self.store(&store.to_json());
-    }
-
-    /// Writes the pending store with [`store`](Self::store), as JSON made
-    /// by the platform's JSON writer (this build has no `json` feature).
-    #[cfg(not(feature = "json"))]
-    fn save_store(&self, store: &PendingStore);
 }
 
 /// Why a driver cannot start.
@@ -346,7 +299,7 @@ impl<H: Host> Driver<H> {
                         body,
                     } => Event::Response {
                         id,
-                        answer: self.host.interpret(status, retry_after.as_deref(), &body),
+                        answer: interpret_http(status, retry_after.as_deref(), &body),
                     },
                     FetchOutcome::Failed(kind) => Event::TransportError { id, kind },
                 };
@@ -390,10 +343,10 @@ impl<H: Host> Driver<H> {
     /// replace, write: the other payments in the store are kept).
     fn save(&self) {
         let now = self.host.now();
-        let mut store = self.host.load_store();
+        let mut store = PendingStore::from_stored(self.host.load().as_deref());
         store.prune(now);
         store.put(self.pending.clone());
-        self.host.save_store(&store);
+        self.host.store(&store.to_json());
     }
 }
 

@@ -1,18 +1,107 @@
-//! Reading JSON text with errors that name the field: serde_json says
-//! where (line and column), this turns that into a path such as
-//! `transactionLogHistory[2].amount`.
+//! Reading the core's serde types from JSON text, with errors that name
+//! the field: a path such as `transactionLogHistory[2].amount`.
+//!
+//! The core's own documents (the status document, Flutterwave answers,
+//! the pending store) are read by hand from a parsed
+//! [`Value`](crate::json_text::Value); the provider's raw payloads (Vipps
+//! details, callbacks, …) with serde. Two readers can do that: serde_json
+//! (with the `json` feature; it says where an error is by line and column)
+//! and the core's own [`json_text`](crate::json_text) (a byte offset), which
+//! the browser build uses so that it ships no JSON library. Both read the
+//! same serde types, so they cannot disagree on a field; [`TextReader`]
+//! picks one, [`READER`] is the one this build reads with.
 
-use serde::de::DeserializeOwned;
+use core::marker::PhantomData;
 
+use serde::de::{DeserializeOwned, DeserializeSeed};
+
+use crate::json_text::{JsonError, Reader};
 use crate::payload::PayloadError;
 
-/// Deserialises `text`, naming the field on error.
+/// A JSON reader for the core's serde types.
+#[cfg_attr(not(feature = "raw-vipps"), allow(dead_code))] // only raw payloads are read with serde
+pub(crate) trait TextReader: Copy {
+    /// Reads `text` (all of it) with `seed`.
+    fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = V>;
+
+    /// Reads a `T` from `text`.
+    fn read<T: DeserializeOwned>(self, text: &str) -> Result<T, PayloadError> {
+        self.seed(text, PhantomData::<T>)
+    }
+}
+
+/// The core's own reader ([`crate::json_text`]).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "json", allow(dead_code))] // compared with serde_json in tests
+pub(crate) struct Lite;
+
+impl TextReader for Lite {
+    fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = V>,
+    {
+        let mut reader = Reader::new(text);
+        seed.deserialize(&mut reader)
+            .map_err(|e| reader.locate(e))
+            .and_then(|value| reader.end().map(|()| value))
+            .map_err(|e| lite_error(text, &e))
+    }
+}
+
+/// A [`json_text`](crate::json_text) error on `text` as a
+/// [`PayloadError::Json`] with the path of the field where it happened.
+#[cfg_attr(feature = "json", allow(dead_code))]
+pub(crate) fn lite_error(text: &str, e: &JsonError) -> PayloadError {
+    if e.syntax {
+        return PayloadError::Json {
+            path: String::new(),
+            message: format!("not JSON: {} at byte {}", e.message, e.at),
+        };
+    }
+    PayloadError::Json {
+        path: path_at(text, e.at),
+        message: e.message.clone(),
+    }
+}
+
+/// serde_json, whose errors say where by line and column.
+#[cfg(feature = "json")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SerdeJson;
+
+#[cfg(feature = "json")]
+impl TextReader for SerdeJson {
+    fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = V>,
+    {
+        let mut de = serde_json::Deserializer::from_str(text);
+        seed.deserialize(&mut de)
+            .and_then(|value| de.end().map(|()| value))
+            .map_err(|e| error(text, &e))
+    }
+}
+
+/// The reader of this build: serde_json with the `json` feature, else the
+/// core's own.
+#[cfg(feature = "json")]
+pub(crate) const READER: SerdeJson = SerdeJson;
+/// The reader of this build: serde_json with the `json` feature, else the
+/// core's own.
+#[cfg(not(feature = "json"))]
+pub(crate) const READER: Lite = Lite;
+
+/// Deserialises `text` with this build's reader, naming the field on error.
+#[cfg_attr(not(feature = "raw-vipps"), allow(dead_code))]
 pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, PayloadError> {
-    serde_json::from_str(text).map_err(|e| error(text, &e))
+    READER.read(text)
 }
 
 /// A serde_json error on `text` as a [`PayloadError::Json`] with the path
 /// of the field where it happened.
+#[cfg(feature = "json")]
 pub(crate) fn error(text: &str, e: &serde_json::Error) -> PayloadError {
     let full = e.to_string();
     let location = format!(" at line {} column {}", e.line(), e.column());
@@ -32,6 +121,7 @@ pub(crate) fn error(text: &str, e: &serde_json::Error) -> PayloadError {
     PayloadError::Json { path, message }
 }
 
+#[cfg(feature = "json")]
 /// The byte offset of serde_json's (1-based line, byte column).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
@@ -131,6 +221,7 @@ fn push_key(path: &mut String, key: &str) {
 }
 
 #[cfg(test)]
+#[cfg(feature = "json")]
 mod tests {
     use serde::Deserialize;
 
@@ -150,11 +241,22 @@ mod tests {
         history: Vec<Entry>,
     }
 
+    /// What serde_json says, after checking that the core's own reader
+    /// names the same field (it words syntax errors its own way).
     fn err(text: &str) -> (String, String) {
-        match parse::<Doc>(text).unwrap_err() {
+        let parts = |e: PayloadError| match e {
             PayloadError::Json { path, message } => (path, message),
             other => panic!("{other:?}"),
+        };
+        let serde = parts(SerdeJson.read::<Doc>(text).unwrap_err());
+        let lite = parts(Lite.read::<Doc>(text).unwrap_err());
+        assert_eq!(lite.0, serde.0, "{text}");
+        if !serde.1.starts_with("not JSON") {
+            assert_eq!(lite.1, serde.1, "{text}");
+        } else {
+            assert!(lite.1.starts_with("not JSON: "), "{}", lite.1);
         }
+        serde
     }
 
     #[test]

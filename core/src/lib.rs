@@ -44,8 +44,8 @@
 //! - [`retry`]: what to do after a provider call failed, and `Retry-After`.
 //! - [`rate`]: a rolling-window budget for the provider's rate limits.
 //! - [`money`], [`time`]: øre as integers, time as passed in.
-//! - [`parsed`]: reading JSON the platform already parsed (a browser's
-//!   `JSON.parse`), for builds without the `json` feature.
+//! - [`json_text`]: JSON text read and written without serde_json (the
+//!   browser build, and the pending payments on every platform).
 
 pub mod card_guard;
 pub mod checkout;
@@ -53,13 +53,12 @@ pub mod deeplink;
 pub mod dintero;
 pub mod drive;
 pub mod flutterwave;
-#[cfg(feature = "json")]
 mod json;
+pub mod json_text;
 pub mod mobile_number;
 pub mod money;
 pub mod mutation;
 pub mod order_id;
-pub mod parsed;
 pub mod payload;
 pub mod pending;
 pub mod platform;

@@ -4,7 +4,6 @@
 //! turns it into the provider-neutral [`PaymentStatus`].
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::payload::StatusPayload;
 //! use appswitch_core::status::PaymentState;
 //!
@@ -23,7 +22,6 @@
 //! let e = StatusPayload::parse_json(r#"{"orderId": "o", "transactionLogHistory": [{"operation": "RESERVE"}]}"#)
 //!     .unwrap_err();
 //! assert_eq!(e.to_string(), "`transactionLogHistory[0]`: missing field `operationSuccess`");
-//! # }
 //! # Ok::<(), appswitch_core::payload::PayloadError>(())
 //! ```
 //!
@@ -41,18 +39,17 @@
 //! in `sniff`), and its `to_status` arm; the compiler then points at every
 //! `match` that must handle it.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::parsed::ParsedJson;
+use crate::json::TextReader;
+use crate::json_text::Value;
 use crate::status::{DocumentError, PaymentStatus, StatusDocument};
 use crate::vipps::{Callback, OperationResponse, OrderStatusResponse, PaymentDetails};
 
-/// A payload about one payment, recognised by its shape.
-///
-/// Without the `json` feature, the same recognition is available through
-/// `Deserialize` (untagged: the first variant that reads wins, in the
-/// order listed), with less precise errors.
+/// A payload about one payment, recognised by its shape
+/// ([`parse_json`](Self::parse_json)). Its `Deserialize` is untagged: the
+/// first variant that reads wins, in the order listed, with less precise
+/// errors.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum StatusPayload {
@@ -113,26 +110,60 @@ pub enum PayloadError {
     /// A status document that contradicts itself or is too new.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// A raw Vipps payload, which this build does not read: appswitch-core
+    /// without its `raw-vipps` feature (the browser module's default
+    /// entry) reads only appswitch's status document and Flutterwave
+    /// answers.
+    #[error(
+        "the body is a raw Vipps {what}, which this build does not read (appswitch-core without `raw-vipps`): serve appswitch's status document"
+    )]
+    NotRead {
+        /// What it is: `details response`, `recurring charge`, ….
+        what: &'static str,
+    },
 }
 
 impl StatusPayload {
     /// Recognises and reads `text` (see the [module documentation](self)
     /// for what is recognised).
-    #[cfg(feature = "json")]
     pub fn parse_json(text: &str) -> Result<StatusPayload, PayloadError> {
-        read_kind(sniff::kind(text)?, &JsonText(text))
+        let value = Value::parse(text).map_err(|e| crate::json::lite_error(text, &e))?;
+        StatusPayload::read_with(crate::json::READER, &value, text)
     }
 
-    /// Recognises and reads a document the platform parsed (see
-    /// [`crate::parsed`]), with the same rules as
-    /// [`parse_json`](Self::parse_json). Errors name the field only as the
-    /// platform's deserializer does.
-    pub fn from_parsed(doc: &impl ParsedJson) -> Result<StatusPayload, PayloadError> {
-        let kind = sniff::kind_of(doc.deserializer()).map_err(|e| PayloadError::Json {
-            path: String::new(),
-            message: e.to_string(),
-        })?;
-        read_kind(sniff::classify(kind)?, &Parsed(doc))
+    /// [`parse_json`](Self::parse_json) of a body already parsed (`text`
+    /// is its text: a raw Vipps payload is read from it with `reader`).
+    pub(crate) fn read_with(
+        reader: impl TextReader,
+        value: &Value,
+        text: &str,
+    ) -> Result<StatusPayload, PayloadError> {
+        Ok(match sniff::classify(value)? {
+            sniff::Kind::Document => {
+                let doc = StatusDocument::from_json(value).map_err(|e| PayloadError::Json {
+                    path: e.field,
+                    message: e.problem,
+                })?;
+                doc.to_status()?;
+                StatusPayload::Document(doc)
+            }
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::Details => StatusPayload::VippsDetails(reader.read(text)?),
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::Operation => StatusPayload::VippsOperation(reader.read(text)?),
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::Callback => StatusPayload::VippsCallback(reader.read(text)?),
+            #[cfg(feature = "raw-vipps")]
+            sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(reader.read(text)?),
+            #[cfg(not(feature = "raw-vipps"))]
+            kind @ (sniff::Kind::Details
+            | sniff::Kind::Operation
+            | sniff::Kind::Callback
+            | sniff::Kind::OrderStatus) => {
+                let _ = (reader, text);
+                return Err(PayloadError::NotRead { what: kind.what() });
+            }
+        })
     }
 
     /// The facts this payload proves. Fails only for a status document
@@ -183,57 +214,10 @@ impl StatusPayload {
     }
 }
 
-/// Reads a recognised body into one of the types.
-trait Reader {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError>;
-}
-
-/// JSON text, read by serde_json with errors that name the field's path.
-#[cfg(feature = "json")]
-struct JsonText<'a>(&'a str);
-
-#[cfg(feature = "json")]
-impl Reader for JsonText<'_> {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
-        crate::json::parse(self.0)
-    }
-}
-
-/// A document the platform parsed.
-struct Parsed<'a, P>(&'a P);
-
-impl<P: ParsedJson> Reader for Parsed<'_, P> {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
-        T::deserialize(self.0.deserializer()).map_err(|e| PayloadError::Json {
-            path: String::new(),
-            message: e.to_string(),
-        })
-    }
-}
-
-/// Reads a body of a recognised `kind`.
-fn read_kind(kind: sniff::Kind, body: &impl Reader) -> Result<StatusPayload, PayloadError> {
-    Ok(match kind {
-        sniff::Kind::Document => {
-            let doc: StatusDocument = body.read()?;
-            doc.to_status()?;
-            StatusPayload::Document(doc)
-        }
-        sniff::Kind::Details => StatusPayload::VippsDetails(body.read()?),
-        sniff::Kind::Operation => StatusPayload::VippsOperation(body.read()?),
-        sniff::Kind::Callback => StatusPayload::VippsCallback(body.read()?),
-        sniff::Kind::OrderStatus => StatusPayload::VippsOrderStatus(body.read()?),
-    })
-}
-
-/// Recognising a payload from its keys, in one pass that reads no values
-/// but the status it needs.
+/// Recognising a payload from its keys.
 mod sniff {
-    use core::fmt;
-
-    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-
     use super::PayloadError;
+    use crate::json_text::Value;
     use crate::vipps::{CallbackStatus, Operation, OperationStatus};
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,225 +229,79 @@ mod sniff {
         OrderStatus,
     }
 
-    #[derive(Default)]
-    pub(super) struct Probe {
-        keys: Vec<String>,
-        version: bool,
-        status: bool,
-        history: bool,
-        msn: bool,
-        /// `transactionInfo.status` / `transaction.status`, and which block.
-        info_status: Option<(&'static str, Option<String>)>,
-    }
-
-    /// Not a JSON object: what it was instead.
-    pub(super) enum Shape {
-        Object(Probe),
-        Other(&'static str),
-    }
-
-    struct ProbeVisitor;
-
-    impl<'de> Visitor<'de> for ProbeVisitor {
-        type Value = Shape;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shape, E> {
-            Ok(Shape::Other("a boolean"))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shape, E> {
-            Ok(Shape::Other("a number"))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shape, E> {
-            Ok(Shape::Other("a number"))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shape, E> {
-            Ok(Shape::Other("a number"))
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Shape, E> {
-            Ok(Shape::Other("a string"))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
-            Ok(Shape::Other("null"))
-        }
-        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(Shape::Other("an array"))
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-            let mut p = Probe::default();
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                let present = |v: Option<IgnoredAny>| v.is_some();
-                match key.as_ref() {
-                    "version" => p.version = present(map.next_value::<Option<IgnoredAny>>()?),
-                    "status" => p.status = present(map.next_value::<Option<IgnoredAny>>()?),
-                    "transactionLogHistory" => {
-                        p.history = present(map.next_value::<Option<IgnoredAny>>()?)
-                    }
-                    "merchantSerialNumber" => {
-                        p.msn = present(map.next_value::<Option<IgnoredAny>>()?)
-                    }
-                    block @ ("transactionInfo" | "transaction") => {
-                        let status = map.next_value::<StatusOf>()?.0;
-                        let name = if block == "transaction" {
-                            "transaction.status"
-                        } else {
-                            "transactionInfo.status"
-                        };
-                        if p.info_status.is_none() || block == "transactionInfo" {
-                            p.info_status = Some((name, status));
-                        }
-                    }
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                if p.keys.len() < 12 {
-                    p.keys.push(key.into_owned());
-                }
+    impl Kind {
+        /// What a payload of this kind is, for messages.
+        #[cfg_attr(feature = "raw-vipps", allow(dead_code))]
+        pub(super) fn what(self) -> &'static str {
+            match self {
+                Kind::Document => "status document",
+                Kind::Details => "details response",
+                Kind::Operation => "capture, cancel or refund response",
+                Kind::Callback => "callback",
+                Kind::OrderStatus => "order status response",
             }
-            Ok(Shape::Object(p))
         }
     }
 
-    /// Implements the visitor methods for every JSON value but an object
-    /// (and, when asked, a string) as "no status here", draining arrays
-    /// and objects so the reader stays in step.
-    macro_rules! nothing_else {
-        ($out:expr) => {
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok($out)
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok($out)
-            }
+    /// What a body is, by the keys of its object (a key whose value is
+    /// `null` counts as absent).
+    pub(super) fn classify(value: &Value) -> Result<Kind, PayloadError> {
+        let Value::Object(members) = value else {
+            return Err(PayloadError::NotAnObject {
+                found: value.kind(),
+            });
         };
-    }
-
-    /// The `status` string inside a block, if it has one. Any other shape
-    /// leaves the status unknown; the typed read then reports the wrong
-    /// type with its path.
-    struct StatusOf(Option<String>);
-
-    impl<'de> de::Deserialize<'de> for StatusOf {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = StatusOf;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an object")
-                }
-                nothing_else!(StatusOf(None));
-                fn visit_str<E: de::Error>(self, _: &str) -> Result<StatusOf, E> {
-                    Ok(StatusOf(None))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StatusOf, A::Error> {
-                    let mut status = None;
-                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                        if key == "status" {
-                            status = map.next_value::<OptString>()?.0;
-                        } else {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                    Ok(StatusOf(status))
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
-
-    /// A string, or `None` for any other JSON value.
-    struct OptString(Option<String>);
-
-    impl<'de> de::Deserialize<'de> for OptString {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = OptString;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a string")
-                }
-                nothing_else!(OptString(None));
-                fn visit_str<E: de::Error>(self, v: &str) -> Result<OptString, E> {
-                    Ok(OptString(Some(v.to_string())))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OptString, A::Error> {
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    Ok(OptString(None))
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
-
-    /// The shape of a JSON text.
-    #[cfg(feature = "json")]
-    pub(super) fn kind(text: &str) -> Result<Kind, PayloadError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let shape = de::Deserializer::deserialize_any(&mut de, ProbeVisitor)
-            .and_then(|s| de.end().map(|()| s))
-            .map_err(|e| crate::json::error(text, &e))?;
-        classify(shape)
-    }
-
-    /// The shape of a parsed document, read through `d`.
-    pub(super) fn kind_of<'de, D: Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
-        d.deserialize_any(ProbeVisitor)
-    }
-
-    /// What a body of this shape is.
-    pub(super) fn classify(shape: Shape) -> Result<Kind, PayloadError> {
-        let p = match shape {
-            Shape::Object(p) => p,
-            Shape::Other(found) => return Err(PayloadError::NotAnObject { found }),
-        };
-        if p.version && p.status {
+        let has = |key: &str| value.get(key).is_some_and(|v| *v != Value::Null);
+        if has("version") && has("status") {
             return Ok(Kind::Document);
         }
-        if p.history {
+        if has("transactionLogHistory") {
             return Ok(Kind::Details);
         }
-        match p.info_status {
-            Some((field, Some(status))) => {
-                if OperationStatus::from_name(&status).is_some() {
+        // `transactionInfo.status` / `transaction.status`, and which block.
+        let block = |name: &'static str| {
+            let block = value.get(name).filter(|b| b.is_object())?;
+            Some((name, block.get("status").and_then(Value::as_str)))
+        };
+        let info = block("transactionInfo").or_else(|| block("transaction"));
+        let msn = has("merchantSerialNumber");
+        match info {
+            Some((name, Some(status))) => {
+                let field = if name == "transaction" {
+                    "transaction.status"
+                } else {
+                    "transactionInfo.status"
+                };
+                if OperationStatus::from_name(status).is_some() {
                     Ok(Kind::Operation)
-                } else if CallbackStatus::from_name(&status).is_some()
-                    && (p.msn || matches!(Operation::from_name(&status), Operation::Other(_)))
+                } else if CallbackStatus::from_name(status).is_some()
+                    && (msn || matches!(Operation::from_name(status), Operation::Other(_)))
                 {
                     Ok(Kind::Callback)
-                } else if !matches!(Operation::from_name(&status), Operation::Other(_)) {
+                } else if !matches!(Operation::from_name(status), Operation::Other(_)) {
                     Ok(Kind::OrderStatus)
                 } else {
                     Err(PayloadError::UnknownStatus {
                         field,
-                        value: status,
+                        value: status.to_string(),
                     })
                 }
             }
             // A block without a readable status: read it as a callback (with
             // an MSN) or an operation response, whose errors name the field.
-            Some((_, None)) if p.msn => Ok(Kind::Callback),
+            Some((_, None)) if msn => Ok(Kind::Callback),
             Some((_, None)) => Ok(Kind::Operation),
-            None => Err(PayloadError::Unrecognised { keys: p.keys }),
+            None => Err(PayloadError::Unrecognised {
+                keys: members.iter().take(12).map(|(k, _)| k.clone()).collect(),
+            }),
         }
+    }
+
+    /// The shape of a JSON text.
+    #[cfg(all(test, feature = "json"))]
+    pub(super) fn kind(text: &str) -> Result<Kind, PayloadError> {
+        let value = Value::parse(text).map_err(|e| crate::json::lite_error(text, &e))?;
+        classify(&value)
     }
 
     #[cfg(test)]

@@ -6,12 +6,12 @@
 //! [`Deeplink`] and the [`ReturnExpectation`] that recognises the shopper's
 //! return. Nothing in it is secret: no keys, no tokens — the nonce only ties
 //! a return to the attempt that started it. All pending payments of one app
-//! or origin live in one [`PendingStore`], stored as JSON under
-//! [`STORAGE_KEY`] in whatever the platform has (`localStorage`,
-//! `SharedPreferences`, the Keychain, a file).
+//! or origin live in one [`PendingStore`], stored as compact JSON (written
+//! and read by the core on every platform) under [`STORAGE_KEY`] in
+//! whatever the platform has (`localStorage`, `SharedPreferences`, the
+//! Keychain, a file).
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::deeplink::Deeplink;
 //! use appswitch_core::pending::{PendingPayment, PendingStore};
 //! use appswitch_core::platform::Platform;
@@ -40,16 +40,12 @@
 //! let (pending, returned) = store.match_return(&returned_on, now)?;
 //! assert_eq!(returned.order_id, "shop-1042");
 //! let tracker = pending.restore(now)?;
-//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use core::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use crate::deeplink::Deeplink;
-use crate::parsed::ParsedJson;
 use crate::time::Timestamp;
 use crate::tracker::{Snapshot, SnapshotError, Tracker};
 use crate::url::{ReturnError, ReturnExpectation, ShopperReturned};
@@ -57,8 +53,12 @@ use crate::url::{ReturnError, ReturnExpectation, ShopperReturned};
 /// The key the [`PendingStore`] is kept under.
 pub const STORAGE_KEY: &str = "appswitch.pending";
 
-/// The version of the stored JSON this crate writes and reads.
-pub const PENDING_VERSION: u32 = 1;
+/// The version of the stored JSON this crate writes and reads. Version 1
+/// (serde's field-named JSON) is no longer read: such a store reads as
+/// empty, like any other it cannot read.
+pub const PENDING_VERSION: u32 = 2;
+
+pub(crate) mod codec;
 
 /// How long a pending payment is kept after the tracker's deadline: long
 /// enough for a shopper who comes back late to see the outcome (or the one
@@ -125,8 +125,7 @@ pub enum ResumeError {
 
 /// One payment in flight: what the tracker knew, the deeplink and how to
 /// recognise the return.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingPayment {
     /// The merchant's order id.
     pub order_id: String,
@@ -199,17 +198,10 @@ impl PendingPayment {
 }
 
 /// All pending payments of one app or origin.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingStore {
-    #[serde(default = "current_version")]
     version: u32,
-    #[serde(default)]
     payments: Vec<PendingPayment>,
-}
-
-fn current_version() -> u32 {
-    PENDING_VERSION
 }
 
 impl Default for PendingStore {
@@ -224,64 +216,32 @@ impl Default for PendingStore {
 impl PendingStore {
     /// Reads a store written by [`to_json`](Self::to_json). An empty text
     /// is an empty store.
-    #[cfg(feature = "json")]
     pub fn from_json(text: &str) -> Result<PendingStore, PendingError> {
         if text.trim().is_empty() {
             return Ok(PendingStore::default());
         }
-        serde_json::from_str::<PendingStore>(text)
-            .map_err(|e| PendingError::Corrupt(e.to_string()))?
-            .checked()
-    }
-
-    /// Reads a store from a document the platform parsed (see
-    /// [`crate::parsed`]).
-    pub fn from_parsed(doc: &impl ParsedJson) -> Result<PendingStore, PendingError> {
-        PendingStore::deserialize(doc.deserializer())
-            .map_err(|e| PendingError::Corrupt(e.to_string()))?
-            .checked()
-    }
-
-    /// Refuses a store of another version.
-    fn checked(self) -> Result<PendingStore, PendingError> {
-        if self.version != PENDING_VERSION {
-            return Err(PendingError::UnsupportedVersion {
-                found: self.version,
+        match codec::read_store(text, PENDING_VERSION) {
+            Ok((version, Some(payments))) => Ok(PendingStore { version, payments }),
+            Ok((found, None)) => Err(PendingError::UnsupportedVersion {
+                found,
                 supported: PENDING_VERSION,
-            });
+            }),
+            Err(e) => Err(PendingError::Corrupt(e.to_string())),
         }
-        Ok(self)
     }
 
     /// Reads what the platform's storage holds under [`STORAGE_KEY`]:
     /// nothing stored, or a store that cannot be read (written by another
     /// version, or damaged), is an empty store — the payments in it cannot
     /// be resumed either way, and the next write replaces it.
-    #[cfg(feature = "json")]
     pub fn from_stored(text: Option<&str>) -> PendingStore {
-        PendingStore::from_stored_with(text, |t| {
-            serde_json::from_str::<serde_json::Value>(t).map_err(|e| e.to_string())
-        })
-    }
-
-    /// [`from_stored`](Self::from_stored) with the platform's own JSON
-    /// parser (a browser's `JSON.parse`).
-    pub fn from_stored_with<P: ParsedJson>(
-        text: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<P, String>,
-    ) -> PendingStore {
-        text.filter(|t| !t.trim().is_empty())
-            .filter(|t| crate::parsed::check_nesting(t).is_ok())
-            .and_then(|t| parse(t).ok())
-            .and_then(|doc| PendingStore::from_parsed(&doc).ok())
+        text.and_then(|t| PendingStore::from_json(t).ok())
             .unwrap_or_default()
     }
 
     /// The JSON to store under [`STORAGE_KEY`].
-    #[cfg(feature = "json")]
     pub fn to_json(&self) -> String {
-        // Plain data with string keys: serialising cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        codec::write_store(self)
     }
 
     /// Every pending payment, oldest first.
@@ -382,5 +342,4 @@ impl PendingStore {
 }
 
 #[cfg(test)]
-#[cfg(feature = "json")]
 mod tests;

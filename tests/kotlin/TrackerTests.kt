@@ -37,8 +37,13 @@ fun trackerTests() {
             expectEq(recorder.seen.last().phase, Phase.SETTLED, "last phase")
             check(Phase.POLLING in recorder.phases()) { "phases ${recorder.phases()}" }
             expectEq(t.progress()?.phase, Phase.SETTLED, "progress()")
-            check(store.values["appswitch.pending"]!!.contains("\"outcome\":\"success\"")) { "the outcome is saved: ${store.values}" }
         }
+        // The outcome was saved: the app restarted on the return URL gets it
+        // without asking the backend again.
+        resumePending(JdkTransport(), store, CoroutineScheduler, null, s.returnUrl)!!.use { again ->
+            check(again.awaitSettled() is Outcome.Success) { "the saved outcome: ${store.values}" }
+        }
+        expectEq(Backend.requests(s.order), 3, "requests after the restart")
     }
 
     test("cancel: the shopper cancelled in the app") {

@@ -71,7 +71,7 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
         ),
         (
             with("policy", js(r#"{"pollIntervall":100}"#)),
-            "unknown field `pollIntervall`",
+            "`pollIntervall` is not valid: unknown field",
         ),
         (
             with("policy", js(r#"{"pollInterval":0}"#)),
@@ -79,7 +79,7 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
         ),
         (
             with("policy", js(r#"{"backoff":{"base":100}}"#)),
-            "`backoff`",
+            "`backoff.max` is not valid: missing",
         ),
         (
             with("policy", 7.into()),

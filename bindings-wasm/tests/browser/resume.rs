@@ -1,7 +1,7 @@
 //! The pending payment in `localStorage`: saved at once, resumed after a
 //! reload on the fallback page, refused for a forged or stale return.
 
-use appswitch_core::pending::STORAGE_KEY;
+use appswitch_core::pending::{PendingStore, STORAGE_KEY};
 use appswitch_wasm::tracker::{resume, resume_pending};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -12,18 +12,16 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// The order ids in the stored pending store.
+/// The order ids in the stored pending store, read the way the module
+/// reads it (the stored form is the core's compact codec).
 fn stored_orders() -> Vec<String> {
     let text = storage().get_item(STORAGE_KEY).unwrap().unwrap_or_default();
-    let store = js(&text);
-    js_sys::Array::from(&get(&store, "payments"))
+    let store = PendingStore::from_json(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    store
+        .payments()
         .iter()
-        .map(|p| text_of(&p, "orderId"))
+        .map(|p| p.order_id.clone())
         .collect()
-}
-
-fn text_of(v: &JsValue, key: &str) -> String {
-    text(v, key)
 }
 
 #[wasm_bindgen_test]

@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CancelledBy, PaymentState, PaymentStatus};
+use crate::json_text::{FieldError, Value, deserialize_through_value, serde_by_name};
 use crate::money::Amount;
 use crate::time::Timestamp;
 
@@ -22,8 +23,7 @@ pub const STATUS_DOCUMENT_VERSION: u32 = 1;
 
 /// The `status` field: a [`PaymentState`]'s name, or `unknown` when the
 /// backend itself could not find out (provider unreachable, order unknown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatusName {
     /// See [`PaymentState::Initiated`].
     Initiated,
@@ -44,6 +44,18 @@ pub enum StatusName {
 }
 
 impl StatusName {
+    /// Every status name.
+    pub const ALL: [StatusName; 8] = [
+        StatusName::Initiated,
+        StatusName::Reserved,
+        StatusName::Captured,
+        StatusName::Refunded,
+        StatusName::Cancelled,
+        StatusName::Rejected,
+        StatusName::Failed,
+        StatusName::Unknown,
+    ];
+
     /// The lowercase name as it appears in the document.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,8 +83,10 @@ pub struct DocumentAmounts {
     pub refunded: Amount,
 }
 
-/// The status document (version [`STATUS_DOCUMENT_VERSION`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The status document (version [`STATUS_DOCUMENT_VERSION`]). Written by
+/// serde; read by [`StatusDocument::from_json`] (also serde's
+/// `Deserialize`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusDocument {
     /// Schema version; readers refuse versions they do not know.
@@ -101,6 +115,9 @@ pub struct StatusDocument {
     pub updated_at: Option<String>,
 }
 
+deserialize_through_value!(StatusDocument, StatusDocument::from_json);
+serde_by_name!(StatusName);
+
 /// Why a status document cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
@@ -128,6 +145,32 @@ pub enum DocumentError {
 }
 
 impl StatusDocument {
+    /// Reads a status document from parsed JSON; a missing `amounts`
+    /// member reads as zero, missing optional fields as absent.
+    pub fn from_json(v: &Value) -> Result<StatusDocument, FieldError> {
+        let f = v.fields("a status document")?;
+        let amounts = f
+            .opt_object("amounts", "the amounts", |a| {
+                Ok(DocumentAmounts {
+                    reserved: Amount::from_minor(a.opt_u64("reserved")?.unwrap_or(0)),
+                    captured: Amount::from_minor(a.opt_u64("captured")?.unwrap_or(0)),
+                    refunded: Amount::from_minor(a.opt_u64("refunded")?.unwrap_or(0)),
+                })
+            })?
+            .unwrap_or_default();
+        Ok(StatusDocument {
+            version: u32::try_from(f.u64("version")?).unwrap_or(u32::MAX),
+            order_id: f.str("orderId")?,
+            provider: f.str("provider")?,
+            status: f.one_of("status", &StatusName::ALL, StatusName::as_str)?,
+            is_final: f.bool("final")?,
+            amounts,
+            cancelled_by: f.opt_one_of("cancelledBy", &CancelledBy::ALL, CancelledBy::as_str)?,
+            reason: f.opt_str("reason")?,
+            updated_at: f.opt_str("updatedAt")?,
+        })
+    }
+
     /// The document for `status`, as the backend serves it.
     pub fn from_status(
         order_id: impl Into<String>,

@@ -56,14 +56,28 @@ use crate::money::Amount;
 use crate::time::Timestamp;
 
 /// Who cancelled a payment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CancelledBy {
     /// The shopper cancelled in the payment app (operation `CANCEL`).
     User,
     /// The merchant cancelled (operation `VOID`, or the merchant's own
     /// cancel call answered `"Cancelled"`).
     Merchant,
+}
+
+crate::json_text::serde_by_name!(CancelledBy);
+
+impl CancelledBy {
+    /// Both.
+    pub const ALL: [CancelledBy; 2] = [CancelledBy::User, CancelledBy::Merchant];
+
+    /// `user` or `merchant`, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelledBy::User => "user",
+            CancelledBy::Merchant => "merchant",
+        }
+    }
 }
 
 /// The state of a payment, derived from what has been observed.

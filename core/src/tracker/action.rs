@@ -184,7 +184,11 @@ impl FetchRequest {
         let (base, fragment) = url
             .split_once('#')
             .map_or((url, None), |(b, f)| (b, Some(f)));
-        let sep = if base.contains('?') { '&' } else { '?' };
+        let sep = if base.bytes().any(|b| b == b'?') {
+            '&'
+        } else {
+            '?'
+        };
         let mut out = format!("{base}{sep}wait={}", wait.as_secs());
         if let Some(f) = fragment {
             out.push('#');

@@ -2,7 +2,7 @@
 //! body) turned into a provider-neutral [`Answer`] for
 //! [`Event::Response`](super::Event::Response).
 //!
-//! Bodies read (with the `json` feature, by [`interpret_http`]):
+//! Bodies read by [`interpret_http`]:
 //! - every payment payload [`StatusPayload`](crate::payload::StatusPayload)
 //!   recognises: appswitch's [`StatusDocument`] (what the merchant backend
 //!   serves) and the raw Vipps payloads a backend may pass through (a
@@ -12,9 +12,10 @@
 //! - a Vipps Recurring charge (seed 003, [`crate::vipps::recurring`]):
 //!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
 //!
-//! Without the `json` feature, read a body the platform parsed with
-//! [`interpret_parsed`] (the same rules), or build the answer from typed
-//! values with [`Answer::from_http_status`], [`Answer::from_document`],
+//! With the `json` feature serde_json reads the body, else the core's own
+//! [`json_text`](crate::json_text) (the browser build): the same serde
+//! types, the same rules. Answers can also be built from typed values with
+//! [`Answer::from_http_status`], [`Answer::from_document`],
 //! [`Answer::from_flutterwave`] and [`Answer::from_charge`].
 
 use core::time::Duration;
@@ -22,7 +23,8 @@ use core::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::flutterwave::{FlutterwaveBody, PingAnswer, PingStatus};
-use crate::parsed::{Outline, ParsedJson};
+use crate::json::TextReader;
+use crate::json_text::Value;
 use crate::payload::{PayloadError, StatusPayload};
 use crate::retry::RetryAfter;
 use crate::status::{PaymentStatus, StatusDocument};
@@ -136,11 +138,9 @@ impl Answer {
 }
 
 fn ping_observation(ping: &PingAnswer) -> PaymentStatus {
-    #[cfg(feature = "json")]
-    let charge = ping.charge_response().ok().flatten();
-    #[cfg(not(feature = "json"))]
-    let charge = ping.response_parsed.clone();
-    charge
+    ping.charge_response()
+        .ok()
+        .flatten()
         .and_then(|c| c.observation())
         .unwrap_or_else(PaymentStatus::initiated)
 }
@@ -159,83 +159,35 @@ fn ping_observation(ping: &PingAnswer) -> PaymentStatus {
 /// assert_eq!(status.state(), PaymentState::Reserved);
 /// assert!(matches!(interpret_http(429, Some("3"), ""), Answer::RateLimited { retry_after: Some(_) }));
 /// ```
-#[cfg(feature = "json")]
 pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Answer {
-    before_the_body(status, retry_after, body).unwrap_or_else(|| read_body(&JsonText(body)))
+    interpret_with(crate::json::READER, status, retry_after, body)
 }
 
-/// [`interpret_http`] with the platform's own JSON parser (a browser's
-/// `JSON.parse`, see [`crate::parsed`]): `parse` turns the body text into
-/// a document, or says why it is not JSON. The same rules decide; only the
-/// messages of unreadable answers name fields less precisely.
-pub fn interpret_parsed<P: ParsedJson>(
+/// [`interpret_http`], reading raw Vipps payloads with `reader`.
+fn interpret_with(
+    reader: impl TextReader,
     status: u16,
     retry_after: Option<&str>,
     body: &str,
-    parse: impl FnOnce(&str) -> Result<P, String>,
 ) -> Answer {
-    if let Some(answer) = before_the_body(status, retry_after, body) {
+    if let Some(answer) = Answer::from_http_status(status, retry_after) {
         return answer;
     }
-    match crate::parsed::check_nesting(body).and_then(|()| parse(body)) {
-        Ok(doc) => read_body(&Parsed(&doc)),
-        Err(e) => Answer::Malformed {
-            reason: format!("not JSON: {e}"),
-        },
+    if status == 204 || body.trim().is_empty() {
+        return Answer::Pending;
     }
-}
-
-/// What the status code (or an empty body) decides, before the body is
-/// read.
-fn before_the_body(status: u16, retry_after: Option<&str>, body: &str) -> Option<Answer> {
-    if let Some(answer) = Answer::from_http_status(status, retry_after) {
-        return Some(answer);
-    }
-    (status == 204 || body.trim().is_empty()).then_some(Answer::Pending)
-}
-
-/// A `2xx` body, as text or as a parsed document.
-trait Body {
-    /// The body as a payment payload.
-    fn payload(&self) -> Result<StatusPayload, PayloadError>;
-    /// The body as one of the answers that are not payment payloads.
-    fn tracker_format(&self) -> Answer;
-}
-
-#[cfg(feature = "json")]
-struct JsonText<'a>(&'a str);
-
-#[cfg(feature = "json")]
-impl Body for JsonText<'_> {
-    fn payload(&self) -> Result<StatusPayload, PayloadError> {
-        StatusPayload::parse_json(self.0)
-    }
-    fn tracker_format(&self) -> Answer {
-        match serde_json::from_str::<serde_json::Value>(self.0) {
-            Ok(value) => tracker_format(&value),
-            Err(e) => Answer::Malformed {
-                reason: format!("the body is not JSON: {e}"),
-            },
+    let value = match Value::parse(body) {
+        Ok(value) => value,
+        Err(e) => {
+            return Answer::Malformed {
+                reason: crate::json::lite_error(body, &e).to_string(),
+            };
         }
-    }
-}
-
-struct Parsed<'a, P>(&'a P);
-
-impl<P: ParsedJson> Body for Parsed<'_, P> {
-    fn payload(&self) -> Result<StatusPayload, PayloadError> {
-        StatusPayload::from_parsed(self.0)
-    }
-    fn tracker_format(&self) -> Answer {
-        tracker_format(self.0)
-    }
-}
-
-fn read_body(body: &impl Body) -> Answer {
+    };
     // Payment payloads (the status document, anything Vipps sends) have one
     // recogniser: `StatusPayload`. Only the formats that are tracker
     // answers rather than payment payloads are read here.
-    match body.payload() {
+    match StatusPayload::read_with(reader, &value, body) {
         Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
         Ok(payload) => match payload.to_status() {
             Ok(status) => Answer::Status(status),
@@ -243,7 +195,7 @@ fn read_body(body: &impl Body) -> Answer {
                 reason: e.to_string(),
             },
         },
-        Err(PayloadError::Unrecognised { .. }) => body.tracker_format(),
+        Err(PayloadError::Unrecognised { .. }) => tracker_format(reader, &value, body),
         Err(e) => Answer::Malformed {
             reason: e.to_string(),
         },
@@ -252,13 +204,8 @@ fn read_body(body: &impl Body) -> Answer {
 
 /// The answers that are not payment payloads: a Flutterwave envelope
 /// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
-fn tracker_format(doc: &impl ParsedJson) -> Answer {
-    let Some(outline) = Outline::of(doc) else {
-        return Answer::Malformed {
-            reason: "the body cannot be read".to_string(),
-        };
-    };
-    if let Some(read) = crate::flutterwave::read_outlined(doc, &outline) {
+fn tracker_format(reader: impl TextReader, value: &Value, body: &str) -> Answer {
+    if let Some(read) = crate::flutterwave::read_value(value) {
         return match read {
             Ok(body) => Answer::from_flutterwave(body),
             Err(e) => Answer::Malformed {
@@ -266,14 +213,23 @@ fn tracker_format(doc: &impl ParsedJson) -> Answer {
             },
         };
     }
-    if outline.get("status").and_then(Outline::as_str).is_some() {
-        return match Charge::deserialize(doc.deserializer()) {
+    if value.get("status").and_then(Value::as_str).is_some() {
+        #[cfg(feature = "raw-vipps")]
+        return match reader.read::<Charge>(body) {
             Ok(charge) => Answer::from_charge(&charge),
             Err(e) => Answer::Malformed {
                 reason: format!("recurring charge: {e}"),
             },
         };
+        #[cfg(not(feature = "raw-vipps"))]
+        return Answer::Malformed {
+            reason: PayloadError::NotRead {
+                what: "recurring charge",
+            }
+            .to_string(),
+        };
     }
+    let _ = (reader, body);
     Answer::Malformed {
         reason: "the body is none of: a status document (`version`, `status`), a Vipps payload \
                  (`transactionLogHistory`, `transactionInfo`), a Flutterwave answer (`status`, \
@@ -459,23 +415,21 @@ mod tests {
         }
     }
 
-    fn value(text: &str) -> Result<serde_json::Value, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-
-    /// The same answer from text and from a parsed document; unreadable
-    /// answers may word their reasons differently.
+    /// The same answer from serde_json and from the core's own reader
+    /// (the browser build's); unreadable answers may word their reasons
+    /// differently.
     fn same_answer(status: u16, body: &str) {
-        let text = interpret_http(status, None, body);
-        let parsed = interpret_parsed(status, None, body, value);
-        match (&text, &parsed) {
+        use crate::json::{Lite, SerdeJson};
+        let serde = interpret_with(SerdeJson, status, None, body);
+        let lite = interpret_with(Lite, status, None, body);
+        match (&serde, &lite) {
             (Answer::Malformed { .. }, Answer::Malformed { .. }) => {}
-            _ => assert_eq!(text, parsed, "{body}"),
+            _ => assert_eq!(serde, lite, "{body}"),
         }
     }
 
     #[test]
-    fn parsed_documents_get_the_same_answers_as_text() {
+    fn both_readers_give_the_same_answers() {
         let doc = serde_json::to_string(&StatusDocument::from_status(
             "o-1",
             "vipps",
@@ -511,28 +465,30 @@ mod tests {
                 same_answer(status, body);
             }
         }
-        let Answer::Malformed { reason } = interpret_parsed(200, None, "{", value) else {
+        let Answer::Malformed { reason } = interpret_with(crate::json::Lite, 200, None, "{") else {
             panic!()
         };
         assert!(reason.starts_with("not JSON"), "{reason}");
     }
 
     #[test]
-    fn a_parsed_document_nested_too_deep_is_refused_before_it_is_parsed() {
+    fn a_body_nested_too_deep_is_refused() {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let Answer::Malformed { reason } =
-            interpret_parsed(200, None, &deep, |_| -> Result<serde_json::Value, String> {
-                panic!("the parser must not be called")
-            })
+        let Answer::Malformed { reason } = interpret_with(crate::json::Lite, 200, None, &deep)
         else {
             panic!()
         };
-        assert!(reason.contains("nested deeper than 128"), "{reason}");
+        assert!(reason.contains("more than 127 levels deep"), "{reason}");
+        // serde_json skips the array without recursing: not an object.
+        assert!(matches!(
+            interpret_http(200, None, &deep),
+            Answer::Malformed { .. }
+        ));
     }
 
     proptest::proptest! {
         #[test]
-        fn parsed_and_text_agree_on_json_shapes(
+        fn both_readers_agree_on_json_shapes(
             final_ in proptest::option::of(proptest::bool::ANY),
             status in "(success|error|pending|completed|PROCESSING|CHARGED|reserved|x)",
             wait in proptest::option::of(0u64..u64::MAX),

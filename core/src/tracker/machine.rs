@@ -1,8 +1,6 @@
 //! The state machine: [`Tracker::handle`] takes events in,
 //! [`Tracker::poll`] hands actions out.
 
-use serde::{Deserialize, Serialize};
-
 use super::action::{
     Action, Event, Outcome, Phase, Progress, RequestId, TransportErrorKind, UnknownReason,
 };
@@ -14,8 +12,7 @@ use crate::status::PaymentStatus;
 use crate::time::Timestamp;
 
 /// A pending Flutterwave long request: poll `url` from `not_before` on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Ping {
     pub(crate) url: String,
     pub(crate) not_before: Timestamp,

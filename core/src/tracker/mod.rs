@@ -113,10 +113,8 @@ pub use action::{
     Action, Event, FetchReason, FetchRequest, Outcome, Phase, Progress, RequestId, Target,
     TransportErrorKind, UnknownReason,
 };
-pub use answer::Answer;
-#[cfg(feature = "json")]
-pub use answer::interpret_http;
-pub use answer::interpret_parsed;
+pub use answer::{Answer, interpret_http};
+pub(crate) use machine::Ping;
 pub use machine::Tracker;
 pub use policy::{BackoffPolicy, ConfigError, HiddenPolling, Policy, TrackerConfig};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};

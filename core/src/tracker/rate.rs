@@ -29,7 +29,17 @@ impl From<RateWindow> for Vec<Timestamp> {
 
 impl RateWindow {
     pub(crate) fn from_starts(mut starts: Vec<Timestamp>) -> Self {
-        starts.sort_unstable();
+        // An insertion sort: the starts come back as they were saved,
+        // sorted (one pass), and there are at most a rate cap of them; the
+        // standard library's sort would cost the browser module more than
+        // all of this file.
+        for i in 1..starts.len() {
+            let mut j = i;
+            while j > 0 && starts.get(j - 1) > starts.get(j) {
+                starts.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         RateWindow { starts }
     }
 

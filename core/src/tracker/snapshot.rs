@@ -1,8 +1,6 @@
 //! Snapshot and restore: a tracker survives a reloaded page or a killed
 //! app without losing what it knew.
 
-use serde::{Deserialize, Serialize};
-
 use super::action::Outcome;
 use super::backoff::{Backoff, SplitMix64};
 use super::machine::{Ping, Tracker};
@@ -12,53 +10,51 @@ use crate::status::PaymentStatus;
 use crate::time::Timestamp;
 
 /// The version of [`Snapshot`] this crate writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
-/// Everything a tracker knew, as a small serde value (camelCase JSON):
-/// the status facts, the deadlines, the rate window (so the cap holds
-/// across a restart), the backoff and its generator, a pending Flutterwave
-/// ping. Store it wherever the platform keeps state (browser storage, a
-/// host-provided store) and give it to [`Tracker::restore`].
+/// Everything a tracker knew: the status facts, the deadlines, the rate
+/// window (so the cap holds across a restart), the backoff and its
+/// generator, a pending Flutterwave ping. Store it wherever the platform
+/// keeps state — as part of a [`PendingStore`](crate::pending::PendingStore),
+/// or alone as [`to_json`](Snapshot::to_json) — and give it to
+/// [`Tracker::restore`].
 ///
 /// The request in flight is not kept: after a restart its answer never
 /// comes. Visibility and network state are not kept either: a restored
 /// tracker runs in a page or app that has just started, in the foreground.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
-    version: u32,
-    config: TrackerConfig,
-    status: PaymentStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    switched_out_at: Option<Timestamp>,
-    #[serde(default)]
-    deeplink_checked: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    last_fetch_started: Option<Timestamp>,
-    next_request_id: u64,
-    #[serde(default)]
-    rate_window: Vec<Timestamp>,
-    #[serde(default)]
-    backoff_failures: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    backoff_until: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    retry_after_until: Option<Timestamp>,
-    #[serde(with = "crate::parsed::safe_u64")]
-    jitter_state: u64,
-    #[serde(default)]
-    bad_answers: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    ping: Option<Ping>,
-    #[serde(default)]
-    verify_pending: bool,
-    #[serde(default)]
-    final_check: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    outcome: Option<Outcome>,
+    pub(crate) version: u32,
+    pub(crate) config: TrackerConfig,
+    pub(crate) status: PaymentStatus,
+    pub(crate) switched_out_at: Option<Timestamp>,
+    pub(crate) deeplink_checked: bool,
+    pub(crate) last_fetch_started: Option<Timestamp>,
+    pub(crate) next_request_id: u64,
+    pub(crate) rate_window: Vec<Timestamp>,
+    pub(crate) backoff_failures: u32,
+    pub(crate) backoff_until: Option<Timestamp>,
+    pub(crate) retry_after_until: Option<Timestamp>,
+    pub(crate) jitter_state: u64,
+    pub(crate) bad_answers: u32,
+    pub(crate) ping: Option<Ping>,
+    pub(crate) verify_pending: bool,
+    pub(crate) final_check: bool,
+    pub(crate) outcome: Option<Outcome>,
 }
 
 impl Snapshot {
+    /// The snapshot as compact JSON text (the form the
+    /// [`PendingStore`](crate::pending::PendingStore) keeps it in).
+    pub fn to_json(&self) -> String {
+        crate::pending::codec::snapshot_to_text(self)
+    }
+
+    /// Reads a snapshot written by [`to_json`](Self::to_json).
+    pub fn from_json(text: &str) -> Result<Snapshot, crate::json_text::JsonError> {
+        crate::pending::codec::snapshot_from_text(text)
+    }
+
     /// The snapshot's format version.
     pub fn version(&self) -> u32 {
         self.version

@@ -328,28 +328,28 @@ fn a_snapshot_round_trips_and_refuses_other_versions() {
         at(5100),
     );
     let snap = t.snapshot();
-    let json = serde_json::to_string(&snap).unwrap();
-    assert!(
-        json.contains("\"version\":1") && json.contains("\"rateWindow\""),
-        "{json}"
-    );
-    let back: Snapshot = serde_json::from_str(&json).unwrap();
+    let json = snap.to_json();
+    assert!(json.starts_with("[2,[\"o-1\""), "{json}");
+    let back = Snapshot::from_json(&json).unwrap();
     assert_eq!(back, snap);
     let restored = Tracker::restore(back, at(5200)).unwrap();
     assert_eq!(restored.snapshot().rate_window(), snap.rate_window());
     assert_eq!(restored.status(), t.status());
-    let newer = json.replace("\"version\":1", "\"version\":2");
-    let err = Tracker::restore(serde_json::from_str(&newer).unwrap(), at(0)).unwrap_err();
+    let newer = json.replacen("[2,", "[3,", 1);
+    let err = Tracker::restore(Snapshot::from_json(&newer).unwrap(), at(0)).unwrap_err();
     assert_eq!(
         err,
         SnapshotError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
     );
-    let broken = json.replace("\"rateCap\":120", "\"rateCap\":0");
-    let err = Tracker::restore(serde_json::from_str(&broken).unwrap(), at(0)).unwrap_err();
+    // The policy's rate cap (the 7th number of the policy) made zero.
+    let mut broken = snap.clone();
+    broken.config.policy.rate_cap = 0;
+    let err = Tracker::restore(Snapshot::from_json(&broken.to_json()).unwrap(), at(0)).unwrap_err();
     assert!(err.to_string().contains("rateCap"), "{err}");
+    assert!(Snapshot::from_json(&json[..json.len() - 1]).is_err());
 }
 
 #[test]

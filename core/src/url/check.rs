@@ -10,9 +10,8 @@ use super::split::{UriParts, split};
 use super::validate::{Purpose, ValidUrl, check_component, is_valid_scheme, validate_for};
 use crate::vipps::app::VIPPS;
 
-/// What a URL is going to be used for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What a URL is going to be used for. In JSON `web`, `app` or `callback`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UrlKind {
     /// `merchantInfo.fallBack` with `isApp: false`: a web page, validated by
     /// the provider with UrlValidator.
@@ -26,6 +25,22 @@ pub enum UrlKind {
     /// outcome.
     Callback,
 }
+
+impl UrlKind {
+    /// Every kind.
+    pub const ALL: [UrlKind; 3] = [UrlKind::Web, UrlKind::App, UrlKind::Callback];
+
+    /// `web`, `app` or `callback`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlKind::Web => "web",
+            UrlKind::App => "app",
+            UrlKind::Callback => "callback",
+        }
+    }
+}
+
+crate::json_text::serde_by_name!(UrlKind);
 
 /// A URL that is acceptable for its use, and what is still worth knowing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

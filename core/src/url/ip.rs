@@ -4,6 +4,8 @@
 
 use core::fmt;
 
+use super::split::{find_ascii, split_once_ascii};
+
 /// Parses a dotted-quad IPv4 address: exactly four decimal numbers from 0
 /// to 255, without signs or leading zeros (`InetAddressValidator` rejects
 /// `01.2.3.4`; some parsers would read it as octal).
@@ -38,7 +40,7 @@ fn parse_groups(text: &str, out: &mut Vec<u16>, ipv4_allowed_last: bool) -> Opti
     let mut groups = text.split(':').peekable();
     while let Some(group) = groups.next() {
         let last = groups.peek().is_none();
-        if last && ipv4_allowed_last && group.contains('.') {
+        if last && ipv4_allowed_last && group.bytes().any(|b| b == b'.') {
             let [a, b, c, d] = parse_ipv4(group)?;
             out.push(u16::from_be_bytes([a, b]));
             out.push(u16::from_be_bytes([c, d]));
@@ -67,9 +69,9 @@ fn parse_groups(text: &str, out: &mut Vec<u16>, ipv4_allowed_last: bool) -> Opti
 pub fn parse_ipv6(s: &str) -> Option<[u16; 8]> {
     let mut head = Vec::with_capacity(8);
     let mut tail = Vec::with_capacity(8);
-    match s.split_once("::") {
+    match split_once_ascii(s, "::") {
         Some((before, after)) => {
-            if after.contains("::") {
+            if find_ascii(after, "::").is_some() {
                 return None;
             }
             parse_groups(before, &mut head, false)?;

@@ -51,12 +51,17 @@ pub fn split(input: &str) -> UriParts<'_> {
         None => (rest, None),
     };
     let (scheme, rest) = match rest.split_once(':') {
-        Some((scheme, rest)) if !scheme.is_empty() && !scheme.contains('/') => (Some(scheme), rest),
+        Some((scheme, rest)) if !scheme.is_empty() && !scheme.bytes().any(|b| b == b'/') => {
+            (Some(scheme), rest)
+        }
         _ => (None, rest),
     };
     let (authority, path) = match rest.strip_prefix("//") {
         Some(after) => {
-            let (authority, path) = after.find('/').map_or((after, ""), |i| after.split_at(i));
+            let (authority, path) = after
+                .find('/')
+                .and_then(|i| after.split_at_checked(i))
+                .unwrap_or((after, ""));
             (Some(authority), path)
         }
         None => (None, rest),
@@ -100,9 +105,11 @@ pub fn split_authority(authority: &str) -> AuthorityParts<'_> {
         None => (None, authority),
     };
     let (host, port) = if host_port.starts_with('[') {
-        match host_port.find(']') {
-            Some(i) => {
-                let (literal, after) = host_port.split_at(i + 1);
+        match host_port
+            .find(']')
+            .and_then(|i| host_port.split_at_checked(i + 1))
+        {
+            Some((literal, after)) => {
                 if after.is_empty() {
                     (literal, None)
                 } else if let Some(port) = after.strip_prefix(':') {
@@ -124,6 +131,21 @@ pub fn split_authority(authority: &str) -> AuthorityParts<'_> {
         host,
         port,
     }
+}
+
+/// Where the ASCII `needle` first occurs in `hay`. A plain byte search:
+/// `str::find` with a string pattern brings the standard library's
+/// two-way searcher (and its panic messages) into the browser module.
+pub(crate) fn find_ascii(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(needle.len().max(1))
+        .position(|w| w == needle.as_bytes())
+}
+
+/// `hay` split around the first ASCII `needle` (see [`find_ascii`]).
+pub(crate) fn split_once_ascii<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    let at = find_ascii(hay, needle)?;
+    Some((hay.get(..at)?, hay.get(at + needle.len()..)?))
 }
 
 #[cfg(test)]

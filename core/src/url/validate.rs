@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{UrlError, UrlPart};
 use super::host::{Host, check_host, is_localhost_name};
 use super::percent::find_bad_percent;
-use super::split::{split, split_authority};
+use super::split::{find_ascii, split, split_authority};
 
 /// A URL that passed [`validate_url`], taken apart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -81,7 +81,7 @@ fn is_never_allowed(ch: char) -> bool {
 /// The path characters of UrlValidator's `PATH_REGEX`:
 /// `/[-\w:@&?=+,.!/~*'%$_;()]*` — RFC 3986 `pchar` and `/`, ASCII only.
 fn is_path_char(ch: char) -> bool {
-    ch.is_ascii_alphanumeric() || "-:@&=+,.!/~*'%$_;()".contains(ch)
+    ch.is_ascii_alphanumeric() || (ch.is_ascii() && b"-:@&=+,.!/~*'%$_;()".contains(&(ch as u8)))
 }
 
 /// Characters of a query or fragment: anything `java.net.URI` accepts
@@ -194,12 +194,12 @@ pub(crate) fn validate_for(url: &str, purpose: Purpose) -> Result<ValidUrl, UrlE
         })?),
     };
     check_component(url, parts.path, UrlPart::Path, is_path_char)?;
-    if parts.path.contains("//") {
+    if find_ascii(parts.path, "//").is_some() {
         return Err(UrlError::PathDoubleSlash {
             path: parts.path.to_string(),
         });
     }
-    if parts.path.contains("..") {
+    if find_ascii(parts.path, "..").is_some() {
         return Err(UrlError::PathDotDot {
             path: parts.path.to_string(),
         });

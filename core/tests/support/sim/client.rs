@@ -3,8 +3,8 @@
 use appswitch_core::status::PaymentStatus;
 use appswitch_core::time::Timestamp;
 use appswitch_core::tracker::{
-    Action, Answer, Event, FetchReason, FetchRequest, Outcome, RequestId, Target, Tracker,
-    UnknownReason,
+    Action, Answer, Event, FetchReason, FetchRequest, Outcome, RequestId, Snapshot, Target,
+    Tracker, UnknownReason,
 };
 
 use super::{STATUS_URL, secs};
@@ -27,9 +27,9 @@ impl Client for Tracker {
     }
 
     fn restart(self, now: Timestamp) -> Self {
-        // Through JSON, as a binding stores it.
-        let text = serde_json::to_string(&self.snapshot()).expect("snapshot serialises");
-        let snapshot = serde_json::from_str(&text).expect("snapshot reads back");
+        // Through its stored text, as a binding keeps it.
+        let text = self.snapshot().to_json();
+        let snapshot = Snapshot::from_json(&text).expect("snapshot reads back");
         Tracker::restore(snapshot, now).expect("snapshot restores")
     }
 }

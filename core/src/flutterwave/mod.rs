@@ -13,30 +13,29 @@
 //! Every Rave answer is an [`Envelope`]: `{"status", "message", "data"}`.
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::flutterwave::{self, FlutterwaveBody};
 //!
 //! let body = r#"{"status":"success","message":"LONG-REQ","data":{
 //!     "ping_url":"https://api.ravepay.co/flwv3-pug/getpaidx/api/requests/RCORE_CHREQ_529B",
 //!     "message":"The request is taking too long. Please poll the ping_url to get response",
 //!     "REQUEST":"RCORE_CHREQ_529B","wait":7468}}"#;
-//! let value: serde_json::Value = serde_json::from_str(body).unwrap();
-//! match flutterwave::read(&value) {
+//! match flutterwave::read(body) {
 //!     Some(Ok(FlutterwaveBody::LongRequest(long))) => {
 //!         assert_eq!(long.wait().as_millis(), 7468)
 //!     }
 //!     other => panic!("{other:?}"),
 //! }
-//! # }
 //! ```
 
 use core::time::Duration;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
+use crate::json_text::{FieldError, Value};
 use crate::money::Amount;
-use crate::parsed::{Outline, ParsedJson};
 use crate::status::PaymentStatus;
+
+mod read;
 
 /// The `message` of a long-request answer.
 pub const LONG_REQUEST_MESSAGE: &str = "LONG-REQ";
@@ -54,7 +53,7 @@ pub struct Envelope<T> {
 
 /// `data` of a `LONG-REQ` answer: "The request is taking too long. Please
 /// poll the ping_url to get response" (seed 002).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LongRequest {
     /// The URL to poll for the result.
     pub ping_url: String,
@@ -77,8 +76,7 @@ impl LongRequest {
 }
 
 /// Whether the ping URL has the result yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PingStatus {
     /// "If we still don't have a success or failure response" (seed 002).
     Pending,
@@ -87,7 +85,7 @@ pub enum PingStatus {
 }
 
 /// `data` of a ping answer (`"message": "REQSPONSE"`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PingAnswer {
     /// Row id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,7 +111,7 @@ pub struct PingAnswer {
 
 /// The charge response a completed ping embeds: an error (`"code":
 /// "FLW_ERR"`, `err_tx`, `is_err: 1`) or a transaction.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ChargeResponse {
     /// `FLW_ERR` for errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,16 +126,12 @@ pub struct ChargeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx: Option<ChargeTransaction>,
     /// `1` (or `true`) when the charge failed.
-    #[serde(
-        default,
-        deserialize_with = "flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_err: Option<bool>,
 }
 
 /// One transaction inside a charge response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ChargeTransaction {
     /// Transaction id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,17 +158,13 @@ pub struct ChargeTransaction {
     pub status: Option<String>,
     /// The amount charged, in major units as the provider sends it
     /// (`"330.07"` or `4500.00`), converted to minor units.
-    #[serde(
-        default,
-        deserialize_with = "major_units",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charged_amount: Option<Amount>,
 }
 
 /// `data` of an error answer — seed 002's "Sample response when there is a
 /// timeout": the outcome of the charge is not known.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ErrorData {
     /// `FLW_ERR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,110 +267,90 @@ impl ChargeResponse {
 impl PingAnswer {
     /// The embedded charge response: `response_parsed`, or else the
     /// `response` text read as JSON. `None` while pending.
-    #[cfg(feature = "json")]
     pub fn charge_response(&self) -> Result<Option<ChargeResponse>, FlutterwaveError> {
         if let Some(parsed) = &self.response_parsed {
             return Ok(Some(parsed.clone()));
         }
-        match &self.response {
-            Some(text) => serde_json::from_str(text)
-                .map(Some)
-                .map_err(|e| FlutterwaveError::Response(e.to_string())),
-            None => Ok(None),
-        }
+        let Some(text) = &self.response else {
+            return Ok(None);
+        };
+        let value = Value::parse(text).map_err(|e| FlutterwaveError::Response(e.to_string()))?;
+        ChargeResponse::from_json(&value)
+            .map(Some)
+            .map_err(|e| FlutterwaveError::Response(e.to_string()))
     }
 }
 
 /// Sorts a JSON body into a Flutterwave answer. `None` when the body is not
 /// a Rave envelope (an object with string `status` and `message` and an
 /// object `data`); `Some(Err(..))` when it is one but cannot be used.
-#[cfg(feature = "json")]
-pub fn read(value: &serde_json::Value) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    read_parsed(value)
+pub fn read(body: &str) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
+    read_value(&Value::parse(body).ok()?)
 }
 
-/// [`read`] for a body the platform parsed (see [`crate::parsed`]).
-pub fn read_parsed(doc: &impl ParsedJson) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    read_outlined(doc, &Outline::of(doc)?)
-}
-
-/// [`read_parsed`] with the body's outline already taken.
-pub(crate) fn read_outlined(
-    doc: &impl ParsedJson,
-    outline: &Outline,
-) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    let status = outline.get("status")?.as_str()?;
-    let message = outline.get("message")?.as_str()?;
-    let data = outline.get("data")?;
+/// [`read`] for a body already parsed.
+pub fn read_value(body: &Value) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
+    let status = body.get("status")?.as_str()?;
+    let message = body.get("message")?.as_str()?;
+    let data = body.get("data")?;
     if !data.is_object() {
         return None;
     }
+    let failed = |kind| {
+        move |e: FieldError| FlutterwaveError::Data {
+            kind,
+            reason: e.to_string(),
+        }
+    };
     if status == "error" {
-        return Some(decode(doc, "error").map(FlutterwaveBody::Error));
+        return Some(
+            ErrorData::from_json(data)
+                .map(FlutterwaveBody::Error)
+                .map_err(failed("error")),
+        );
     }
     if message == LONG_REQUEST_MESSAGE || data.get("ping_url").is_some() {
-        return Some(decode::<LongRequest>(doc, "LONG-REQ").and_then(|long| {
-            if long.ping_url.starts_with("https://") || long.ping_url.starts_with("http://") {
-                Ok(FlutterwaveBody::LongRequest(long))
-            } else {
-                Err(FlutterwaveError::PingUrl(long.ping_url))
-            }
-        }));
+        return Some(
+            LongRequest::from_json(data)
+                .map_err(failed("LONG-REQ"))
+                .and_then(|long| {
+                    if long.ping_url.starts_with("https://") || long.ping_url.starts_with("http://")
+                    {
+                        Ok(FlutterwaveBody::LongRequest(long))
+                    } else {
+                        Err(FlutterwaveError::PingUrl(long.ping_url))
+                    }
+                }),
+        );
     }
     let is_ping_status = matches!(
-        data.get("status").and_then(Outline::as_str),
+        data.get("status").and_then(Value::as_str),
         Some("pending" | "completed")
     );
     if data.get("reqid").is_some() || is_ping_status {
-        return Some(decode(doc, "ping").map(|p| FlutterwaveBody::Ping(Box::new(p))));
+        return Some(
+            PingAnswer::from_json(data)
+                .map(|p| FlutterwaveBody::Ping(Box::new(p)))
+                .map_err(failed("ping")),
+        );
     }
     Some(Err(FlutterwaveError::UnknownKind(message.to_string())))
 }
 
-/// The envelope's `data`, read as `T`.
-fn decode<T: serde::de::DeserializeOwned>(
-    doc: &impl ParsedJson,
-    kind: &'static str,
-) -> Result<T, FlutterwaveError> {
-    Envelope::<T>::deserialize(doc.deserializer())
-        .map(|envelope| envelope.data)
-        .map_err(|e| FlutterwaveError::Data {
-            kind,
-            reason: e.to_string(),
-        })
-}
-
-/// `is_err`: `1`/`0` or `true`/`false`.
-fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Int(i64),
+/// The whole number of cents `x` is, if `x` is the double nearest to an
+/// amount with at most two decimals (`4500.0`, `330.07`; not `10.0736`).
+/// The division by 100 rounds exactly once, so this holds exactly when the
+/// shortest decimal text of `x` has at most two decimals.
+fn cents_of(x: f64) -> Option<u64> {
+    /// 2^53: every whole number below it is exact as an `f64`.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let cents = (x * 100.0).round();
+    if !(0.0..EXACT).contains(&cents) || cents / 100.0 != x {
+        return None;
     }
-    Ok(Option::<Flag>::deserialize(d)?.map(|f| match f {
-        Flag::Bool(b) => b,
-        Flag::Int(i) => i != 0,
-    }))
-}
-
-/// A major-unit amount (`"330.07"`, `4500.00`, `"4500"`) as minor units;
-/// `None` when it has more than two decimals or is not a plain number.
-fn major_units<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Num {
-        Text(String),
-        Int(u64),
-        Float(f64),
-    }
-    Ok(Option::<Num>::deserialize(d)?.and_then(|n| match n {
-        Num::Text(t) => parse_major_units(&t),
-        Num::Int(i) => i.checked_mul(100).map(Amount::from_minor),
-        // `Display` of an f64 is the shortest text that reads back as the
-        // same number, so `4500.0` and `330.07` come out exactly.
-        Num::Float(f) => parse_major_units(&f.to_string()),
-    }))
+    // A whole number in [0, 2^53): exact as a u64.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Some(cents as u64)
 }
 
 /// `"330.07"` → 33007 minor units.
@@ -412,193 +382,4 @@ pub fn parse_major_units(text: &str) -> Option<Amount> {
 
 #[cfg(test)]
 #[cfg(feature = "json")]
-mod tests {
-    use super::*;
-    use crate::status::PaymentState;
-
-    /// Seed 002's completed ping answer, verbatim.
-    const COMPLETED_FAILED: &str = r#"{
-      "status": "success",
-      "message": "REQSPONSE",
-      "data": {
-        "id": 61,
-        "reqid": "RCORE_CHREQ_17F0B216FD488F229EA0",
-        "status": "completed",
-        "response": "{\"code\":\"FLW_ERR\",\"message\":\"Sorry that account number is invalid. Please check and try again\",\"err_tx\":{\"id\":83146,\"flwRef\":\"ACHG-1511212902957\",\"chargeResponseCode\":\"RR\",\"chargeResponseMessage\":\"Sorry that account number is invalid. Please check and try again\",\"status\":\"failed\",\"merchantbearsfee\":0,\"appfee\":\"10.0736\",\"merchantfee\":\"0\",\"charged_amount\":\"330.07\"},\"is_err\":1}",
-        "createdAt": "2017-11-20T21:21:44.000Z",
-        "updatedAt": "2017-11-20T21:21:57.000Z",
-        "deletedAt": null,
-        "response_parsed": {
-          "code": "FLW_ERR",
-          "message": "Sorry that account number is invalid. Please check and try again",
-          "err_tx": {
-            "id": 83146,
-            "flwRef": "ACHG-1511212902957",
-            "chargeResponseCode": "RR",
-            "chargeResponseMessage": "Sorry that account number is invalid. Please check and try again",
-            "status": "failed",
-            "merchantbearsfee": 0,
-            "appfee": "10.0736",
-            "merchantfee": "0",
-            "charged_amount": "330.07"
-          },
-          "is_err": 1
-        }
-      }
-    }"#;
-
-    /// Seed 002's pending ping answer, verbatim.
-    const PENDING: &str = r#"{
-      "status": "success",
-      "message": "REQSPONSE",
-      "data": {
-        "id": 61,
-        "reqid": "RCORE_CHREQ_17F0B216FD488F229EA0",
-        "status": "pending",
-        "response": null,
-        "createdAt": "2017-11-20T21:21:44.000Z",
-        "updatedAt": "2017-11-20T21:21:44.000Z",
-        "deletedAt": null,
-        "response_parsed": null
-      }
-    }"#;
-
-    /// Seed 002's timeout answer, verbatim.
-    const TIMEOUT: &str = r#"{
-      "status": "error",
-      "message": "No Message",
-      "data": {
-        "code": "FLW_ERR",
-        "message": "No Message",
-        "err_tx": {
-          "id": 60335,
-          "chargeResponseCode": "NR",
-          "chargeResponseMessage": "No Message",
-          "status": "failed",
-          "merchantbearsfee": 1,
-          "appfee": 96.25,
-          "merchantfee": 0,
-          "charged_amount": 4500.00
-        }
-      }
-    }"#;
-
-    fn read_str(s: &str) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-        read(&serde_json::from_str(s).unwrap())
-    }
-
-    #[test]
-    fn reads_the_seed_long_request() {
-        let body = r#"{"status":"success","message":"LONG-REQ","data":{
-            "ping_url":"http://localhost:9329/flwv3-pug/getpaidx/api/requests/RCORE_CHREQ_529B140C1A06B38AD413",
-            "message":"The request is taking too long. Please poll the ping_url to get response",
-            "REQUEST":"RCORE_CHREQ_529B140C1A06B38AD413","wait":7468}}"#;
-        let Some(Ok(FlutterwaveBody::LongRequest(long))) = read_str(body) else {
-            panic!("not a long request")
-        };
-        assert_eq!(long.wait(), Duration::from_millis(7468));
-        assert_eq!(
-            long.request.as_deref(),
-            Some("RCORE_CHREQ_529B140C1A06B38AD413")
-        );
-    }
-
-    #[test]
-    fn a_completed_ping_maps_its_embedded_response() {
-        let Some(Ok(FlutterwaveBody::Ping(ping))) = read_str(COMPLETED_FAILED) else {
-            panic!("not a ping")
-        };
-        assert_eq!(ping.status, PingStatus::Completed);
-        let charge = ping.charge_response().unwrap().unwrap();
-        assert_eq!(
-            charge.err_tx.as_ref().unwrap().charged_amount,
-            Some(Amount::from_minor(33007))
-        );
-        let status = charge.observation().unwrap();
-        assert_eq!(
-            status.state(),
-            PaymentState::Failed {
-                reason: "Sorry that account number is invalid. Please check and try again".into()
-            }
-        );
-        // Without `response_parsed`, the `response` text is read instead.
-        let mut text_only = ping.clone();
-        text_only.response_parsed = None;
-        assert_eq!(text_only.charge_response().unwrap(), Some(charge));
-    }
-
-    #[test]
-    fn a_pending_ping_proves_nothing() {
-        let Some(Ok(FlutterwaveBody::Ping(ping))) = read_str(PENDING) else {
-            panic!("not a ping")
-        };
-        assert_eq!(ping.status, PingStatus::Pending);
-        assert_eq!(ping.charge_response().unwrap(), None);
-    }
-
-    #[test]
-    fn the_timeout_answer_is_an_error_not_a_failure() {
-        let Some(Ok(FlutterwaveBody::Error(e))) = read_str(TIMEOUT) else {
-            panic!("not an error")
-        };
-        assert_eq!(e.code.as_deref(), Some("FLW_ERR"));
-    }
-
-    #[test]
-    fn only_an_approved_successful_transaction_is_money() {
-        let ok: ChargeResponse = serde_json::from_str(
-            r#"{"code":"00","tx":{"status":"successful","chargeResponseCode":"00","charged_amount":4500.00}}"#,
-        )
-        .unwrap();
-        let s = ok.observation().unwrap();
-        assert_eq!(s.state(), PaymentState::Captured { full: true });
-        assert_eq!(s.amounts().captured, Amount::from_minor(450000));
-        let needs_otp: ChargeResponse =
-            serde_json::from_str(r#"{"tx":{"status":"successful","chargeResponseCode":"02"}}"#)
-                .unwrap();
-        assert_eq!(needs_otp.observation(), None);
-        assert_eq!(ChargeResponse::default().observation(), None);
-    }
-
-    #[test]
-    fn rejects_what_it_cannot_use() {
-        assert!(read_str(r#"{"orderId":"x"}"#).is_none());
-        assert!(read_str(r#"[1,2]"#).is_none());
-        let err = read_str(
-            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"javascript:alert(1)","wait":1}}"#,
-        )
-        .unwrap()
-        .unwrap_err();
-        assert!(err.to_string().contains("ping_url"), "{err}");
-        let err = read_str(r#"{"status":"success","message":"LONG-REQ","data":{"wait":1}}"#)
-            .unwrap()
-            .unwrap_err();
-        assert!(err.to_string().contains("ping_url"), "{err}");
-        let err = read_str(r#"{"status":"success","message":"V-COMP","data":{"x":1}}"#)
-            .unwrap()
-            .unwrap_err();
-        assert!(matches!(err, FlutterwaveError::UnknownKind(_)));
-    }
-
-    #[test]
-    fn major_units_are_read_exactly() {
-        assert_eq!(parse_major_units("330.07"), Some(Amount::from_minor(33007)));
-        assert_eq!(parse_major_units("4500"), Some(Amount::from_minor(450000)));
-        assert_eq!(parse_major_units("0.5"), Some(Amount::from_minor(50)));
-        assert_eq!(parse_major_units("10.0736"), None);
-        assert_eq!(parse_major_units("-1"), None);
-        assert_eq!(parse_major_units(".5"), None);
-        assert_eq!(parse_major_units("1e3"), None);
-        assert_eq!(parse_major_units("99999999999999999999"), None);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn reading_never_panics(s in "\\PC{0,80}") {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
-                let _ = read(&v);
-            }
-            let _ = parse_major_units(&s);
-        }
-    }
-}
+mod tests;
