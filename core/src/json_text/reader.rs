@@ -287,6 +287,7 @@ impl<'a> Reader<'a> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.unexpected("a number"));
         }
+        let number_start = self.pos;
         let negative = self.byte() == Some(b'-');
         if negative {
             self.pos += 1;
@@ -346,6 +347,13 @@ impl<'a> Reader<'a> {
             }
         }
         let value = to_f64(mantissa, exponent);
+        if value.is_infinite() {
+            // As serde_json: JSON has no infinity (`1e999`).
+            return Err(JsonError {
+                at: number_start,
+                ..self.error("number out of range")
+            });
+        }
         Ok(Number::Float(if negative { -value } else { value }))
     }
 
