@@ -94,7 +94,7 @@ pub(crate) const READER: SerdeJson = SerdeJson;
 pub(crate) const READER: Lite = Lite;
 
 /// Deserialises `text` with this build's reader, naming the field on error.
-#[cfg_attr(not(feature = "raw-vipps"), allow(dead_code))]
+#[cfg_attr(not(feature = "json"), allow(dead_code))] // the provider types' `parse_json` helpers
 pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, PayloadError> {
     READER.read(text)
 }

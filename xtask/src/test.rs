@@ -128,11 +128,23 @@ fn clippy() -> Res {
     )
 }
 
-/// The Rust tests: the workspace, less what only builds for wasm.
+/// The Rust tests: the workspace, less what only builds for wasm; then the
+/// core's unit tests as the browser module builds it (without `json` and
+/// `raw-vipps`: its own JSON reader, the status document only).
 fn rust_tests() -> Res {
     run(
         "cargo test",
         cargo().args(["test", "--workspace", "--exclude", "appswitch-wasm"]),
+    )?;
+    run(
+        "cargo test (core as the browser builds it)",
+        cargo().args([
+            "test",
+            "-p",
+            "appswitch-core",
+            "--no-default-features",
+            "--lib",
+        ]),
     )
 }
 
