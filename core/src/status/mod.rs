@@ -43,12 +43,12 @@
 //! ```
 
 mod document;
+mod set;
 
 pub use document::{
     DocumentAmounts, DocumentError, STATUS_DOCUMENT_VERSION, StatusDocument, StatusName,
 };
-
-use std::collections::BTreeSet;
+pub use set::FactSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -190,11 +190,11 @@ pub struct PaymentStatus {
     #[serde(default, skip_serializing_if = "is_false")]
     pub rejected: bool,
     /// The provider reported the payment failed, with its reasons.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub failures: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "FactSet::is_empty")]
+    pub failures: FactSet<String>,
     /// Operations the provider logged as unsuccessful (facts only).
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub failed_operations: BTreeSet<FailedOperation>,
+    #[serde(default, skip_serializing_if = "FactSet::is_empty")]
+    pub failed_operations: FactSet<FailedOperation>,
     /// The newest provider timestamp seen in any observation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,

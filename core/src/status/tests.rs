@@ -181,7 +181,8 @@ prop_compose! {
         captured_at in prop::option::of((0u64..10_000).prop_map(Timestamp::from_millis)),
     ) -> PaymentStatus {
         PaymentStatus {
-            reserved, captured, refunded, cancelled, rejected, failures,
+            reserved, captured, refunded, cancelled, rejected,
+            failures: failures.into_iter().collect(),
             failed_operations: Default::default(), updated_at, captured_at,
         }
     }

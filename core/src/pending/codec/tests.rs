@@ -70,8 +70,8 @@ fn status() -> impl Strategy<Value = PaymentStatus> {
                     refunded,
                     cancelled,
                     rejected,
-                    failures,
-                    failed_operations,
+                    failures: failures.into_iter().collect(),
+                    failed_operations: failed_operations.into_iter().collect(),
                     updated_at,
                     captured_at,
                 }

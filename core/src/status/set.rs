@@ -1,0 +1,132 @@
+//! [`FactSet`]: the status's sets of facts (failure reasons, failed
+//! operations), kept as a sorted vector without repeats.
+
+use serde::{Deserialize, Serialize};
+
+/// A set kept as a sorted vector without repeats. It plays the part of a
+/// `BTreeSet` for the few facts a payment collects (a handful at most),
+/// at a fraction of the browser module's size; it serializes as a sorted
+/// array, as a `BTreeSet` does.
+///
+/// ```
+/// use appswitch_core::status::FactSet;
+///
+/// let mut reasons = FactSet::new();
+/// assert!(reasons.insert("b".to_string()));
+/// assert!(reasons.insert("a".to_string()));
+/// assert!(!reasons.insert("b".to_string()));
+/// assert_eq!(reasons.iter().map(String::as_str).collect::<Vec<_>>(), ["a", "b"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct FactSet<T>(Vec<T>);
+
+impl<T> Default for FactSet<T> {
+    fn default() -> Self {
+        FactSet(Vec::new())
+    }
+}
+
+impl<T: Ord> FactSet<T> {
+    /// An empty set.
+    pub const fn new() -> Self {
+        FactSet(Vec::new())
+    }
+
+    /// Adds `value`; `false` if it was there already.
+    pub fn insert(&mut self, value: T) -> bool {
+        match self.0.binary_search(&value) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, value);
+                true
+            }
+        }
+    }
+
+    /// Whether `value` is in the set.
+    pub fn contains(&self, value: &T) -> bool {
+        self.0.binary_search(value).is_ok()
+    }
+}
+
+impl<T> FactSet<T> {
+    /// The values, in order.
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    /// How many values the set holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The values, in order, as a slice.
+    pub fn as_slice(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T: Ord> Extend<T> for FactSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, values: I) {
+        for v in values {
+            self.insert(v);
+        }
+    }
+}
+
+impl<T: Ord> FromIterator<T> for FactSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(values: I) -> Self {
+        let mut set = FactSet::new();
+        set.extend(values);
+        set
+    }
+}
+
+impl<'a, T> IntoIterator for &'a FactSet<T> {
+    type Item = &'a T;
+    type IntoIter = core::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> IntoIterator for FactSet<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'de, T: Ord + Deserialize<'de>> Deserialize<'de> for FactSet<T> {
+    /// Reads an array in any order, dropping repeats.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<T>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FactSet;
+
+    #[test]
+    fn keeps_order_and_drops_repeats() {
+        let set: FactSet<u32> = [3, 1, 2, 3, 1].into_iter().collect();
+        assert_eq!(set.as_slice(), [1, 2, 3]);
+        assert!(set.contains(&2));
+        assert!(!set.contains(&4));
+        assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn reads_an_unsorted_array() {
+        let set: FactSet<String> = serde_json::from_str(r#"["b","a","b"]"#).unwrap();
+        assert_eq!(serde_json::to_string(&set).unwrap(), r#"["a","b"]"#);
+    }
+}
