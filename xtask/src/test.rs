@@ -130,7 +130,7 @@ fn clippy() -> Res {
 
 /// The Rust tests: the workspace, less what only builds for wasm; then the
 /// core's unit tests as the browser module builds it (without `json` and
-/// `raw-vipps`: its own JSON reader, the status document only).
+/// `raw-vipps` and `flutterwave-answers`: its own JSON reader, the status document only).
 fn rust_tests() -> Res {
     run(
         "cargo test",

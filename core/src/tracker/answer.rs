@@ -8,7 +8,7 @@
 //!   serves) and the raw Vipps payloads a backend may pass through (a
 //!   details response, a callback, an operation response);
 //! - Flutterwave's `LONG-REQ` and ping answers (seed 002,
-//!   [`crate::flutterwave`]);
+//!   [`crate::flutterwave`]), with the `flutterwave-answers` feature;
 //! - a Vipps Recurring charge (seed 003, [`crate::vipps::recurring`]):
 //!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
 //!
@@ -189,11 +189,22 @@ fn interpret_with(
     // answers rather than payment payloads are read here.
     match StatusPayload::read_with(reader, &value, body) {
         Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
+        // Without `raw-vipps` only the status document is read; the other
+        // payloads are refused as `NotRead` above (and their `to_status`
+        // stays out of the browser module).
+        #[cfg(feature = "raw-vipps")]
         Ok(payload) => match payload.to_status() {
             Ok(status) => Answer::Status(status),
             Err(e) => Answer::Malformed {
                 reason: e.to_string(),
             },
+        },
+        #[cfg(not(feature = "raw-vipps"))]
+        Ok(_) => Answer::Malformed {
+            reason: PayloadError::NotRead {
+                what: "Vipps payload",
+            }
+            .to_string(),
         },
         Err(PayloadError::Unrecognised { .. }) => tracker_format(reader, &value, body),
         Err(e) => Answer::Malformed {
@@ -205,12 +216,22 @@ fn interpret_with(
 /// The answers that are not payment payloads: a Flutterwave envelope
 /// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
 fn tracker_format(reader: impl TextReader, value: &Value, body: &str) -> Answer {
+    #[cfg(feature = "flutterwave-answers")]
     if let Some(read) = crate::flutterwave::read_value(value) {
         return match read {
             Ok(body) => Answer::from_flutterwave(body),
             Err(e) => Answer::Malformed {
                 reason: e.to_string(),
             },
+        };
+    }
+    #[cfg(not(feature = "flutterwave-answers"))]
+    if value.get("message").is_some() && value.get("data").is_some() {
+        return Answer::Malformed {
+            reason: "the body is a Flutterwave answer (`status`, `message`, `data`), which this \
+                     build does not read (appswitch-core without `flutterwave-answers`): serve \
+                     appswitch's status document"
+                .to_string(),
         };
     }
     if value.get("status").and_then(Value::as_str).is_some() {
@@ -314,6 +335,7 @@ mod tests {
         assert_eq!(interpret_http(200, None, "  "), Answer::Pending);
     }
 
+    #[cfg(feature = "flutterwave-answers")]
     #[test]
     fn reads_flutterwave_answers() {
         let long = r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#;
@@ -420,6 +442,11 @@ mod tests {
             (
                 r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
                 "serve appswitch's status document",
+            ),
+            #[cfg(not(feature = "flutterwave-answers"))]
+            (
+                r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+                "a Flutterwave answer (`status`, `message`, `data`), which this build does not read",
             ),
         ] {
             let Answer::Malformed { reason } = interpret_http(200, None, body) else {
