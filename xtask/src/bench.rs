@@ -23,6 +23,7 @@ pub fn bench(tools: &Tools) -> Res {
         "budget: {} gzipped of 60.0 kB: {verdict} budget",
         kb(pkg.total_gzipped())
     );
+    crate::wasm_size::print_breakdown(tools)?;
 
     println!("\n== mobile library sizes ==");
     run(

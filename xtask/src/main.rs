@@ -10,6 +10,7 @@ mod swift;
 mod test;
 mod util;
 mod wasm;
+mod wasm_size;
 
 use std::process::ExitCode;
 
@@ -22,7 +23,8 @@ cargo xtask <command>
                      (ARGS go to appswitch-demo: --port, --time-scale, --drop-callbacks, …)
   bench              benchmarks and size reports
   bindings           generate Kotlin, Swift and Python from the mobile library
-  wasm               build the npm package (bindings-wasm/pkg) and print its sizes
+  wasm [--breakdown] build the npm package (bindings-wasm/pkg) and print its sizes
+                     (--breakdown: and what the .wasm is made of, by crate and module)
   fuzz TARGET|all [--seconds N]
                      run cargo-fuzz targets of fuzz/ and print executions and findings
   help               this text
@@ -41,9 +43,13 @@ fn main() -> ExitCode {
         "bench" => setup::setup().and_then(|t| bench::bench(&t)),
         "fuzz" => fuzz::fuzz(rest),
         "bindings" => bindings::generate(),
-        "wasm" => setup::setup()
-            .and_then(|t| wasm::build_package(&t))
-            .map(|_| ()),
+        "wasm" => setup::setup().and_then(|t| {
+            wasm::build_package(&t)?;
+            if rest.iter().any(|a| a == "--breakdown") {
+                wasm_size::print_breakdown(&t)?;
+            }
+            Ok(())
+        }),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

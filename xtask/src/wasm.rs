@@ -18,7 +18,7 @@ pub fn pkg_dir() -> PathBuf {
 }
 
 /// The wasm-opt features: what rustc's wasm32 target emits by default.
-const WASM_FEATURES: &[&str] = &[
+pub const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-mutable-globals",
     "--enable-nontrapping-float-to-int",
