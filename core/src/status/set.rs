@@ -33,8 +33,14 @@ impl<T: Ord> FactSet<T> {
         FactSet(Vec::new())
     }
 
-    /// Adds `value`; `false` if it was there already.
+    /// Adds `value`; `false` if it was there already. Adding in order is
+    /// O(1); adding many values at once is [`extend`](Extend::extend)'s
+    /// job (one sort, not one shift per value).
     pub fn insert(&mut self, value: T) -> bool {
+        if self.0.last().is_none_or(|last| *last < value) {
+            self.0.push(value);
+            return true;
+        }
         match self.0.binary_search(&value) {
             Ok(_) => false,
             Err(at) => {
@@ -73,9 +79,14 @@ impl<T> FactSet<T> {
 }
 
 impl<T: Ord> Extend<T> for FactSet<T> {
+    /// Adds every value: appended, then sorted once and repeats dropped, so
+    /// a payload with many entries costs O(n log n), as a `BTreeSet` would.
     fn extend<I: IntoIterator<Item = T>>(&mut self, values: I) {
-        for v in values {
-            self.insert(v);
+        let before = self.0.len();
+        self.0.extend(values);
+        if self.0.len() > before {
+            self.0.sort_unstable();
+            self.0.dedup();
         }
     }
 }
@@ -122,6 +133,28 @@ mod tests {
         assert!(set.contains(&2));
         assert!(!set.contains(&4));
         assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn insert_and_extend_agree_with_a_btree_set() {
+        let values = [5u32, 1, 9, 1, 7, 3, 9, 0, 5];
+        let by_insert = values.iter().fold(FactSet::new(), |mut set, v| {
+            set.insert(*v);
+            set
+        });
+        let mut by_extend: FactSet<u32> = [4, 1].into_iter().collect();
+        by_extend.extend(values);
+        let btree: std::collections::BTreeSet<u32> = values.into_iter().collect();
+        assert_eq!(
+            by_insert.as_slice(),
+            btree.iter().copied().collect::<Vec<_>>()
+        );
+        let mut with_four = btree.clone();
+        with_four.insert(4);
+        assert_eq!(
+            by_extend.as_slice(),
+            with_four.iter().copied().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -88,12 +88,14 @@ impl PaymentDetails {
         let mut s = PaymentStatus::initiated();
         let mut captured = None::<Amount>;
         let mut refunded = None::<Amount>;
+        // Added at once below: one sort, however long the history.
+        let mut failed = Vec::new();
         for e in &self.transaction_log_history {
             if let Some(at) = e.time_stamp {
                 s = s.with_updated_at(at);
             }
             if !e.operation_success {
-                s = s.with_failed_operation(e.as_failed_operation());
+                failed.push(e.as_failed_operation());
                 continue;
             }
             match e.operation {
@@ -110,6 +112,7 @@ impl PaymentDetails {
                 _ => s = s.merge(&e.operation.facts(e.amount, e.time_stamp)),
             }
         }
+        s.failed_operations.extend(failed);
         if let Some(c) = captured {
             s = s.with_captured(c);
         }
