@@ -326,9 +326,8 @@ impl PaymentStatus {
         self.refunded = max_opt(self.refunded, other.refunded);
         self.cancelled = self.cancelled.max(other.cancelled);
         self.rejected |= other.rejected;
-        self.failures.extend(other.failures.iter().cloned());
-        self.failed_operations
-            .extend(other.failed_operations.iter().cloned());
+        self.failures.union(&other.failures);
+        self.failed_operations.union(&other.failed_operations);
         self.updated_at = self.updated_at.max(other.updated_at);
         self.captured_at = min_opt(self.captured_at, other.captured_at);
         self

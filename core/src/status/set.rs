@@ -54,6 +54,31 @@ impl<T: Ord> FactSet<T> {
     pub fn contains(&self, value: &T) -> bool {
         self.0.binary_search(value).is_ok()
     }
+
+    /// Adds every value of `other`: one pass over both sorted vectors
+    /// (O(n + m), and no sort in the browser module).
+    pub fn union(&mut self, other: &FactSet<T>)
+    where
+        T: Clone,
+    {
+        if other.0.is_empty() {
+            return;
+        }
+        let mine = core::mem::take(&mut self.0);
+        let mut merged = Vec::with_capacity(mine.len() + other.0.len());
+        let mut theirs = other.0.iter().peekable();
+        for value in mine {
+            while let Some(next) = theirs.next_if(|t| **t < value) {
+                merged.push(next.clone());
+            }
+            if theirs.peek().is_some_and(|t| **t == value) {
+                theirs.next();
+            }
+            merged.push(value);
+        }
+        merged.extend(theirs.cloned());
+        self.0 = merged;
+    }
 }
 
 impl<T> FactSet<T> {
@@ -155,6 +180,27 @@ mod tests {
             by_extend.as_slice(),
             with_four.iter().copied().collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn union_is_the_set_union() {
+        let cases: [(&[u32], &[u32]); 5] = [
+            (&[], &[]),
+            (&[1, 3], &[]),
+            (&[], &[2]),
+            (&[1, 3, 5], &[0, 3, 4, 9]),
+            (&[2, 4], &[1, 2, 3, 4, 5]),
+        ];
+        for (a, b) in cases {
+            let mut set: FactSet<u32> = a.iter().copied().collect();
+            set.union(&b.iter().copied().collect());
+            let want: std::collections::BTreeSet<u32> = a.iter().chain(b).copied().collect();
+            assert_eq!(
+                set.as_slice(),
+                want.into_iter().collect::<Vec<_>>(),
+                "{a:?} | {b:?}"
+            );
+        }
     }
 
     #[test]
