@@ -4,8 +4,8 @@
 
 use core::time::Duration;
 
-use appswitch_core::money::Amount;
-use appswitch_core::time::Timestamp;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
 
 use crate::errors::TrackerError;
 

@@ -1,8 +1,8 @@
 //! The initiate response's `url`: classify it, and get the platform's plan
-//! for opening it ([`appswitch_core::deeplink`]).
+//! for opening it ([`appswitch_core::shopper::deeplink`]).
 
-use appswitch_core::deeplink::{self as core_deeplink, Environment, LinkKind};
-use appswitch_core::platform::Platform;
+use appswitch_core::shopper::deeplink::{self as core_deeplink, Environment, LinkKind};
+use appswitch_core::shopper::platform::Platform;
 
 use crate::convert::{self, millis, timestamp};
 use crate::errors::{DeeplinkError, TrackerError};

@@ -4,10 +4,10 @@
 //! message, which names the field and the rule it broke. The conversion
 //! from each core error is written here, once.
 
-use appswitch_core::deeplink::DeeplinkError as CoreDeeplinkError;
-use appswitch_core::pending::{PendingError, ResumeError};
-use appswitch_core::tracker::ConfigError;
-use appswitch_core::url::{
+use appswitch_core::shopper::deeplink::DeeplinkError as CoreDeeplinkError;
+use appswitch_core::shopper::pending::{PendingError, ResumeError};
+use appswitch_core::shopper::tracker::ConfigError;
+use appswitch_core::shopper::url::{
     FallbackError, ReturnError as CoreReturnError, UrlError as CoreUrlError,
 };
 

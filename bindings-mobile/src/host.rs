@@ -17,9 +17,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use appswitch_core::drive::{FetchOutcome, Host};
-use appswitch_core::pending::STORAGE_KEY;
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::pending::STORAGE_KEY;
+use appswitch_core::shopper::tracker::{
     self as core_tracker, FetchReason, FetchRequest, TransportErrorKind,
 };
 use futures_util::future::{BoxFuture, FutureExt};

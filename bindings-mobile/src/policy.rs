@@ -2,7 +2,7 @@
 //! `vippsPolicy()` (the provider's numbers) and change what you need —
 //! `vippsPolicy().copy(pollIntervalMs = 1000)` in Kotlin.
 
-use appswitch_core::tracker::{BackoffPolicy, HiddenPolling, Policy};
+use appswitch_core::shopper::tracker::{BackoffPolicy, HiddenPolling, Policy};
 
 use crate::convert::{count, duration, int, span};
 use crate::errors::TrackerError;

@@ -2,8 +2,8 @@
 //! the tracker is doing, and how it ended. Amounts are øre, times are
 //! milliseconds since the epoch, both as `Long` / `Int64`.
 
+use appswitch_core::shopper::tracker::{self as core_tracker, FetchReason, Phase, UnknownReason};
 use appswitch_core::status::{self as core_status, CancelledBy, PaymentState};
-use appswitch_core::tracker::{self as core_tracker, FetchReason, Phase, UnknownReason};
 
 use crate::convert::{millis, ore};
 

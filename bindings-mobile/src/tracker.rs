@@ -15,8 +15,8 @@ use core::task::Poll;
 use std::sync::Arc;
 
 use appswitch_core::drive::{Driver, DriverHandle};
-use appswitch_core::pending::{PendingStore, ResumeError};
-use appswitch_core::tracker::{Policy, TrackerConfig};
+use appswitch_core::shopper::pending::{PendingStore, ResumeError};
+use appswitch_core::shopper::tracker::{Policy, TrackerConfig};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
 use crate::convert::{self, random, timestamp};
@@ -28,7 +28,7 @@ use crate::host::{
 };
 use crate::policy::TrackingPolicy;
 use crate::status::{Outcome, TrackerProgress};
-use appswitch_core::url::ShopperReturned;
+use appswitch_core::shopper::url::ShopperReturned;
 
 use crate::urls::ReturnExpectation;
 

@@ -1,6 +1,6 @@
 //! Fallback URLs and returns: check a URL, build the `fallBack` URL of an
 //! attempt, recognise the shopper's return. Every rule is the core's
-//! ([`appswitch_core::url`]); this module only translates.
+//! ([`appswitch_core::shopper::url`]); this module only translates.
 //!
 //! ```kotlin
 //! val fallback = buildFallback(FallbackSpec(Platform.ANDROID,
@@ -10,8 +10,8 @@
 
 use std::sync::Arc;
 
-use appswitch_core::platform::Platform;
-use appswitch_core::url::{
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{
     self as core_url, AttemptNonce, FallbackSpec, FallbackTarget, QueryParam, ReturnVia,
     ShopperReturned, UrlKind,
 };

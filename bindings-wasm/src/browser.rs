@@ -9,9 +9,9 @@ use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 use std::rc::Rc;
 
-use appswitch_core::pending::STORAGE_KEY;
-use appswitch_core::platform::Platform;
-use appswitch_core::time::Timestamp;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::pending::STORAGE_KEY;
+use appswitch_core::shopper::platform::Platform;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 

@@ -5,10 +5,10 @@
 
 use core::fmt::Display;
 
-use appswitch_core::deeplink::DeeplinkError;
 use appswitch_core::drive::DriveError;
-use appswitch_core::pending::ResumeError;
-use appswitch_core::url::{FallbackError, UrlError};
+use appswitch_core::shopper::deeplink::DeeplinkError;
+use appswitch_core::shopper::pending::ResumeError;
+use appswitch_core::shopper::url::{FallbackError, UrlError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"

@@ -24,9 +24,9 @@ use core::pin::Pin;
 use std::rc::Rc;
 
 use appswitch_core::drive::{FetchOutcome, Host};
-use appswitch_core::pending::PendingStore;
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{FetchRequest, Progress, TransportErrorKind};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::pending::PendingStore;
+use appswitch_core::shopper::tracker::{FetchRequest, Progress, TransportErrorKind};
 use gloo_net::http::Request;
 use web_sys::{AbortController, RequestCache};
 

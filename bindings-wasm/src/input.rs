@@ -2,10 +2,10 @@
 //! field, so that a wrong type or a missing field is an `invalid-argument`
 //! error naming the field — never a panic, never a silent default.
 
-use appswitch_core::json_text::{FieldError, Value};
-use appswitch_core::platform::Platform;
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::Policy;
+use appswitch_core::foundation::json_text::{FieldError, Value};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::tracker::Policy;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

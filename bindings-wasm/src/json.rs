@@ -1,10 +1,10 @@
 //! Values to and from JavaScript as JSON text: the core reads and writes
-//! the text ([`appswitch_core::json_text`]), the browser's own
+//! the text ([`appswitch_core::foundation::json_text`]), the browser's own
 //! `JSON.parse` and `JSON.stringify` turn it into plain objects and back —
 //! so the module ships no JSON library, and reads each value with the
 //! core's one reader of it.
 
-use appswitch_core::json_text::{self, Value};
+use appswitch_core::foundation::json_text::{self, Value};
 use js_sys::JSON;
 use serde::Serialize;
 use wasm_bindgen::JsValue;

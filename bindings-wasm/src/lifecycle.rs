@@ -5,7 +5,7 @@
 //! settles, stops or is detached.
 
 use appswitch_core::drive::DriverHandle;
-use appswitch_core::tracker::Event as TrackerEvent;
+use appswitch_core::shopper::tracker::Event as TrackerEvent;
 use wasm_bindgen::prelude::*;
 use web_sys::{Event, EventTarget, PageTransitionEvent, VisibilityState};
 

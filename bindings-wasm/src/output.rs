@@ -2,10 +2,10 @@
 //! as the interfaces in the `.d.ts` ([`crate::types`]) describe them,
 //! handed over with [`to_js`](crate::json::to_js).
 
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::tracker::{Outcome, Phase, Progress};
+use appswitch_core::shopper::url::UrlWarning;
 use appswitch_core::status::{Amounts, PaymentState, PaymentStatus, StatusName};
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{Outcome, Phase, Progress};
-use appswitch_core::url::UrlWarning;
 use serde::Serialize;
 
 /// A status change, as `onChange` listeners get it.

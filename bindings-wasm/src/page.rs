@@ -2,10 +2,10 @@
 //! classify the initiate response's `url` and get the plan for opening it
 //! in this browser. Every rule is the core's; these translate.
 
-use appswitch_core::deeplink::Deeplink;
-use appswitch_core::platform::Platform;
-use appswitch_core::tracker::Policy;
-use appswitch_core::url::{self, AttemptNonce, FallbackSpec, FallbackTarget, QueryParam};
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::tracker::Policy;
+use appswitch_core::shopper::url::{self, AttemptNonce, FallbackSpec, FallbackTarget, QueryParam};
 use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

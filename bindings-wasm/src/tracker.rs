@@ -7,11 +7,11 @@
 use core::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use appswitch_core::deeplink::Deeplink;
 use appswitch_core::drive::{Driver, DriverHandle};
-use appswitch_core::pending::PendingPayment;
-use appswitch_core::tracker::{Event, Outcome, Progress, TrackerConfig};
-use appswitch_core::url::{ReturnExpectation, ShopperReturned};
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::pending::PendingPayment;
+use appswitch_core::shopper::tracker::{Event, Outcome, Progress, TrackerConfig};
+use appswitch_core::shopper::url::{ReturnExpectation, ShopperReturned};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 

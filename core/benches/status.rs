@@ -7,8 +7,8 @@
 
 use std::hint::black_box;
 
-use appswitch_core::payload::StatusPayload;
-use appswitch_core::vipps::PaymentDetails;
+use appswitch_core::providers::payload::StatusPayload;
+use appswitch_core::providers::vipps_ecom::PaymentDetails;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 

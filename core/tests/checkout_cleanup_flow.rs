@@ -8,17 +8,17 @@
 
 use core::time::Duration;
 
-use appswitch_core::card_guard::{AttemptTicket, CardGuard, Refusal};
-use appswitch_core::checkout::{
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::merchant::card_guard::{AttemptTicket, CardGuard, Refusal};
+use appswitch_core::merchant::checkout::{
     CheckoutSession, CleanUpReason, SessionAction, SlowPaymentPolicy, Watch,
 };
-use appswitch_core::money::Amount;
-use appswitch_core::mutation::*;
-use appswitch_core::order_id::OrderId;
+use appswitch_core::merchant::mutation::*;
+use appswitch_core::providers::vipps_ecom::MerchantSerialNumber;
+use appswitch_core::providers::vipps_ecom::order_id::OrderId;
+use appswitch_core::shopper::tracker::TransportErrorKind;
 use appswitch_core::status::{CancelledBy, PaymentState, PaymentStatus};
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::TransportErrorKind;
-use appswitch_core::vipps::MerchantSerialNumber;
 
 fn shareable<T: Send + Sync + 'static>() {}
 
@@ -149,7 +149,7 @@ fn a_duplicate_reservation_is_cancelled_through_a_timeout_and_the_session_comple
         session.watch(now),
         vec![Watch {
             order_id: order_id.clone(),
-            reason: appswitch_core::checkout::WatchReason::CleanUpUnconfirmed
+            reason: appswitch_core::merchant::checkout::WatchReason::CleanUpUnconfirmed
         }]
     );
     session.observe(&order_id, &done.status, now).unwrap();

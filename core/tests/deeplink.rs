@@ -5,11 +5,11 @@
 
 use core::time::Duration;
 
-use appswitch_core::deeplink::{Deeplink, DeeplinkError, Environment, LinkKind, OpenPlan};
-use appswitch_core::platform::Platform;
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::app::VIPPS;
-use appswitch_core::vipps::limits::{DEEPLINK_VALIDITY, PAYMENT_WINDOW};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::app::VIPPS;
+use appswitch_core::providers::vipps_ecom::limits::{DEEPLINK_VALIDITY, PAYMENT_WINDOW};
+use appswitch_core::shopper::deeplink::{Deeplink, DeeplinkError, Environment, LinkKind, OpenPlan};
+use appswitch_core::shopper::platform::Platform;
 
 const T0: Timestamp = Timestamp::from_millis(1_544_613_518_246);
 

@@ -8,9 +8,9 @@
     clippy::indexing_slicing
 )]
 
-use appswitch_core::payload::PayloadError;
-use appswitch_core::retry::ErrorClass::{self, *};
-use appswitch_core::vipps::*;
+use appswitch_core::foundation::retry::ErrorClass::{self, *};
+use appswitch_core::providers::payload::PayloadError;
+use appswitch_core::providers::vipps_ecom::*;
 
 /// The seed's table: group, code, message — and the class appswitch gives.
 #[rustfmt::skip]
@@ -191,7 +191,7 @@ fn what_is_not_an_error_body_says_so() {
 
 #[test]
 fn amount_rule_errors_point_at_the_providers_code() {
-    use appswitch_core::money::Amount;
+    use appswitch_core::foundation::money::Amount;
     use appswitch_core::status::PaymentStatus;
     let reserved = PaymentStatus::initiated().with_reserved(Amount::from_minor(100));
     let e = check_capture(&reserved, Some(Amount::from_minor(101))).unwrap_err();

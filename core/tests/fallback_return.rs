@@ -3,8 +3,8 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use appswitch_core::platform::Platform;
-use appswitch_core::url::{
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{
     AttemptNonce, ExpectedReturn, Fallback, FallbackError, FallbackSpec, FallbackTarget,
     QueryParam, ReturnError, ReturnExpectation, ReturnVia, ShopperReturned, UrlWarning,
 };

@@ -8,10 +8,10 @@
     clippy::indexing_slicing
 )]
 
-use appswitch_core::mobile_number::MobileNumberError;
-use appswitch_core::money::Amount;
-use appswitch_core::order_id::OrderIdError;
-use appswitch_core::vipps::*;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::providers::vipps_ecom::mobile_number::MobileNumberError;
+use appswitch_core::providers::vipps_ecom::order_id::OrderIdError;
+use appswitch_core::providers::vipps_ecom::*;
 
 fn regular() -> InitiateBuilder {
     InitiateRequest::builder()

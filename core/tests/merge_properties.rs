@@ -11,10 +11,10 @@
     clippy::indexing_slicing
 )]
 
-use appswitch_core::money::Amount;
-use appswitch_core::payload::StatusPayload;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::payload::StatusPayload;
 use appswitch_core::status::{CancelledBy, PaymentState, PaymentStatus};
-use appswitch_core::time::Timestamp;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

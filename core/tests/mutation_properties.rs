@@ -7,13 +7,13 @@
 
 use core::time::Duration;
 
-use appswitch_core::money::Amount;
-use appswitch_core::mutation::*;
-use appswitch_core::order_id::OrderId;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::merchant::mutation::*;
+use appswitch_core::providers::vipps_ecom::MerchantSerialNumber;
+use appswitch_core::providers::vipps_ecom::order_id::OrderId;
+use appswitch_core::shopper::tracker::{BackoffPolicy, RequestId, TransportErrorKind};
 use appswitch_core::status::PaymentStatus;
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{BackoffPolicy, RequestId, TransportErrorKind};
-use appswitch_core::vipps::MerchantSerialNumber;
 use proptest::prelude::*;
 
 const ORDER: &str = "shop-7";

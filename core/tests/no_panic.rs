@@ -11,14 +11,14 @@
 
 use core::time::Duration;
 
-use appswitch_core::mobile_number::MobileNumber;
-use appswitch_core::money::Amount;
-use appswitch_core::order_id::OrderId;
-use appswitch_core::payload::StatusPayload;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::payload::StatusPayload;
+use appswitch_core::providers::vipps_ecom::endpoints::MerchantEndpoint;
+use appswitch_core::providers::vipps_ecom::mobile_number::MobileNumber;
+use appswitch_core::providers::vipps_ecom::order_id::OrderId;
+use appswitch_core::providers::vipps_ecom::*;
 use appswitch_core::status::PaymentStatus;
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::endpoints::MerchantEndpoint;
-use appswitch_core::vipps::*;
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 
@@ -109,10 +109,10 @@ fn parse_everything(text: &str) {
 /// The mutation plans, Dintero's answers, the card guard's key and the
 /// checkout session, on the same text.
 fn retries_and_cards(text: &str) {
-    use appswitch_core::card_guard::{CardFingerprint, CardGuard, CardKey, CardScheme};
-    use appswitch_core::checkout::{CheckoutSession, SlowPaymentPolicy};
-    use appswitch_core::dintero::{PayAnswer, TransactionStatus};
-    use appswitch_core::mutation::*;
+    use appswitch_core::merchant::card_guard::{CardFingerprint, CardGuard, CardKey, CardScheme};
+    use appswitch_core::merchant::checkout::{CheckoutSession, SlowPaymentPolicy};
+    use appswitch_core::merchant::mutation::*;
+    use appswitch_core::providers::dintero::{PayAnswer, TransactionStatus};
 
     for status in [200, 400, 429, 500] {
         if let PayAnswer::Transaction(tx) = PayAnswer::from_http(status, text) {
@@ -154,7 +154,7 @@ fn retries_and_cards(text: &str) {
     let mut session =
         CheckoutSession::new("b", SlowPaymentPolicy::tickets(Duration::from_secs(60)));
     let _ = session.start_attempt(text, now);
-    if let Ok(p) = appswitch_core::payload::StatusPayload::parse_json(text) {
+    if let Ok(p) = appswitch_core::providers::payload::StatusPayload::parse_json(text) {
         if let Ok(status) = p.to_status() {
             let _ = session.observe(text, &status, now);
             let _ = session.goods_issued(text, now);

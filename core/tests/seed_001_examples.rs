@@ -11,12 +11,12 @@
 #[path = "seed_001/examples.rs"]
 mod examples;
 
-use appswitch_core::money::Amount;
-use appswitch_core::payload::{PayloadError, StatusPayload};
-use appswitch_core::retry::ErrorClass;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::retry::ErrorClass;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::payload::{PayloadError, StatusPayload};
+use appswitch_core::providers::vipps_ecom::*;
 use appswitch_core::status::{CancelledBy, PaymentState, PaymentStatus};
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::*;
 use examples::*;
 
 fn a(minor: u64) -> Amount {

@@ -8,11 +8,11 @@
     clippy::indexing_slicing
 )]
 
-use appswitch_core::money::Amount;
-use appswitch_core::payload::{PayloadError, StatusPayload};
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::payload::{PayloadError, StatusPayload};
+use appswitch_core::providers::vipps_ecom::*;
 use appswitch_core::status::{CancelledBy, PaymentState, PaymentStatus, StatusName};
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::*;
 
 fn a(minor: u64) -> Amount {
     Amount::from_minor(minor)

@@ -8,9 +8,9 @@
 #[path = "support/sim/mod.rs"]
 mod sim;
 
-use appswitch_core::money::Amount;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::shopper::tracker::{BackoffPolicy, Event, HiddenPolling, Outcome, Policy};
 use appswitch_core::status::{CancelledBy, FailedOperation, PaymentStatus};
-use appswitch_core::tracker::{BackoffPolicy, Event, HiddenPolling, Outcome, Policy};
 use proptest::prelude::*;
 use sim::*;
 
@@ -205,7 +205,7 @@ proptest! {
         let final_check_from = match restarted_late {
             Some(t) => {
                 let lost_final_check = r.requests.iter().any(|q| {
-                    q.reason == appswitch_core::tracker::FetchReason::FinalCheck && q.at < t
+                    q.reason == appswitch_core::shopper::tracker::FetchReason::FinalCheck && q.at < t
                 });
                 if lost_final_check { t + policy.rate_window } else { t }
             }

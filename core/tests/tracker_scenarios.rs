@@ -9,8 +9,10 @@ mod sim;
 
 use core::time::Duration;
 
+use appswitch_core::shopper::tracker::{
+    Event, FetchReason, HiddenPolling, Outcome, Phase, UnknownReason,
+};
 use appswitch_core::status::{PaymentState, PaymentStatus};
-use appswitch_core::tracker::{Event, FetchReason, HiddenPolling, Outcome, Phase, UnknownReason};
 use sim::*;
 
 /// Runs the scenario and checks the rules every run must keep.
@@ -27,7 +29,7 @@ fn run(s: &Scenario) -> Run {
     r
 }
 
-fn at(offset: Duration) -> appswitch_core::time::Timestamp {
+fn at(offset: Duration) -> appswitch_core::foundation::time::Timestamp {
     T0 + offset
 }
 

@@ -4,10 +4,10 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use appswitch_core::deeplink::Deeplink;
-use appswitch_core::platform::Platform;
-use appswitch_core::time::Timestamp;
-use appswitch_core::url::{
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{
     AttemptNonce, FallbackSpec, FallbackTarget, QueryParam, ReturnError, UrlKind, check_url,
     parse_ipv4, parse_ipv6, percent_decode, percent_encode, punycode_encode, split,
     split_authority, validate_url,
@@ -61,7 +61,7 @@ fn any_input() -> impl Strategy<Value = String> {
     prop_oneof![urlish(), "\\PC{0,60}", ".{0,60}"]
 }
 
-fn expectations() -> Vec<appswitch_core::url::ReturnExpectation> {
+fn expectations() -> Vec<appswitch_core::shopper::url::ReturnExpectation> {
     let nonce = || AttemptNonce::from_random([9; 16]);
     [
         (
@@ -190,7 +190,7 @@ proptest! {
         let back = fallback.expectation.check_return(&url).unwrap();
         prop_assert_eq!(&back.order_id, &order_id);
         let base_params: Vec<QueryParam> = match split(base).query {
-            Some(q) => appswitch_core::url::raw_query_pairs(q).map(|(n, v)| QueryParam::new(n, v)).collect(),
+            Some(q) => appswitch_core::shopper::url::raw_query_pairs(q).map(|(n, v)| QueryParam::new(n, v)).collect(),
             None => Vec::new(),
         };
         let mut expected = base_params;

@@ -4,7 +4,7 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use appswitch_core::url::{
+use appswitch_core::shopper::url::{
     Host, NotPublic, UrlError, UrlKind, UrlWarning, check_url, validate_url,
 };
 
@@ -568,7 +568,7 @@ fn callback_warnings() {
 
 #[test]
 fn a_simulator_on_this_machine_accepts_loopback_callbacks_and_nothing_else_more() {
-    use appswitch_core::url::check_local_callback_prefix;
+    use appswitch_core::shopper::url::check_local_callback_prefix;
     for url in [
         "http://127.0.0.1:8123/vipps/callbacks",
         "https://127.0.0.1/vipps",

@@ -1,7 +1,7 @@
 //! The callback parser, the status it proves, and the `Authorization` check.
 #![no_main]
 
-use appswitch_core::vipps::{AuthToken, Callback, verify_callback_authorization};
+use appswitch_core::providers::vipps_ecom::{AuthToken, Callback, verify_callback_authorization};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,9 +1,9 @@
 //! The details response parser, and everything derived from what it reads.
 #![no_main]
 
-use appswitch_core::money::Amount;
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::{MerchantSerialNumber, OperationRequest, PaymentDetails};
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::{MerchantSerialNumber, OperationRequest, PaymentDetails};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! classification of every HTTP status with it.
 #![no_main]
 
-use appswitch_core::vipps::{CallFailure, ErrorBody, classify};
+use appswitch_core::providers::vipps_ecom::{CallFailure, ErrorBody, classify};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

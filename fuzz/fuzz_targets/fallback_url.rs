@@ -8,8 +8,8 @@
 //! attempt's nonce is refused.
 #![no_main]
 
-use appswitch_core::platform::Platform;
-use appswitch_core::url::{
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{
     AttemptNonce, FallbackSpec, FallbackTarget, ReturnError, UrlKind, check_url, split,
     split_authority, validate_url,
 };

@@ -3,7 +3,7 @@
 //! accept they read the same.
 #![no_main]
 
-use appswitch_core::json_text::Value;
+use appswitch_core::foundation::json_text::Value;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! The sniffing parser for anything about a payment, and its status.
 #![no_main]
 
-use appswitch_core::payload::StatusPayload;
+use appswitch_core::providers::payload::StatusPayload;
 use appswitch_core::status::StatusDocument;
 use libfuzzer_sys::fuzz_target;
 

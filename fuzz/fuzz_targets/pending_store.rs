@@ -4,8 +4,8 @@
 //! text and read back equal, and its payments must restore or refuse.
 #![no_main]
 
-use appswitch_core::pending::PendingStore;
-use appswitch_core::time::Timestamp;
+use appswitch_core::shopper::pending::PendingStore;
+use appswitch_core::foundation::time::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

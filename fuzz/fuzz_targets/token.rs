@@ -3,8 +3,8 @@
 
 use core::time::Duration;
 
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::AccessTokenResponse;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::AccessTokenResponse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -260,12 +260,14 @@ mod tests {
     #[test]
     fn groups_by_crate_and_by_module_for_our_crates() {
         assert_eq!(
-            group_of("appswitch_core::url::host::check_host::h195b533bb6fac9d3"),
-            "appswitch_core::url"
+            group_of("appswitch_core::shopper::url::host::check_host::h195b533bb6fac9d3"),
+            "appswitch_core::shopper::url"
         );
         assert_eq!(
-            group_of("<appswitch_core::url::error::UrlError as core::fmt::Display>::fmt::hcdf0"),
-            "appswitch_core::url"
+            group_of(
+                "<appswitch_core::shopper::url::error::UrlError as core::fmt::Display>::fmt::hcdf0"
+            ),
+            "appswitch_core::shopper::url"
         );
         assert_eq!(
             group_of("core[c5930c85a12de822]::str::count::do_count_chars"),

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use std::task::{Context, Wake, Waker};
 use std::thread::Thread;
 
-use appswitch_core::platform::Platform;
-use appswitch_core::url::{FallbackSpec, FallbackTarget};
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{FallbackSpec, FallbackTarget};
 
 use super::*;
 use crate::deeplink::classify_deeplink;

@@ -1,7 +1,7 @@
 //! Bad input from JavaScript is an `AppSwitchError` naming the field and
 //! the rule — never a panic: after all of it the module still answers.
 
-use appswitch_core::pending::STORAGE_KEY;
+use appswitch_core::shopper::pending::STORAGE_KEY;
 use appswitch_wasm::page::{build_fallback, check_url, classify_deeplink, open_plan};
 use appswitch_wasm::tracker::{resume, resume_pending, track};
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,7 +1,7 @@
 //! The pending payment in `localStorage`: saved at once, resumed after a
 //! reload on the fallback page, refused for a forged or stale return.
 
-use appswitch_core::pending::{PendingStore, STORAGE_KEY};
+use appswitch_core::shopper::pending::{PendingStore, STORAGE_KEY};
 use appswitch_wasm::tracker::{resume, resume_pending};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;

@@ -10,12 +10,12 @@ use std::future::{Ready, ready};
 use std::rc::Rc;
 
 use super::*;
-use crate::money::Amount;
-use crate::pending::PendingStore;
-use crate::platform::Platform;
+use crate::foundation::money::Amount;
+use crate::shopper::pending::PendingStore;
+use crate::shopper::platform::Platform;
+use crate::shopper::tracker::{Phase, UnknownReason};
+use crate::shopper::url::{AttemptNonce, Fallback, FallbackSpec, FallbackTarget};
 use crate::status::{PaymentStatus, StatusDocument};
-use crate::tracker::{Phase, UnknownReason};
-use crate::url::{AttemptNonce, Fallback, FallbackSpec, FallbackTarget};
 
 const T0: Timestamp = Timestamp::from_millis(1_700_000_000_000);
 const ORDER: &str = "shop-1042";

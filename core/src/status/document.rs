@@ -14,9 +14,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CancelledBy, PaymentState, PaymentStatus};
-use crate::json_text::{FieldError, Value, deserialize_through_value, serde_by_name};
-use crate::money::Amount;
-use crate::time::Timestamp;
+use crate::foundation::json_text::{FieldError, Value, deserialize_through_value, serde_by_name};
+use crate::foundation::money::Amount;
+use crate::foundation::time::Timestamp;
 
 /// The version of the status document this crate writes and reads.
 pub const STATUS_DOCUMENT_VERSION: u32 = 1;
@@ -141,7 +141,7 @@ pub enum DocumentError {
     },
     /// `updatedAt` is not an RFC 3339 timestamp.
     #[error("status document field `updatedAt`: {0}")]
-    UpdatedAt(#[from] crate::time::TimestampError),
+    UpdatedAt(#[from] crate::foundation::time::TimestampError),
 }
 
 impl StatusDocument {

@@ -32,7 +32,7 @@
 //! operation decides" gives the same answer.
 //!
 //! ```
-//! use appswitch_core::money::Amount;
+//! use appswitch_core::foundation::money::Amount;
 //! use appswitch_core::status::{PaymentState, PaymentStatus};
 //!
 //! let polled = PaymentStatus::initiated(); // a poll that saw nothing yet
@@ -52,8 +52,8 @@ pub use set::FactSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::Amount;
-use crate::time::Timestamp;
+use crate::foundation::money::Amount;
+use crate::foundation::time::Timestamp;
 
 /// Who cancelled a payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,7 +65,7 @@ pub enum CancelledBy {
     Merchant,
 }
 
-crate::json_text::serde_by_name!(CancelledBy);
+crate::foundation::json_text::serde_by_name!(CancelledBy);
 
 impl CancelledBy {
     /// Both.

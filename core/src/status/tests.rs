@@ -127,7 +127,9 @@ fn document_round_trips_and_checks_itself() {
     let s = PaymentStatus::initiated()
         .with_reserved(a(20000))
         .with_captured(a(10000))
-        .with_updated_at(crate::time::Timestamp::from_millis(1_544_613_518_246));
+        .with_updated_at(crate::foundation::time::Timestamp::from_millis(
+            1_544_613_518_246,
+        ));
     let doc = StatusDocument::from_status("order123abc", "vipps", &s);
     assert_eq!(doc.status, StatusName::Captured);
     assert!(doc.is_final);

@@ -5,17 +5,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use appswitch_core::deeplink::Deeplink;
-use appswitch_core::money::Amount;
-use appswitch_core::mutation::{IdempotencyKey, MutationFailure, MutationKind, Problem};
-use appswitch_core::order_id::OrderId;
-use appswitch_core::platform::Platform;
-use appswitch_core::retry::ErrorClass;
-use appswitch_core::status::StatusDocument;
-use appswitch_core::url::{AttemptNonce, FallbackSpec, FallbackTarget, ReturnExpectation};
-use appswitch_core::vipps::{
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::retry::ErrorClass;
+use appswitch_core::merchant::mutation::{IdempotencyKey, MutationFailure, MutationKind, Problem};
+use appswitch_core::providers::vipps_ecom::order_id::OrderId;
+use appswitch_core::providers::vipps_ecom::{
     AuthToken, Callback, InitiateRequest, ShippingOption, headers, verify_callback_authorization,
 };
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget, ReturnExpectation};
+use appswitch_core::status::StatusDocument;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use appswitch_core::mutation::MutationPolicy;
-use appswitch_core::time::{Timestamp, duration_millis};
-use appswitch_core::vipps::limits::{CONNECT_TIMEOUT, POLL_INTERVAL, READ_TIMEOUT};
-use appswitch_core::vipps::{MerchantSerialNumber, MsnError, SystemHeaders};
+use appswitch_core::foundation::time::{Timestamp, duration_millis};
+use appswitch_core::merchant::mutation::MutationPolicy;
+use appswitch_core::providers::vipps_ecom::limits::{CONNECT_TIMEOUT, POLL_INTERVAL, READ_TIMEOUT};
+use appswitch_core::providers::vipps_ecom::{MerchantSerialNumber, MsnError, SystemHeaders};
 
 /// The time the backend reads for everything it shares with the provider
 /// (token expiry, when a payment was initiated). Any
@@ -91,7 +91,7 @@ pub enum ConfigError {
         /// The prefix.
         url: String,
         /// The rule it breaks.
-        reason: appswitch_core::url::UrlError,
+        reason: appswitch_core::shopper::url::UrlError,
     },
 }
 

@@ -47,9 +47,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use appswitch_core::checkout::{CheckoutSession, SessionAction};
-use appswitch_core::time::Timestamp;
-use appswitch_core::url::{UrlKind, check_local_callback_prefix, check_url};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::merchant::checkout::{CheckoutSession, SessionAction};
+use appswitch_core::shopper::url::{UrlKind, check_local_callback_prefix, check_url};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{delete, get, post};

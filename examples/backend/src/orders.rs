@@ -17,14 +17,14 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use appswitch_core::deeplink::Deeplink;
-use appswitch_core::money::Amount;
-use appswitch_core::rate::RateBudget;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::rate_budget::RateBudget;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::limits::{RateLimitedApi, rate_limit};
+use appswitch_core::providers::vipps_ecom::{AuthToken, KnownErrorCode, PaymentDetails};
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::url::ReturnExpectation;
 use appswitch_core::status::PaymentStatus;
-use appswitch_core::time::Timestamp;
-use appswitch_core::url::ReturnExpectation;
-use appswitch_core::vipps::limits::{RateLimitedApi, rate_limit};
-use appswitch_core::vipps::{AuthToken, KnownErrorCode, PaymentDetails};
 use tokio::sync::watch;
 
 use crate::provider::VippsClient;
@@ -92,9 +92,7 @@ impl Order {
             expectation,
             status: watch::Sender::new(PaymentStatus::initiated()),
             fetch: tokio::sync::Mutex::new(Fetch::default()),
-            budget: Mutex::new(RateBudget::for_limit(rate_limit(
-                RateLimitedApi::GetPaymentDetails,
-            ))),
+            budget: Mutex::new(rate_limit(RateLimitedApi::GetPaymentDetails).budget()),
             clients: Mutex::new(HashMap::new()),
         }
     }

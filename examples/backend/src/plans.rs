@@ -15,14 +15,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use appswitch_core::checkout::{CheckoutSession, SessionAction, SlowPaymentPolicy};
-use appswitch_core::money::Amount;
-use appswitch_core::mutation::{
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::merchant::checkout::{CheckoutSession, SessionAction, SlowPaymentPolicy};
+use appswitch_core::merchant::mutation::{
     Confirmation, IdempotencyKey, IdempotencyKeyError, MutationAction, MutationDone,
     MutationFailure, MutationKind, MutationPlan, MutationPolicy, PlanEvent, PolicyError,
 };
-use appswitch_core::order_id::{OrderId, OrderIdError};
-use appswitch_core::vipps::{OperationError, check_capture};
+use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdError};
+use appswitch_core::providers::vipps_ecom::{OperationError, check_capture};
 
 use crate::App;
 use crate::config::{Clock, SystemClock};
@@ -165,7 +165,7 @@ async fn drive(app: &App, mut plan: MutationPlan) -> Result<MutationDone, Mutati
                 let answer = app
                     .client
                     .raw(
-                        appswitch_core::mutation::HttpMethod::Get,
+                        appswitch_core::merchant::mutation::HttpMethod::Get,
                         &check.path,
                         None,
                         None,
@@ -196,7 +196,7 @@ async fn drive(app: &App, mut plan: MutationPlan) -> Result<MutationDone, Mutati
 pub(crate) fn new_session(basket_id: &str) -> CheckoutSession {
     CheckoutSession::new(
         basket_id,
-        SlowPaymentPolicy::tickets(appswitch_core::vipps::limits::PAYMENT_WINDOW),
+        SlowPaymentPolicy::tickets(appswitch_core::providers::vipps_ecom::limits::PAYMENT_WINDOW),
     )
 }
 

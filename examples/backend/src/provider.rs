@@ -5,15 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use appswitch_core::mutation::HttpMethod;
-use appswitch_core::payload::PayloadError;
-use appswitch_core::retry::{ErrorClass, RetryAfter};
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::TransportErrorKind;
-use appswitch_core::vipps::{
+use appswitch_core::foundation::retry::{ErrorClass, RetryAfter};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::merchant::mutation::HttpMethod;
+use appswitch_core::providers::payload::PayloadError;
+use appswitch_core::providers::vipps_ecom::{
     AccessTokenResponse, CallFailure, ErrorBody, InitiateRequest, InitiateResponse, KnownErrorCode,
     PaymentDetails, classify, endpoints, headers,
 };
+use appswitch_core::shopper::tracker::TransportErrorKind;
 use reqwest::Method;
 
 use crate::config::{Clock, ProviderConfig};

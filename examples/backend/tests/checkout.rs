@@ -7,9 +7,9 @@ mod support;
 
 use std::time::Duration;
 
-use appswitch_core::deeplink::{Environment, LinkKind};
+use appswitch_core::shopper::deeplink::{Environment, LinkKind};
+use appswitch_core::shopper::url::ReturnVia;
 use appswitch_core::status::StatusName;
-use appswitch_core::url::ReturnVia;
 use appswitch_simulator::{CallbackOutcome, ShopperChoice};
 use serde_json::json;
 use support::*;

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use appswitch_core::url::{UrlKind, check_url};
+use appswitch_core::shopper::url::{UrlKind, check_url};
 
 const USAGE: &str = "usage: appswitch check-url --kind web|app|callback URL";
 

@@ -6,9 +6,9 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use appswitch_core::deeplink::Deeplink;
-use appswitch_core::platform::Platform;
-use appswitch_core::time::Timestamp;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::platform::Platform;
 use serde_json::{Map, Value, json};
 
 const USAGE: &str = "usage: appswitch deeplink [--received-at RFC3339] [--now RFC3339] URL";

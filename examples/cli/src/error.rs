@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use appswitch_core::vipps::{CallFailure, EcomError, ErrorBody, classify};
+use appswitch_core::providers::vipps_ecom::{CallFailure, EcomError, ErrorBody, classify};
 use serde_json::{Value, json};
 
 use crate::input;

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use appswitch_core::payload::StatusPayload;
+use appswitch_core::providers::payload::StatusPayload;
 use appswitch_core::status::{PaymentStatus, StatusDocument};
 use serde_json::{Value, json};
 

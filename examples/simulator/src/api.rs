@@ -5,15 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use appswitch_core::money::Amount;
-use appswitch_core::payload::PayloadError;
-use appswitch_core::time::Timestamp;
-use appswitch_core::url::{UrlKind, check_local_callback_prefix, check_url};
-use appswitch_core::vipps::limits::RateLimitedApi;
-use appswitch_core::vipps::{
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::payload::PayloadError;
+use appswitch_core::providers::vipps_ecom::limits::RateLimitedApi;
+use appswitch_core::providers::vipps_ecom::{
     AccessTokenResponse, InitiateRequest, InitiateResponse, KnownErrorCode, OperationRequest,
     headers,
 };
+use appswitch_core::shopper::url::{UrlKind, check_local_callback_prefix, check_url};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;

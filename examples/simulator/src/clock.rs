@@ -11,7 +11,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use appswitch_core::time::{Timestamp, duration_millis};
+use appswitch_core::foundation::time::{Timestamp, duration_millis};
 
 /// The simulator's clock. Cheap to share behind an `Arc`.
 #[derive(Debug)]

@@ -67,7 +67,7 @@ pub struct SimConfig {
     /// Refuse callback prefixes on this machine, exactly as the real
     /// provider does. Off by default: the simulator, unlike the provider,
     /// can reach `http://127.0.0.1` (see
-    /// [`check_local_callback_prefix`](appswitch_core::url::check_local_callback_prefix)).
+    /// [`check_local_callback_prefix`](appswitch_core::shopper::url::check_local_callback_prefix)).
     pub strict_callbacks: bool,
     /// Whether the sale unit may use `skipLandingPage` (error 38 if not).
     pub skip_landing_page_allowed: bool,

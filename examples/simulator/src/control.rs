@@ -18,9 +18,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use appswitch_core::money::Amount;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::providers::vipps_ecom::PaymentDetails;
 use appswitch_core::status::StatusName;
-use appswitch_core::vipps::PaymentDetails;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -161,14 +161,14 @@ pub struct SimControl {
 
 impl SimControl {
     /// The simulated time now.
-    pub fn now(&self) -> appswitch_core::time::Timestamp {
+    pub fn now(&self) -> appswitch_core::foundation::time::Timestamp {
         self.shared.now()
     }
 
     /// Moves the clock forward and lets everything that became due happen
     /// (timeouts, late reservations, delayed callbacks — the callbacks are
     /// sent before this returns).
-    pub async fn advance(&self, by: Duration) -> appswitch_core::time::Timestamp {
+    pub async fn advance(&self, by: Duration) -> appswitch_core::foundation::time::Timestamp {
         self.shared.clock.advance(by);
         self.shared.tick().await;
         self.shared.now()

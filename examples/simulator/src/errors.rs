@@ -4,7 +4,9 @@
 //! message}` (`401`, `403`, `429`), and the token service's error — all
 //! built from appswitch-core's wire types.
 
-use appswitch_core::vipps::{EcomError, ErrorGroup, GatewayError, KnownErrorCode, TokenError};
+use appswitch_core::providers::vipps_ecom::{
+    EcomError, ErrorGroup, GatewayError, KnownErrorCode, TokenError,
+};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -17,9 +17,9 @@
 
 use std::sync::Arc;
 
-use appswitch_core::money::Amount;
-use appswitch_core::time::Timestamp;
-use appswitch_core::url::PROVIDER_STATUS_PARAM;
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::url::PROVIDER_STATUS_PARAM;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};

@@ -3,7 +3,7 @@
 //! A Vipps eCom v2 provider on 127.0.0.1 that plays by the rules
 //! appswitch-core enforces — the deterministic fake provider every test
 //! and the demo use. Every body it reads and writes is one of the core's
-//! wire types ([`appswitch_core::vipps`]); every rule it applies is the
+//! wire types ([`appswitch_core::providers::vipps_ecom`]); every rule it applies is the
 //! core's (the orderId format, the URL rules, the amount rules of capture,
 //! cancel and refund, the rate-limit table, the 5 + 5 minute timeouts).
 //!
@@ -12,7 +12,7 @@
 //! | endpoint | what it does |
 //! |---|---|
 //! | `POST /accesstoken/get` | `client_id`, `client_secret`, `Ocp-Apim-Subscription-Key` headers → the token, numbers as strings; lives [`SimConfig::token_lifetime`] |
-//! | `POST /ecomm/v2/payments` | initiate: orderId unique (34), amount > 0, `fallBack` and `callbackPrefix` checked with `appswitch_core::url`, express needs its prefixes, `skipLandingPage` (38); answers the landing page URL, or `vippsMT://?token=…` for `isApp` |
+//! | `POST /ecomm/v2/payments` | initiate: orderId unique (34), amount > 0, `fallBack` and `callbackPrefix` checked with `appswitch_core::shopper::url`, express needs its prefixes, `skipLandingPage` (38); answers the landing page URL, or `vippsMT://?token=…` for `isApp` |
 //! | `GET /ecomm/v2/payments/{orderId}/details` | the whole history, newest first; `transactionSummary` only once the shopper reacted |
 //! | `POST …/{orderId}/capture` | full (`amount` 0 or absent) or partial; 61, 62; idempotent by `X-Request-Id` (93 for another amount) |
 //! | `PUT …/{orderId}/cancel` | pending → `CANCEL`, reserved → `VOID`; 51 after a capture; 92 when over |
@@ -21,7 +21,7 @@
 //!
 //! Every call but the token needs `Authorization: Bearer <token>` and the
 //! subscription key (the gateway's `401` object otherwise). Rate limits
-//! follow [`RATE_LIMITS`](appswitch_core::vipps::limits::RATE_LIMITS):
+//! follow [`RATE_LIMITS`](appswitch_core::providers::vipps_ecom::limits::RATE_LIMITS):
 //! `429` with `Retry-After`. Unknown orders: error 35 (`404`).
 //!
 //! ## The shopper
@@ -160,7 +160,7 @@ impl Simulator {
 }
 
 fn router(shared: Arc<Shared>, control: SimControl) -> Router {
-    use appswitch_core::vipps::endpoints;
+    use appswitch_core::providers::vipps_ecom::endpoints;
     let provider = Router::new()
         .route(endpoints::ACCESS_TOKEN, post(api::access_token))
         .route(endpoints::INITIATE, post(api::initiate))

@@ -18,15 +18,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use appswitch_core::money::Amount;
-use appswitch_core::status::{PaymentState, PaymentStatus};
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::limits::{APP_WINDOW, DEEPLINK_VALIDITY};
-use appswitch_core::vipps::{
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::limits::{APP_WINDOW, DEEPLINK_VALIDITY};
+use appswitch_core::providers::vipps_ecom::{
     Callback, CallbackStatus, CallbackTransactionInfo, InitiateRequest, KnownErrorCode, LogEntry,
     Operation, OperationError, OperationInfo, OperationResponse, OperationStatus, PaymentDetails,
     ShippingDetails, TransactionSummary, UserDetails, check_cancel, check_capture, check_refund,
 };
+use appswitch_core::status::{PaymentState, PaymentStatus};
 
 use crate::errors::ProviderError;
 use crate::faults::Faults;
@@ -331,7 +331,7 @@ impl Payment {
             .or(options.first())
             .cloned();
         self.shipping = Some(ShippingDetails {
-            address: Some(appswitch_core::vipps::Address {
+            address: Some(appswitch_core::providers::vipps_ecom::Address {
                 address_line1: Some("Dronning Eufemias gate 42".into()),
                 city: Some("Oslo".into()),
                 country: Some("Norway".into()),

@@ -7,10 +7,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use appswitch_core::rate::RateBudget;
-use appswitch_core::time::Timestamp;
-use appswitch_core::vipps::limits::{RateLimitedApi, rate_limit};
-use appswitch_core::vipps::{Callback, endpoints, headers};
+use appswitch_core::foundation::rate_budget::RateBudget;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::limits::{RateLimitedApi, rate_limit};
+use appswitch_core::providers::vipps_ecom::{Callback, endpoints, headers};
 use serde::Serialize;
 
 use crate::clock::SimClock;
@@ -77,7 +77,7 @@ impl Inner {
     ) -> Result<(), ProviderError> {
         self.rate
             .entry((api, order_id.to_string()))
-            .or_insert_with(|| RateBudget::for_limit(rate_limit(api)))
+            .or_insert_with(|| rate_limit(api).budget())
             .try_acquire(now)
             .map_err(|at| {
                 let wait_ms = at.as_millis().saturating_sub(now.as_millis());

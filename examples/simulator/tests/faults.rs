@@ -7,8 +7,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use appswitch_core::providers::vipps_ecom::PaymentDetails;
 use appswitch_core::status::PaymentState;
-use appswitch_core::vipps::PaymentDetails;
 use appswitch_simulator::{CallbackOutcome, Faults, ShopperChoice, Stall};
 use serde_json::json;
 use support::*;

@@ -5,8 +5,8 @@
 
 mod support;
 
+use appswitch_core::providers::vipps_ecom::{OperationResponse, OperationStatus, PaymentDetails};
 use appswitch_core::status::{CancelledBy, PaymentState};
-use appswitch_core::vipps::{OperationResponse, OperationStatus, PaymentDetails};
 use appswitch_simulator::{RunningSimulator, ShopperChoice};
 use support::*;
 

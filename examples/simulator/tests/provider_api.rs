@@ -7,7 +7,9 @@ mod support;
 
 use std::time::Duration;
 
-use appswitch_core::vipps::{AccessTokenResponse, ErrorBody, InitiateResponse, PaymentDetails};
+use appswitch_core::providers::vipps_ecom::{
+    AccessTokenResponse, ErrorBody, InitiateResponse, PaymentDetails,
+};
 use appswitch_simulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SUBSCRIPTION_KEY, SimConfig};
 use serde_json::json;
 use support::*;
@@ -32,7 +34,7 @@ async fn the_access_token_is_issued_with_string_numbers_and_expires() {
     let now = sim.control().now();
     assert_eq!(
         token.expires_at(),
-        Some(appswitch_core::time::Timestamp::from_millis(
+        Some(appswitch_core::foundation::time::Timestamp::from_millis(
             (now.as_millis() / 1000 + 3600) * 1000
         ))
     );

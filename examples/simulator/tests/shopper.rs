@@ -8,9 +8,9 @@ mod support;
 
 use std::time::Duration;
 
-use appswitch_core::payload::StatusPayload;
+use appswitch_core::providers::payload::StatusPayload;
+use appswitch_core::providers::vipps_ecom::{Callback, CallbackStatus, PaymentDetails};
 use appswitch_core::status::PaymentState;
-use appswitch_core::vipps::{Callback, CallbackStatus, PaymentDetails};
 use appswitch_simulator::ShopperChoice;
 use serde_json::json;
 use support::*;

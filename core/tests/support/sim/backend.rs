@@ -3,9 +3,11 @@
 
 use core::time::Duration;
 
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::tracker::{
+    Event, FetchRequest, Target, TransportErrorKind, interpret_http,
+};
 use appswitch_core::status::{PaymentState, PaymentStatus, StatusDocument};
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{Event, FetchRequest, Target, TransportErrorKind, interpret_http};
 
 use super::{PING_URL, T0, ms};
 

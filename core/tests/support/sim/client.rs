@@ -1,11 +1,11 @@
 //! What the driver runs: the tracker, or the naive baseline.
 
-use appswitch_core::status::PaymentStatus;
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::tracker::{
     Action, Answer, Event, FetchReason, FetchRequest, Outcome, RequestId, Snapshot, Target,
     Tracker, UnknownReason,
 };
+use appswitch_core::status::PaymentStatus;
 
 use super::{STATUS_URL, secs};
 

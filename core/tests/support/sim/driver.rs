@@ -1,8 +1,10 @@
 //! The discrete-event loop: deliver what is due, drain the client, advance
 //! the clock to the next thing that can happen.
 
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{Action, Event, FetchRequest, Outcome, RequestId, Target, Tracker};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::tracker::{
+    Action, Event, FetchRequest, Outcome, RequestId, Target, Tracker,
+};
 
 use super::{Client, Naive, Request, Run, Scenario, Step, T0, answer, secs};
 

@@ -20,12 +20,12 @@ mod scenarios;
 
 use core::time::Duration;
 
-use appswitch_core::money::Amount;
-use appswitch_core::status::PaymentStatus;
-use appswitch_core::time::Timestamp;
-use appswitch_core::tracker::{
+use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::tracker::{
     Event, FetchReason, Outcome, Policy, Progress, TrackerConfig, UnknownReason,
 };
+use appswitch_core::status::PaymentStatus;
 
 pub use backend::*;
 pub use client::*;

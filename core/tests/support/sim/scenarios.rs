@@ -1,8 +1,8 @@
 //! The standard scenario set, and its members by name (the scenario tests
 //! assert on them too).
 
+use appswitch_core::shopper::tracker::Event;
 use appswitch_core::status::PaymentStatus;
-use appswitch_core::tracker::Event;
 
 use super::{FaultKind, RetryAfterForm, Scenario, ms, reserved, secs};
 

@@ -45,7 +45,7 @@ pub async fn shop_with(sim: SimConfig, tweak: impl FnOnce(&mut BackendConfig)) -
     let clock = sim.clock();
     config.clock = Arc::new(move || clock.now());
     // Quick retries: a test does not wait seconds for a backoff.
-    config.mutation_policy.backoff = appswitch_core::tracker::BackoffPolicy {
+    config.mutation_policy.backoff = appswitch_core::shopper::tracker::BackoffPolicy {
         base: std::time::Duration::from_millis(20),
         max: std::time::Duration::from_millis(100),
     };

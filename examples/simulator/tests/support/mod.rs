@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use appswitch_core::vipps::{AccessTokenResponse, ErrorBody, endpoints, headers};
+use appswitch_core::providers::vipps_ecom::{AccessTokenResponse, ErrorBody, endpoints, headers};
 use appswitch_simulator::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SUBSCRIPTION_KEY, RunningSimulator, SimConfig,
     Simulator,

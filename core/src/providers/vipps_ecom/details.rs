@@ -1,0 +1,230 @@
+//! `GET:/ecomm/v2/payments/{orderId}/details`: the whole history of a
+//! payment (seed 001, "Get payment details").
+//!
+//! "The response … always contain[s] _the entire history_ of payments for
+//! the order, not just the current status." The status is derived from the
+//! whole history (see [`PaymentDetails::to_status`]), never from the first
+//! or last entry alone.
+
+use core::fmt;
+
+use serde::de::Deserializer;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::express::{ShippingDetails, UserDetails};
+use crate::foundation::lenient::{opt_text_or_number, rfc3339_opt};
+use crate::foundation::money::Amount;
+use crate::foundation::time::Timestamp;
+
+/// The details response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentDetails {
+    /// `orderId`.
+    pub order_id: String,
+    /// `transactionSummary`: the running totals. "The `transactionSummary`
+    /// will not be part of the response if the user not reacted to the
+    /// Vipps landing page or app-switch."
+    ///
+    /// The lowercase key `transactionsummary` (seen in the seed's partial
+    /// capture example) is read as the same field; it is always written
+    /// as `transactionSummary`. Both keys at once are refused as a
+    /// duplicate.
+    #[serde(
+        default,
+        alias = "transactionsummary",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_summary: Option<TransactionSummary>,
+    /// `transactionLogHistory`: every operation, newest first in the
+    /// seed's example (the order is not relied on).
+    pub transaction_log_history: Vec<LogEntry>,
+    /// `sub`: links the shopper to Vipps Login's userinfo, when the
+    /// payment asked for a `scope`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// `userDetails` (express).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_details: Option<UserDetails>,
+    /// `shippingDetails` (express).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_details: Option<ShippingDetails>,
+}
+
+impl PaymentDetails {
+    /// The history entry made by the request with idempotency key
+    /// `request_id` (`X-Request-Id`), if any: after a timeout, "check
+    /// status of last transaction in transaction history prior to executing
+    /// the service call again" (seed 000).
+    pub fn entry_for_request(&self, request_id: &str) -> Option<&LogEntry> {
+        if request_id.is_empty() {
+            return None;
+        }
+        self.transaction_log_history
+            .iter()
+            .find(|e| e.request_id.as_deref() == Some(request_id))
+    }
+}
+
+/// `transactionSummary`: totals in øre. Missing amounts read as zero.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionSummary {
+    /// `capturedAmount`: captured in total.
+    #[serde(default)]
+    pub captured_amount: Amount,
+    /// `remainingAmountToCapture`: reserved and not yet captured.
+    #[serde(default)]
+    pub remaining_amount_to_capture: Amount,
+    /// `refundedAmount`: refunded in total.
+    #[serde(default)]
+    pub refunded_amount: Amount,
+    /// `remainingAmountToRefund`: captured and not yet refunded.
+    #[serde(default)]
+    pub remaining_amount_to_refund: Amount,
+    /// `bankIdentificationNumber`: the card's BIN ("only in the response
+    /// of `GET:/ecomm/v2/payments/{orderId}/details`"), kept as text.
+    #[serde(
+        default,
+        deserialize_with = "opt_text_or_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bank_identification_number: Option<String>,
+}
+
+/// One entry of `transactionLogHistory`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    /// `operation`.
+    pub operation: Operation,
+    /// `operationSuccess`: "whether an operation was successful or not".
+    /// Required: an entry that does not say is not taken as a success.
+    pub operation_success: bool,
+    /// `amount` in øre (0 if absent).
+    #[serde(default)]
+    pub amount: Amount,
+    /// `timeStamp`.
+    #[serde(default, with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    pub time_stamp: Option<Timestamp>,
+    /// `transactionId`: the provider's id.
+    #[serde(
+        default,
+        deserialize_with = "opt_text_or_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_id: Option<String>,
+    /// `transactionText`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_text: Option<String>,
+    /// `requestId`: the `X-Request-Id` of the merchant's call (`""` for
+    /// operations the merchant did not make).
+    #[serde(
+        default,
+        deserialize_with = "opt_text_or_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<String>,
+}
+
+/// An operation in the details history — and a status name of the
+/// deprecated get-order-status endpoint, which uses the same words.
+///
+/// The seed's two tables ("Requests and responses" and "Get payment
+/// status") and seed 000 ("until either a `REJECT`, `USER_CANCEL`,
+/// `RESERVE` or `SALE` status is received") name them all. A name this
+/// crate does not know is kept as [`Other`](Self::Other) and proves
+/// nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// `INITIATE`: "Payment initiated, by merchant".
+    Initiate,
+    /// `REGISTER`: "Vipps registers payment for Reserve." (deprecated name)
+    Register,
+    /// `RESERVE`: "Payment reserved, by user accepting the payment in Vipps".
+    Reserve,
+    /// `SALE`: "Payment captured with direct capture, by merchant".
+    Sale,
+    /// `CAPTURE`: "Payment captured, by merchant (after `RESERVE`)".
+    Capture,
+    /// `REFUND`: "Payment refunded, by merchant (after `CAPTURE`)".
+    Refund,
+    /// `CANCEL`: "Payment canceled, by user in Vipps".
+    Cancel,
+    /// `USER_CANCEL` (seed 000): the user cancelled.
+    UserCancel,
+    /// `VOID`: "Payment canceled, by merchant".
+    Void,
+    /// `FAILED`: "Payment failed failed because of no coverage, outdated
+    /// card details or similar." (deprecated name)
+    Failed,
+    /// `REJECTED` (or seed 000's `REJECT`): "No user action in the Vipps
+    /// app, i.e timeout."
+    Rejected,
+    /// A name this crate does not know, as sent.
+    Other(String),
+}
+
+impl Operation {
+    /// The operation with this wire name (`REJECT` reads as
+    /// [`Rejected`](Self::Rejected)); unknown names give
+    /// [`Other`](Self::Other).
+    pub fn from_name(name: &str) -> Operation {
+        match name {
+            "INITIATE" => Operation::Initiate,
+            "REGISTER" => Operation::Register,
+            "RESERVE" => Operation::Reserve,
+            "SALE" => Operation::Sale,
+            "CAPTURE" => Operation::Capture,
+            "REFUND" => Operation::Refund,
+            "CANCEL" => Operation::Cancel,
+            "USER_CANCEL" => Operation::UserCancel,
+            "VOID" => Operation::Void,
+            "FAILED" => Operation::Failed,
+            "REJECTED" | "REJECT" => Operation::Rejected,
+            other => Operation::Other(other.to_string()),
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Operation::Initiate => "INITIATE",
+            Operation::Register => "REGISTER",
+            Operation::Reserve => "RESERVE",
+            Operation::Sale => "SALE",
+            Operation::Capture => "CAPTURE",
+            Operation::Refund => "REFUND",
+            Operation::Cancel => "CANCEL",
+            Operation::UserCancel => "USER_CANCEL",
+            Operation::Void => "VOID",
+            Operation::Failed => "FAILED",
+            Operation::Rejected => "REJECTED",
+            Operation::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Operation {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Operation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::foundation::lenient::parse_str(d, "an operation name", |name| {
+            if name.is_empty() {
+                Err("the operation name is empty")
+            } else {
+                Ok(Operation::from_name(name))
+            }
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! The provider's numbers, in one place. Every policy default in appswitch
+//! that comes from the provider is taken from here.
+
+use core::time::Duration;
+
+use crate::foundation::rate_budget::RateBudget;
+
+/// "Both the deeplink URL, which causes the app-switch to Vipps, and the
+/// landing page displayed in browsers, is valid for 5 minutes." (seed 001,
+/// "Timeouts")
+pub const DEEPLINK_VALIDITY: Duration = Duration::from_secs(5 * 60);
+
+/// "After the app-switch to Vipps, the user has another 5 minutes to
+/// complete the payment in Vipps." (seed 001, "Timeouts")
+pub const APP_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// "This means that the user has a total of 10 minutes to complete the
+/// payment." (seed 001, "Timeouts")
+pub const PAYMENT_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// appswitch's own margin after [`PAYMENT_WINDOW`] before the one last
+/// check: time for the provider to write the expiry, so that the check
+/// reads a decided payment rather than one in its last second.
+pub const FINAL_CHECK_GRACE: Duration = Duration::from_secs(30);
+
+/// Polling guidelines: "1. Start after 5 seconds" (seed 001).
+pub const FIRST_POLL_AFTER: Duration = Duration::from_secs(5);
+
+/// Polling guidelines: "2. Check every 2 seconds" (seed 001).
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// "We recommend setting no less than 1 second socket connection timeout"
+/// (seed 000, "Connection timeout").
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// "… and 5 seconds socket read timeout while communicating with Vipps"
+/// (seed 000, "Connection timeout").
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// "Refunds can be made up to 365 days after capture." (seed 001, "Refund")
+pub const REFUND_WINDOW: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+/// The longest `orderId`: "The maximum length of an `orderId` is 30
+/// alphanumeric characters: a-z, A-Z, 0-9 and '-'." (seed 001)
+pub const ORDER_ID_MAX_LEN: usize = 30;
+
+/// "we strongly recommend using at least 6 characters" (seed 001).
+pub const ORDER_ID_RECOMMENDED_MIN_LEN: usize = 6;
+
+/// An API with a rate limit (seed 001, "Rate limiting").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RateLimitedApi {
+    /// `POST:/ecomm/v2/payments`.
+    InitiatePayment,
+    /// `PUT:/ecomm/v2/payments/{orderId}/cancel`.
+    CancelPayment,
+    /// `POST:/ecomm/v2/payments/{orderId}/capture`.
+    CapturePayment,
+    /// `POST:/ecomm/v2/payments/{orderId}/refund`.
+    RefundPayment,
+    /// The deprecated get-order-status endpoint.
+    GetOrderStatus,
+    /// `GET:/ecomm/v2/payments/{orderId}/details`.
+    GetPaymentDetails,
+}
+
+/// What a rate limit is counted per.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RateLimitKey {
+    /// Per `orderId` and merchant serial number.
+    OrderIdAndMsn,
+    /// Per `orderId` and subscription key (`Ocp-Apim-Subscription-Key`).
+    OrderIdAndSubscriptionKey,
+}
+
+/// One row of the rate-limit table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// The API.
+    pub api: RateLimitedApi,
+    /// How many calls are allowed …
+    pub calls: u32,
+    /// … per this window.
+    pub per: Duration,
+    /// … counted per this key.
+    pub key: RateLimitKey,
+}
+
+impl RateLimit {
+    /// A rolling-window budget of this row, for counting calls against it.
+    pub fn budget(&self) -> RateBudget {
+        RateBudget::new(self.calls, self.per)
+    }
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// The rate-limit table of seed 001 ("Rate limiting"), as data.
+pub const RATE_LIMITS: [RateLimit; 6] = [
+    RateLimit {
+        api: RateLimitedApi::InitiatePayment,
+        calls: 2,
+        per: MINUTE,
+        key: RateLimitKey::OrderIdAndMsn,
+    },
+    RateLimit {
+        api: RateLimitedApi::CancelPayment,
+        calls: 5,
+        per: MINUTE,
+        key: RateLimitKey::OrderIdAndMsn,
+    },
+    RateLimit {
+        api: RateLimitedApi::CapturePayment,
+        calls: 5,
+        per: MINUTE,
+        key: RateLimitKey::OrderIdAndMsn,
+    },
+    RateLimit {
+        api: RateLimitedApi::RefundPayment,
+        calls: 5,
+        per: MINUTE,
+        key: RateLimitKey::OrderIdAndMsn,
+    },
+    RateLimit {
+        api: RateLimitedApi::GetOrderStatus,
+        calls: 120,
+        per: MINUTE,
+        key: RateLimitKey::OrderIdAndSubscriptionKey,
+    },
+    RateLimit {
+        api: RateLimitedApi::GetPaymentDetails,
+        calls: 120,
+        per: MINUTE,
+        key: RateLimitKey::OrderIdAndSubscriptionKey,
+    },
+];
+
+/// The rate limit of `api`.
+pub fn rate_limit(api: RateLimitedApi) -> RateLimit {
+    match api {
+        RateLimitedApi::InitiatePayment => RATE_LIMITS[0],
+        RateLimitedApi::CancelPayment => RATE_LIMITS[1],
+        RateLimitedApi::CapturePayment => RATE_LIMITS[2],
+        RateLimitedApi::RefundPayment => RATE_LIMITS[3],
+        RateLimitedApi::GetOrderStatus => RATE_LIMITS[4],
+        RateLimitedApi::GetPaymentDetails => RATE_LIMITS[5],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_indexed_consistently() {
+        for row in RATE_LIMITS {
+            assert_eq!(rate_limit(row.api), row);
+        }
+        assert_eq!(rate_limit(RateLimitedApi::GetPaymentDetails).calls, 120);
+        assert_eq!(DEEPLINK_VALIDITY + APP_WINDOW, PAYMENT_WINDOW);
+    }
+}

@@ -1,0 +1,263 @@
+//! The `url` of the initiate response: what it is, how long it lives, and
+//! how to open it on each platform.
+//!
+//! Seed 001, "The Vipps deeplink URL": "`isApp:false` (or not provided):
+//! The URL is for the Vipps 'landing page', with `https://`. `isApp: true`:
+//! The URL is for an deeplink, for app-switch to the Vipps app, with
+//! `vipps://`." — `vippsMT://` in the test environment. "The deeplink URL is
+//! only valid for five minutes."
+//!
+//! ```
+//! use appswitch_core::shopper::deeplink::{Deeplink, Environment, LinkKind, OpenPlan};
+//! use appswitch_core::shopper::platform::Platform;
+//! use appswitch_core::foundation::time::Timestamp;
+//! use core::time::Duration;
+//!
+//! let received = Timestamp::from_millis(1_700_000_000_000);
+//! let link = Deeplink::classify("vippsMT://?token=eyJraWQiOiJqd3RrZXkiLC", received).unwrap();
+//! assert_eq!((link.kind, link.environment), (LinkKind::App, Environment::Test));
+//! assert_eq!(link.deadlines.link_valid_until, received + Duration::from_secs(300));
+//!
+//! match link.open_plan(Platform::Android, received).unwrap() {
+//!     OpenPlan::AndroidViewIntent { url, .. } => assert!(url.starts_with("vippsMT://")),
+//!     other => panic!("{other:?}"),
+//! }
+//! // Six minutes later the link is dead: start a new attempt, with a new orderId.
+//! let later = received + Duration::from_secs(360);
+//! assert!(matches!(link.open_plan(Platform::Ios, later), Ok(OpenPlan::StartNewAttempt { .. })));
+//! ```
+
+mod plan;
+
+pub use plan::OpenPlan;
+
+use serde::{Deserialize, Serialize};
+
+use crate::foundation::time::Timestamp;
+use crate::providers::vipps_ecom::app::{PaymentApp, VIPPS};
+use crate::shopper::platform::Platform;
+use crate::shopper::url::{
+    Host, UrlError, check_host, describe_char, is_localhost_name, raw_query_pairs, split,
+    split_authority,
+};
+
+/// What the initiate `url` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LinkKind {
+    /// The provider's landing page (`https://…`), for `isApp: false`. On a
+    /// phone it switches to the app by itself; on a desktop it asks for the
+    /// phone number.
+    LandingPage,
+    /// A deeplink straight into the payment app (`vipps://?token=…`), for
+    /// `isApp: true`.
+    App,
+}
+
+/// Which of the provider's environments the link belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Environment {
+    /// Production: `vipps://`, or a landing page under `vipps.no`.
+    Production,
+    /// The test environment (MT): `vippsMT://`, or a landing page on
+    /// `apitest.vipps.no`.
+    Test,
+    /// A landing page served from this machine (`127.0.0.1`, `[::1]`,
+    /// `localhost`): a provider simulator.
+    Local,
+    /// An https landing page on a host appswitch does not know. It is
+    /// opened all the same: the URL comes from the merchant's own backend.
+    Unrecognised,
+}
+
+/// The two deadlines of an attempt, from when the initiate answer was
+/// received (seed 001, "Timeouts").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deadlines {
+    /// When the initiate answer arrived.
+    pub received_at: Timestamp,
+    /// After this, the deeplink or landing page can no longer be opened
+    /// ([`DEEPLINK_VALIDITY`](crate::providers::vipps_ecom::limits::DEEPLINK_VALIDITY) later).
+    pub link_valid_until: Timestamp,
+    /// After this, the payment has timed out whatever the shopper did
+    /// ([`PAYMENT_WINDOW`](crate::providers::vipps_ecom::limits::PAYMENT_WINDOW) later).
+    pub payment_deadline: Timestamp,
+}
+
+impl Deadlines {
+    /// The deadlines of an attempt whose initiate answer arrived at
+    /// `received_at`, for `app`'s time limits.
+    pub fn for_app(app: &PaymentApp, received_at: Timestamp) -> Self {
+        Deadlines {
+            received_at,
+            link_valid_until: received_at + app.link_validity,
+            payment_deadline: received_at + app.payment_window,
+        }
+    }
+}
+
+/// A classified initiate `url`, with its deadlines.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deeplink {
+    /// The URL, exactly as received.
+    pub url: String,
+    /// Landing page or app deeplink.
+    pub kind: LinkKind,
+    /// Production, test, a local simulator, or unrecognised.
+    pub environment: Environment,
+    /// When it stops working.
+    pub deadlines: Deadlines,
+}
+
+/// Why an initiate `url` cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DeeplinkError {
+    /// No URL.
+    #[error("the deeplink URL is empty")]
+    Empty,
+    /// Whitespace or a control character, which no URL handed to the
+    /// system may contain.
+    #[error("{} at byte {at} is not allowed in a deeplink URL", describe_char(*ch))]
+    IllegalCharacter {
+        /// The character.
+        ch: char,
+        /// Its byte offset.
+        at: usize,
+    },
+    /// No `scheme:`.
+    #[error(
+        "the deeplink URL has no scheme: expected a landing page (`https://…`) or an app deeplink (`vipps://…`)"
+    )]
+    MissingScheme,
+    /// Neither a landing page nor the payment app's scheme.
+    #[error(
+        "scheme `{scheme}` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`)"
+    )]
+    UnsupportedScheme {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// An app deeplink without its `token`.
+    #[error("the app deeplink carries no `token` parameter (expected `{scheme}://?token=…`)")]
+    MissingToken {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// An `http` landing page that is not on this machine.
+    #[error(
+        "the landing page `http://{host}` must use https (plain http only for a simulator on this machine)"
+    )]
+    InsecureLandingPage {
+        /// The host as written.
+        host: String,
+    },
+    /// A landing page whose host is not a valid host.
+    #[error("the landing page's host is not valid: {0}")]
+    LandingHost(#[source] UrlError),
+    /// An app deeplink for a web checkout.
+    #[error(
+        "an app deeplink (`isApp: true`) is for a native app; a {platform} checkout \
+         initiates with `isApp: false` and opens the landing page"
+    )]
+    AppLinkOnWeb {
+        /// Where it was to be opened.
+        platform: Platform,
+    },
+}
+
+/// Checks an app deeplink's query for a non-empty `token`.
+fn has_token(query: Option<&str>) -> bool {
+    raw_query_pairs(query.unwrap_or("")).any(|(name, value)| name == "token" && !value.is_empty())
+}
+
+fn landing_environment(app: &PaymentApp, host: &Host) -> Environment {
+    match host {
+        Host::Domain(name) => {
+            let under = |domain: &&str| {
+                name == domain
+                    || name
+                        .strip_suffix(domain)
+                        .is_some_and(|rest| rest.ends_with('.'))
+            };
+            if app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                Environment::Test
+            } else if app.production_domains.iter().any(under) {
+                Environment::Production
+            } else {
+                Environment::Unrecognised
+            }
+        }
+        Host::Ipv4(_) | Host::Ipv6(_) if host.is_loopback() => Environment::Local,
+        Host::Ipv4(_) | Host::Ipv6(_) => Environment::Unrecognised,
+    }
+}
+
+impl Deeplink {
+    /// Classifies the initiate response's `url`, received at `received_at`
+    /// (the caller's clock when the answer arrived).
+    pub fn classify(url: &str, received_at: Timestamp) -> Result<Self, DeeplinkError> {
+        let app = &VIPPS;
+        if url.is_empty() {
+            return Err(DeeplinkError::Empty);
+        }
+        if let Some((at, ch)) = url
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || c.is_control())
+        {
+            return Err(DeeplinkError::IllegalCharacter { ch, at });
+        }
+        let parts = split(url);
+        let scheme = parts.scheme.ok_or(DeeplinkError::MissingScheme)?;
+        let (kind, environment) = if scheme.eq_ignore_ascii_case(app.production_scheme)
+            || scheme.eq_ignore_ascii_case(app.test_scheme)
+        {
+            if !has_token(parts.query) {
+                return Err(DeeplinkError::MissingToken {
+                    scheme: scheme.to_string(),
+                });
+            }
+            let env = if scheme.eq_ignore_ascii_case(app.test_scheme) {
+                Environment::Test
+            } else {
+                Environment::Production
+            };
+            (LinkKind::App, env)
+        } else if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
+            let authority = split_authority(parts.authority.unwrap_or(""));
+            let host = if authority.host.is_empty() {
+                return Err(DeeplinkError::LandingHost(UrlError::MissingHost {
+                    scheme: scheme.to_string(),
+                }));
+            } else if is_localhost_name(authority.host) {
+                Host::Ipv4([127, 0, 0, 1])
+            } else {
+                check_host(authority.host).map_err(DeeplinkError::LandingHost)?
+            };
+            let environment = landing_environment(app, &host);
+            if scheme.eq_ignore_ascii_case("http") && environment != Environment::Local {
+                return Err(DeeplinkError::InsecureLandingPage {
+                    host: authority.host.to_string(),
+                });
+            }
+            (LinkKind::LandingPage, environment)
+        } else {
+            return Err(DeeplinkError::UnsupportedScheme {
+                scheme: scheme.to_string(),
+            });
+        };
+        Ok(Deeplink {
+            url: url.to_string(),
+            kind,
+            environment,
+            deadlines: Deadlines::for_app(app, received_at),
+        })
+    }
+
+    /// Whether the link can no longer be opened at `now`.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        now >= self.deadlines.link_valid_until
+    }
+}

@@ -1,0 +1,321 @@
+use proptest::collection::{btree_set, vec};
+use proptest::option::of;
+use proptest::prelude::*;
+
+use core::time::Duration;
+
+use super::*;
+use crate::foundation::money::Amount;
+use crate::foundation::time::Timestamp;
+use crate::shopper::deeplink::{Deadlines, Deeplink};
+use crate::shopper::pending::{PendingError, PendingPayment, PendingStore};
+use crate::shopper::tracker::Ping;
+use crate::shopper::tracker::{
+    BackoffPolicy, HiddenPolling, Outcome, Policy, Snapshot, TrackerConfig,
+};
+use crate::shopper::url::{AttemptNonce, ExpectedReturn, ReturnExpectation};
+use crate::status::{FailedOperation, PaymentStatus};
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof!["\\PC{0,12}", "[\"\\\\\u{0}-\u{1f}a-z]{0,6}"]
+}
+
+fn time() -> impl Strategy<Value = Timestamp> {
+    any::<u64>().prop_map(Timestamp::from_millis)
+}
+
+fn span() -> impl Strategy<Value = Duration> {
+    any::<u64>().prop_map(Duration::from_millis)
+}
+
+fn amount() -> impl Strategy<Value = Amount> {
+    any::<u64>().prop_map(Amount::from_minor)
+}
+
+fn pick<T: Copy + core::fmt::Debug + 'static>(
+    table: &'static [(T, &str)],
+) -> impl Strategy<Value = T> {
+    proptest::sample::select(table.iter().map(|(v, _)| *v).collect::<Vec<_>>())
+}
+
+fn status() -> impl Strategy<Value = PaymentStatus> {
+    (
+        (of(amount()), of(amount()), of(amount())),
+        of(pick(&CANCELLED_BY)),
+        any::<bool>(),
+        btree_set(text(), 0..3),
+        btree_set(
+            (text(), amount(), of(time()), of(text())).prop_map(
+                |(operation, amount, at, transaction_id)| FailedOperation {
+                    operation,
+                    amount,
+                    at,
+                    transaction_id,
+                },
+            ),
+            0..3,
+        ),
+        (of(time()), of(time())),
+    )
+        .prop_map(
+            |(
+                (reserved, captured, refunded),
+                cancelled,
+                rejected,
+                failures,
+                failed_operations,
+                (updated_at, captured_at),
+            )| {
+                PaymentStatus {
+                    reserved,
+                    captured,
+                    refunded,
+                    cancelled,
+                    rejected,
+                    failures: failures.into_iter().collect(),
+                    failed_operations: failed_operations.into_iter().collect(),
+                    updated_at,
+                    captured_at,
+                }
+            },
+        )
+}
+
+fn outcome() -> impl Strategy<Value = Outcome> {
+    prop_oneof![
+        status().prop_map(|status| Outcome::Success { status }),
+        pick(&CANCELLED_BY).prop_map(|by| Outcome::Cancelled { by }),
+        Just(Outcome::Rejected),
+        text().prop_map(|reason| Outcome::Failed { reason }),
+        pick(&UNKNOWN_REASONS).prop_map(|reason| Outcome::Unknown { reason }),
+    ]
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    (
+        (span(), span(), of(span()), span(), span(), of(span())),
+        (any::<u32>(), span(), span(), span()),
+        (span(), span(), span(), span(), any::<u32>()),
+    )
+        .prop_map(|(a, b, c)| Policy {
+            first_poll_after: a.0,
+            poll_interval: a.1,
+            while_hidden: a
+                .2
+                .map_or(HiddenPolling::Pause, |interval| HiddenPolling::Every {
+                    interval,
+                }),
+            connect_timeout: a.3,
+            read_timeout: a.4,
+            long_poll: a.5,
+            rate_cap: b.0,
+            rate_window: b.1,
+            backoff: BackoffPolicy {
+                base: b.2,
+                max: b.3,
+            },
+            deeplink_validity: c.0,
+            payment_window: c.1,
+            grace: c.2,
+            return_debounce: c.3,
+            max_bad_answers: c.4,
+        })
+}
+
+fn snapshot() -> impl Strategy<Value = Snapshot> {
+    (
+        (
+            any::<u32>(),
+            (text(), text(), time(), policy(), any::<u64>()),
+            status(),
+        ),
+        (
+            of(time()),
+            any::<bool>(),
+            of(time()),
+            any::<u64>(),
+            vec(time(), 0..4),
+        ),
+        (
+            any::<u32>(),
+            of(time()),
+            of(time()),
+            any::<u64>(),
+            any::<u32>(),
+        ),
+        (
+            of((text(), time())),
+            any::<bool>(),
+            any::<bool>(),
+            of(outcome()),
+        ),
+    )
+        .prop_map(|(a, b, c, d)| Snapshot {
+            version: a.0,
+            config: TrackerConfig {
+                order_id: a.1.0,
+                status_url: a.1.1,
+                initiated_at: a.1.2,
+                policy: a.1.3,
+                jitter_seed: a.1.4,
+            },
+            status: a.2,
+            switched_out_at: b.0,
+            deeplink_checked: b.1,
+            last_fetch_started: b.2,
+            next_request_id: b.3,
+            rate_window: b.4,
+            backoff_failures: c.0,
+            backoff_until: c.1,
+            retry_after_until: c.2,
+            jitter_state: c.3,
+            bad_answers: c.4,
+            ping: d.0.map(|(url, not_before)| Ping { url, not_before }),
+            verify_pending: d.1,
+            final_check: d.2,
+            outcome: d.3,
+        })
+}
+
+fn target() -> impl Strategy<Value = ExpectedReturn> {
+    prop_oneof![
+        (text(), text(), any::<u16>(), text()).prop_map(|(scheme, host, port, path)| {
+            ExpectedReturn::Web {
+                scheme,
+                host,
+                port,
+                path,
+            }
+        }),
+        (text(), of(text()), text()).prop_map(|(scheme, host, path)| ExpectedReturn::App {
+            scheme,
+            host,
+            path
+        }),
+        Just(ExpectedReturn::AndroidIntent),
+    ]
+}
+
+fn payment() -> impl Strategy<Value = PendingPayment> {
+    (
+        text(),
+        (
+            text(),
+            pick(&LINK_KINDS),
+            pick(&ENVIRONMENTS),
+            time(),
+            time(),
+            time(),
+        ),
+        (text(), any::<[u8; 16]>(), target()),
+        snapshot(),
+        time(),
+    )
+        .prop_map(|(order_id, d, e, tracker, saved_at)| PendingPayment {
+            order_id,
+            deeplink: Deeplink {
+                url: d.0,
+                kind: d.1,
+                environment: d.2,
+                deadlines: Deadlines {
+                    received_at: d.3,
+                    link_valid_until: d.4,
+                    payment_deadline: d.5,
+                },
+            },
+            expectation: ReturnExpectation {
+                order_id: e.0,
+                nonce: AttemptNonce::from_random(e.1),
+                target: e.2,
+            },
+            tracker,
+            saved_at,
+        })
+}
+
+fn store(payments: Vec<PendingPayment>) -> PendingStore {
+    PendingStore {
+        version: super::super::PENDING_VERSION,
+        payments,
+    }
+}
+
+proptest! {
+    #[test]
+    fn every_store_reads_back_as_it_was_written(payments in vec(payment(), 0..3)) {
+        let store = store(payments);
+        let text = store.to_json();
+        prop_assert_eq!(PendingStore::from_json(&text), Ok(store.clone()));
+        // It is JSON, and nothing else follows it.
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    }
+
+    #[test]
+    fn a_snapshot_alone_reads_back(s in snapshot()) {
+        prop_assert_eq!(Snapshot::from_json(&s.to_json()), Ok(s));
+    }
+
+    #[test]
+    fn a_damaged_store_is_an_error_never_a_panic(p in payment(), cut in any::<proptest::sample::Index>(), byte in any::<u8>()) {
+        let text = store(vec![p]).to_json();
+        let at = cut.index(text.len());
+        if text.is_char_boundary(at) {
+            let _ = PendingStore::from_json(&text[..at]);
+            let mut changed = text.clone().into_bytes();
+            changed[at] = byte;
+            if let Ok(changed) = String::from_utf8(changed) {
+                let _ = PendingStore::from_json(&changed);
+            }
+        }
+    }
+
+    #[test]
+    fn any_text_is_an_error_or_a_store(s in "\\PC{0,60}") {
+        let _ = PendingStore::from_json(&s);
+        let _ = Snapshot::from_json(&s);
+    }
+}
+
+#[test]
+fn the_stored_form_is_compact_and_versioned() {
+    let text = store(vec![]).to_json();
+    assert_eq!(text, r#"{"version":2,"payments":[]}"#);
+    // Unknown members after the version are skipped (a later minor
+    // addition); the version must come first.
+    assert_eq!(
+        PendingStore::from_json(r#"{"version":2,"note":{"a":[1]},"payments":[]}"#),
+        Ok(store(vec![]))
+    );
+    assert!(matches!(
+        PendingStore::from_json(r#"{"payments":[],"version":2}"#),
+        Err(PendingError::Corrupt(_))
+    ));
+}
+
+#[test]
+fn a_version_1_store_is_refused_by_its_version() {
+    // What the previous version of this crate wrote (serde's JSON).
+    let v1 = r#"{"version":1,"payments":[{"orderId":"o-1","deeplink":{"url":"https://x"}}]}"#;
+    assert_eq!(
+        PendingStore::from_json(v1),
+        Err(PendingError::UnsupportedVersion {
+            found: 1,
+            supported: 2
+        })
+    );
+    assert_eq!(PendingStore::from_stored(Some(v1)), PendingStore::default());
+}
+
+#[test]
+fn errors_say_what_is_wrong_and_where() {
+    let e = PendingStore::from_json(r#"{"version":2,"payments":[["o-1"]]}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the stored pending payments (`appswitch.pending`) cannot be read: the array ends too soon (at byte 31)"
+    );
+    let e = PendingStore::from_json(r#"{"version":"2"}"#).unwrap_err();
+    assert!(
+        e.to_string().contains("expected a number, found a string"),
+        "{e}"
+    );
+}

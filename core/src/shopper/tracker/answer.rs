@@ -1,0 +1,594 @@
+//! What a status answer means: an HTTP response (status code, `Retry-After`,
+//! body) turned into a provider-neutral [`Answer`] for
+//! [`Event::Response`](super::Event::Response).
+//!
+//! Bodies read by [`interpret_http`]:
+//! - every payment payload [`StatusPayload`](crate::providers::payload::StatusPayload)
+//!   recognises: appswitch's [`StatusDocument`] (what the merchant backend
+//!   serves) and the raw Vipps payloads a backend may pass through (a
+//!   details response, a callback, an operation response);
+//! - Flutterwave's `LONG-REQ` and ping answers (seed 002,
+//!   [`crate::providers::flutterwave`]), with the `flutterwave-answers` feature;
+//! - a Vipps Recurring charge (seed 003, [`crate::providers::vipps_ecom::recurring`]):
+//!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
+//!
+//! With the `json` feature serde_json reads the body, else the core's own
+//! [`json_text`](crate::foundation::json_text) (the browser build): the same serde
+//! types, the same rules. Answers can also be built from typed values with
+//! [`Answer::from_http_status`], [`Answer::from_document`],
+//! [`Answer::from_flutterwave`] and [`Answer::from_charge`].
+
+use core::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::foundation::json::TextReader;
+use crate::foundation::json_text::Value;
+use crate::foundation::retry::RetryAfter;
+use crate::foundation::time::serde_millis;
+use crate::providers::flutterwave::{FlutterwaveBody, PingAnswer, PingStatus};
+use crate::providers::payload::{PayloadError, StatusPayload};
+use crate::providers::vipps_ecom::recurring::Charge;
+use crate::status::{PaymentStatus, StatusDocument};
+
+/// What one status answer says, whoever sent it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Answer {
+    /// Facts about the payment (possibly none yet: an initiated payment).
+    /// Merged into what the tracker knows; stale or reordered answers are
+    /// harmless because merging only adds facts.
+    Status(PaymentStatus),
+    /// Still pending, nothing new (a pending ping, a `PROCESSING` charge,
+    /// `204 No Content`).
+    Pending,
+    /// Flutterwave `LONG-REQ`: wait, then poll `ping_url` (seed 002).
+    LongRequest {
+        /// The URL to poll.
+        ping_url: String,
+        /// The advised wait before the first ping.
+        #[serde(with = "serde_millis")]
+        wait: Duration,
+    },
+    /// `429 Too Many Requests` (or `503` with `Retry-After`): wait as told,
+    /// or back off when not told.
+    RateLimited {
+        /// The `Retry-After` header, if it was there and readable.
+        retry_after: Option<RetryAfter>,
+    },
+    /// `5xx`, `408`, or a provider-reported timeout: the outcome is not
+    /// known; back off and ask again.
+    ServerError {
+        /// What happened, for logs.
+        reason: String,
+    },
+    /// Another HTTP status (`400`, `401`, `403`, `404`, `3xx`, …): counts
+    /// towards [`Policy::max_bad_answers`](super::Policy::max_bad_answers).
+    ClientError {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// A `2xx` body that could not be read: counts towards
+    /// [`Policy::max_bad_answers`](super::Policy::max_bad_answers).
+    Malformed {
+        /// What is wrong with it, naming the field.
+        reason: String,
+    },
+}
+
+impl Answer {
+    /// The answer an HTTP status code alone decides, or `None` for `2xx`
+    /// (read the body). `retry_after` is the raw `Retry-After` header; an
+    /// unreadable one counts as absent.
+    pub fn from_http_status(status: u16, retry_after: Option<&str>) -> Option<Answer> {
+        let retry_after = retry_after.and_then(|v| RetryAfter::parse(v).ok());
+        match status {
+            200..=299 => None,
+            429 => Some(Answer::RateLimited { retry_after }),
+            503 if retry_after.is_some() => Some(Answer::RateLimited { retry_after }),
+            408 | 425 | 500..=599 => Some(Answer::ServerError {
+                reason: format!("HTTP {status}"),
+            }),
+            _ => Some(Answer::ClientError { status }),
+        }
+    }
+
+    /// The answer of appswitch's status document.
+    pub fn from_document(doc: &StatusDocument) -> Answer {
+        match doc.to_status() {
+            Ok(status) => Answer::Status(status),
+            Err(e) => Answer::Malformed {
+                reason: e.to_string(),
+            },
+        }
+    }
+
+    /// The answer of a Flutterwave body (seed 002). A completed ping is a
+    /// [`Status`](Answer::Status) with the facts its embedded charge
+    /// response proves (none, if it proves nothing); the tracker then
+    /// re-queries the status URL once.
+    pub fn from_flutterwave(body: FlutterwaveBody) -> Answer {
+        match body {
+            FlutterwaveBody::LongRequest(long) => Answer::LongRequest {
+                wait: long.wait(),
+                ping_url: long.ping_url,
+            },
+            FlutterwaveBody::Ping(ping) => match ping.status {
+                PingStatus::Pending => Answer::Pending,
+                PingStatus::Completed => Answer::Status(ping_observation(&ping)),
+            },
+            FlutterwaveBody::Error(e) => Answer::ServerError {
+                reason: format!(
+                    "Flutterwave error {}: {}",
+                    e.code.as_deref().unwrap_or("(no code)"),
+                    e.message.as_deref().unwrap_or("(no message)")
+                ),
+            },
+        }
+    }
+
+    /// The answer of a Vipps Recurring charge (seed 003): pending until
+    /// `CHARGED` or `FAILED` (or another decided status).
+    pub fn from_charge(charge: &Charge) -> Answer {
+        match charge.observation() {
+            Some(status) => Answer::Status(status),
+            None => Answer::Pending,
+        }
+    }
+}
+
+fn ping_observation(ping: &PingAnswer) -> PaymentStatus {
+    ping.charge_response()
+        .ok()
+        .flatten()
+        .and_then(|c| c.observation())
+        .unwrap_or_else(PaymentStatus::initiated)
+}
+
+/// Turns an HTTP response from the status URL (or a Flutterwave ping URL)
+/// into an [`Answer`]: the status code, the raw `Retry-After` header value
+/// (delta-seconds or HTTP-date) and the body text.
+///
+/// ```
+/// use appswitch_core::shopper::tracker::{Answer, interpret_http};
+/// use appswitch_core::status::PaymentState;
+///
+/// let body = r#"{"version":1,"orderId":"o-1","provider":"vipps","status":"reserved",
+///                "final":true,"amounts":{"reserved":20000}}"#;
+/// let Answer::Status(status) = interpret_http(200, None, body) else { panic!() };
+/// assert_eq!(status.state(), PaymentState::Reserved);
+/// assert!(matches!(interpret_http(429, Some("3"), ""), Answer::RateLimited { retry_after: Some(_) }));
+/// ```
+pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Answer {
+    interpret_with(crate::foundation::json::READER, status, retry_after, body)
+}
+
+/// [`interpret_http`], reading raw Vipps payloads with `reader`.
+fn interpret_with(
+    reader: impl TextReader,
+    status: u16,
+    retry_after: Option<&str>,
+    body: &str,
+) -> Answer {
+    if let Some(answer) = Answer::from_http_status(status, retry_after) {
+        return answer;
+    }
+    if status == 204 || body.trim().is_empty() {
+        return Answer::Pending;
+    }
+    let value = match Value::parse(body) {
+        Ok(value) => value,
+        Err(e) => {
+            return Answer::Malformed {
+                reason: crate::foundation::json::lite_error(body, &e).to_string(),
+            };
+        }
+    };
+    // Payment payloads (the status document, anything Vipps sends) have one
+    // recogniser: `StatusPayload`. Only the formats that are tracker
+    // answers rather than payment payloads are read here.
+    match StatusPayload::read_with(reader, &value, body) {
+        Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
+        // Without `raw-vipps` only the status document is read; the other
+        // payloads are refused as `NotRead` above (and their `to_status`
+        // stays out of the browser module).
+        #[cfg(feature = "raw-vipps")]
+        Ok(payload) => match payload.to_status() {
+            Ok(status) => Answer::Status(status),
+            Err(e) => Answer::Malformed {
+                reason: e.to_string(),
+            },
+        },
+        #[cfg(not(feature = "raw-vipps"))]
+        Ok(_) => Answer::Malformed {
+            reason: PayloadError::NotRead {
+                what: "Vipps payload",
+            }
+            .to_string(),
+        },
+        Err(PayloadError::Unrecognised { .. }) => tracker_format(reader, &value, body),
+        Err(e) => Answer::Malformed {
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// The answers that are not payment payloads: a Flutterwave envelope
+/// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
+fn tracker_format(reader: impl TextReader, value: &Value, body: &str) -> Answer {
+    #[cfg(feature = "flutterwave-answers")]
+    if let Some(read) = crate::providers::flutterwave::read_value(value) {
+        return match read {
+            Ok(body) => Answer::from_flutterwave(body),
+            Err(e) => Answer::Malformed {
+                reason: e.to_string(),
+            },
+        };
+    }
+    #[cfg(not(feature = "flutterwave-answers"))]
+    if value.get("message").is_some() && value.get("data").is_some() {
+        return Answer::Malformed {
+            reason: "the body is a Flutterwave answer (`status`, `message`, `data`), which this \
+                     build does not read (appswitch-core without `flutterwave-answers`): serve \
+                     appswitch's status document"
+                .to_string(),
+        };
+    }
+    if value.get("status").and_then(Value::as_str).is_some() {
+        #[cfg(feature = "raw-vipps")]
+        return match reader.read::<Charge>(body) {
+            Ok(charge) => Answer::from_charge(&charge),
+            Err(e) => Answer::Malformed {
+                reason: format!("recurring charge: {e}"),
+            },
+        };
+        #[cfg(not(feature = "raw-vipps"))]
+        return Answer::Malformed {
+            reason: PayloadError::NotRead {
+                what: "recurring charge",
+            }
+            .to_string(),
+        };
+    }
+    let _ = (reader, body);
+    Answer::Malformed {
+        reason: "the body is none of: a status document (`version`, `status`), a Vipps payload \
+                 (`transactionLogHistory`, `transactionInfo`), a Flutterwave answer (`status`, \
+                 `message`, `data`), a recurring charge (`status`)"
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::foundation::money::Amount;
+    use crate::foundation::time::Timestamp;
+    use crate::status::PaymentState;
+
+    #[test]
+    fn reads_the_status_document() {
+        let doc = StatusDocument::from_status(
+            "o-1",
+            "vipps",
+            &PaymentStatus::initiated().with_reserved(Amount::from_minor(100)),
+        );
+        let body = serde_json::to_string(&doc).unwrap();
+        let Answer::Status(s) = interpret_http(200, None, &body) else {
+            panic!()
+        };
+        assert_eq!(s.state(), PaymentState::Reserved);
+        let unknown = serde_json::to_string(&StatusDocument::unknown("o-1", "vipps", "x")).unwrap();
+        assert_eq!(
+            interpret_http(200, None, &unknown),
+            Answer::Status(PaymentStatus::initiated())
+        );
+        let lying = body.replace("\"final\":true", "\"final\":false");
+        let Answer::Malformed { reason } = interpret_http(200, None, &lying) else {
+            panic!()
+        };
+        assert!(reason.contains("final"), "{reason}");
+        let broken = r#"{"final":true,"provider":"vipps"}"#;
+        let Answer::Malformed { reason } = interpret_http(200, None, broken) else {
+            panic!()
+        };
+        assert!(reason.contains("status document"), "{reason}");
+    }
+
+    #[test]
+    fn status_codes_decide_first() {
+        assert_eq!(
+            interpret_http(429, Some("7"), "{}"),
+            Answer::RateLimited {
+                retry_after: Some(RetryAfter::Delay(Duration::from_secs(7)))
+            }
+        );
+        assert_eq!(
+            interpret_http(429, Some("Sun, 06 Nov 1994 08:49:37 GMT"), ""),
+            Answer::RateLimited {
+                retry_after: Some(RetryAfter::At(Timestamp::from_millis(784_111_777_000)))
+            }
+        );
+        assert_eq!(
+            interpret_http(429, Some("whenever"), ""),
+            Answer::RateLimited { retry_after: None }
+        );
+        assert_eq!(
+            interpret_http(503, Some("2"), ""),
+            Answer::RateLimited {
+                retry_after: Some(RetryAfter::Delay(Duration::from_secs(2)))
+            }
+        );
+        assert!(matches!(
+            interpret_http(503, None, ""),
+            Answer::ServerError { .. }
+        ));
+        assert!(matches!(
+            interpret_http(408, None, ""),
+            Answer::ServerError { .. }
+        ));
+        assert_eq!(
+            interpret_http(404, None, "{}"),
+            Answer::ClientError { status: 404 }
+        );
+        assert_eq!(interpret_http(204, None, ""), Answer::Pending);
+        assert_eq!(interpret_http(200, None, "  "), Answer::Pending);
+    }
+
+    #[cfg(feature = "flutterwave-answers")]
+    #[test]
+    fn reads_flutterwave_answers() {
+        let long = r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#;
+        assert_eq!(
+            interpret_http(200, None, long),
+            Answer::LongRequest {
+                ping_url: "https://p.example/r/1".into(),
+                wait: Duration::from_millis(7468)
+            }
+        );
+        let pending = r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"pending","response":null}}"#;
+        assert_eq!(interpret_http(200, None, pending), Answer::Pending);
+        let completed = r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"completed",
+            "response":"{\"code\":\"FLW_ERR\",\"message\":\"invalid account\",\"is_err\":1}"}}"#;
+        let Answer::Status(s) = interpret_http(200, None, completed) else {
+            panic!()
+        };
+        assert_eq!(
+            s.state(),
+            PaymentState::Failed {
+                reason: "invalid account".into()
+            }
+        );
+        // A completed ping whose response proves nothing: facts none, the
+        // verification re-query decides.
+        let empty = r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"completed","response":"not json"}}"#;
+        assert_eq!(
+            interpret_http(200, None, empty),
+            Answer::Status(PaymentStatus::initiated())
+        );
+        let timeout = r#"{"status":"error","message":"No Message","data":{"code":"FLW_ERR","message":"No Message"}}"#;
+        assert!(matches!(
+            interpret_http(200, None, timeout),
+            Answer::ServerError { .. }
+        ));
+    }
+
+    #[test]
+    #[cfg(feature = "raw-vipps")]
+    fn reads_recurring_charges() {
+        assert_eq!(
+            interpret_http(
+                200,
+                None,
+                r#"{"id":"chr-1","status":"PROCESSING","amount":100}"#
+            ),
+            Answer::Pending
+        );
+        let Answer::Status(s) = interpret_http(
+            200,
+            None,
+            r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+        ) else {
+            panic!()
+        };
+        assert!(s.is_success());
+        let Answer::Malformed { reason } = interpret_http(200, None, r#"{"status":"MAYBE"}"#)
+        else {
+            panic!()
+        };
+        assert!(
+            reason.contains("recurring charge") && reason.contains("MAYBE"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "raw-vipps")]
+    fn reads_raw_vipps_payloads_through_the_one_payload_parser() {
+        let details = r#"{"orderId":"o","transactionLogHistory":[
+            {"operation":"RESERVE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:22.126Z","requestId":""},
+            {"operation":"INITIATE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:04.697Z","requestId":""}]}"#;
+        let Answer::Status(s) = interpret_http(200, None, details) else {
+            panic!()
+        };
+        assert_eq!(s.state(), PaymentState::Reserved);
+        let callback = r#"{"merchantSerialNumber":123456,"orderId":"o","transactionInfo":
+            {"amount":20000,"status":"CANCELLED","timeStamp":"2018-12-12T11:18:38.246Z","transactionId":"5"}}"#;
+        let Answer::Status(s) = interpret_http(200, None, callback) else {
+            panic!()
+        };
+        assert!(matches!(s.state(), PaymentState::Cancelled { .. }));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read_and_says_why() {
+        for (body, needle) in [
+            ("not json", "not JSON"),
+            ("[1]", "expected a JSON object, found an array"),
+            (r#"{"hello":1}"#, "none of"),
+            #[cfg(feature = "raw-vipps")]
+            (
+                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+                "transactionLogHistory[0]",
+            ),
+            // The browser build does not read raw Vipps payloads: it says
+            // what to serve instead.
+            #[cfg(not(feature = "raw-vipps"))]
+            (
+                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+                "raw Vipps details response, which this build does not read",
+            ),
+            #[cfg(not(feature = "raw-vipps"))]
+            (
+                r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+                "serve appswitch's status document",
+            ),
+            #[cfg(not(feature = "flutterwave-answers"))]
+            (
+                r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+                "a Flutterwave answer (`status`, `message`, `data`), which this build does not read",
+            ),
+        ] {
+            let Answer::Malformed { reason } = interpret_http(200, None, body) else {
+                panic!("{body}")
+            };
+            assert!(reason.contains(needle), "{body}: {reason}");
+        }
+    }
+
+    /// The same answer from serde_json and from the core's own reader
+    /// (the browser build's); unreadable answers may word their reasons
+    /// differently.
+    #[cfg(feature = "json")]
+    fn same_answer(status: u16, body: &str) {
+        use crate::foundation::json::{Lite, SerdeJson};
+        let serde = interpret_with(SerdeJson, status, None, body);
+        let lite = interpret_with(Lite, status, None, body);
+        match (&serde, &lite) {
+            (Answer::Malformed { .. }, Answer::Malformed { .. }) => {}
+            _ => assert_eq!(serde, lite, "{body}"),
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "json")]
+    fn both_readers_give_the_same_answers() {
+        let doc = serde_json::to_string(&StatusDocument::from_status(
+            "o-1",
+            "vipps",
+            &PaymentStatus::initiated().with_reserved(Amount::from_minor(100)),
+        ))
+        .unwrap();
+        let bodies = [
+            doc.as_str(),
+            "",
+            "  ",
+            "not json",
+            "[1]",
+            "null",
+            r#"{"hello":1}"#,
+            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+            r#"{"orderId":"o","transactionLogHistory":[
+                {"operation":"RESERVE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:22.126Z","requestId":""}]}"#,
+            r#"{"merchantSerialNumber":123456,"orderId":"o","transactionInfo":
+                {"amount":20000,"status":"CANCELLED","timeStamp":"2018-12-12T11:18:38.246Z","transactionId":"5"}}"#,
+            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"ftp://p.example/r/1","wait":1}}"#,
+            r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"pending","response":null}}"#,
+            r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"completed",
+                "response_parsed":{"code":"FLW_ERR","message":"invalid account","is_err":1}}}"#,
+            r#"{"status":"error","message":"No Message","data":{"code":"FLW_ERR","message":"No Message"}}"#,
+            r#"{"status":"success","message":"V-COMP","data":{"x":1}}"#,
+            r#"{"id":"chr-1","status":"PROCESSING","amount":100}"#,
+            r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+            r#"{"status":"MAYBE"}"#,
+        ];
+        for body in bodies {
+            for status in [200, 204, 404, 429, 503] {
+                same_answer(status, body);
+            }
+        }
+        let Answer::Malformed { reason } =
+            interpret_with(crate::foundation::json::Lite, 200, None, "{")
+        else {
+            panic!()
+        };
+        assert!(reason.starts_with("not JSON"), "{reason}");
+    }
+
+    #[test]
+    fn a_body_nested_too_deep_is_refused() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let Answer::Malformed { reason } =
+            interpret_with(crate::foundation::json::Lite, 200, None, &deep)
+        else {
+            panic!()
+        };
+        assert!(reason.contains("more than 127 levels deep"), "{reason}");
+        // serde_json skips the array without recursing: not an object.
+        assert!(matches!(
+            interpret_http(200, None, &deep),
+            Answer::Malformed { .. }
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        #[cfg(feature = "json")]
+        fn both_readers_agree_on_json_shapes(
+            final_ in proptest::option::of(proptest::bool::ANY),
+            status in "(success|error|pending|completed|PROCESSING|CHARGED|reserved|x)",
+            wait in proptest::option::of(0u64..u64::MAX),
+            reqid in proptest::bool::ANY,
+        ) {
+            let mut obj = serde_json::Map::new();
+            if let Some(f) = final_ {
+                obj.insert("final".into(), f.into());
+                obj.insert("provider".into(), "vipps".into());
+                obj.insert("version".into(), 1.into());
+                obj.insert("orderId".into(), "o".into());
+            }
+            obj.insert("status".into(), status.clone().into());
+            obj.insert("message".into(), "REQSPONSE".into());
+            let mut data = serde_json::Map::new();
+            data.insert("status".into(), status.into());
+            if reqid {
+                data.insert("reqid".into(), "R".into());
+            }
+            if let Some(w) = wait {
+                data.insert("wait".into(), w.into());
+                data.insert("ping_url".into(), "https://p".into());
+            }
+            obj.insert("data".into(), data.into());
+            same_answer(200, &serde_json::Value::Object(obj).to_string());
+        }
+
+        #[test]
+        fn never_panics(status in 0u16..1000, header in proptest::option::of("\\PC{0,30}"), body in "\\PC{0,200}") {
+            let _ = interpret_http(status, header.as_deref(), &body);
+        }
+
+        #[test]
+        fn never_panics_on_json_shapes(
+            final_ in proptest::option::of(proptest::bool::ANY),
+            status in "(success|error|pending|completed|PROCESSING|CHARGED|reserved|x)",
+            wait in proptest::option::of(0u64..u64::MAX),
+        ) {
+            let mut obj = serde_json::Map::new();
+            if let Some(f) = final_ {
+                obj.insert("final".into(), f.into());
+                obj.insert("provider".into(), "vipps".into());
+            }
+            obj.insert("status".into(), status.clone().into());
+            obj.insert("message".into(), "LONG-REQ".into());
+            let mut data = serde_json::Map::new();
+            data.insert("status".into(), status.into());
+            if let Some(w) = wait {
+                data.insert("wait".into(), w.into());
+                data.insert("ping_url".into(), "https://p".into());
+            }
+            obj.insert("data".into(), data.into());
+            let _ = interpret_http(200, None, &serde_json::Value::Object(obj).to_string());
+        }
+    }
+}

@@ -1,0 +1,501 @@
+//! The tracking policy: every number the tracker uses, with the provider's
+//! defaults, and the configuration one tracker starts from.
+
+use core::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::foundation::backoff::BackoffPolicy;
+use crate::foundation::json_text::{FieldError, Fields, Value, deserialize_through_value};
+use crate::foundation::time::{Timestamp, serde_millis};
+use crate::providers::vipps_ecom::limits::{self, RateLimitedApi};
+
+/// What the tracker does while the merchant's page or app is hidden or in
+/// the background. In JSON `{"mode": "pause"}` or
+/// `{"mode": "every", "interval": 10000}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase", tag = "mode")]
+pub enum HiddenPolling {
+    /// No polls until the page or app is visible again (the platform
+    /// suspends background work anyway); the final check at the deadline is
+    /// still made. The default.
+    Pause,
+    /// Keep polling, but no more often than this.
+    Every {
+        /// The interval while hidden.
+        #[serde(with = "serde_millis")]
+        interval: Duration,
+    },
+}
+
+/// Every number the tracker uses. [`Policy::vipps`] (also the
+/// [`Default`]) takes the provider's numbers from
+/// [`crate::providers::vipps_ecom::limits`]; the rest are appswitch's own choices and say so.
+///
+/// ```
+/// use appswitch_core::shopper::tracker::Policy;
+/// use core::time::Duration;
+///
+/// let policy = Policy {
+///     long_poll: Some(Duration::from_secs(25)),
+///     ..Policy::vipps()
+/// };
+/// assert_eq!(policy.poll_interval, Duration::from_secs(2));
+/// ```
+///
+/// In JSON (serde writes it; [`Policy::with_changes`] reads it, and serde's
+/// `Deserialize` reads it over [`Policy::vipps`], so absent fields keep the
+/// Vipps defaults) spans are whole milliseconds: `{"pollInterval": 2000, …}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    /// The first poll after the shopper switched out, unless they come back
+    /// sooner: "1. Start after 5 seconds" (seed 001, "Polling guidelines").
+    #[serde(with = "serde_millis")]
+    pub first_poll_after: Duration,
+    /// The spacing of polls, measured from the *start* of one request to
+    /// the start of the next: "2. Check every 2 seconds" (seed 001).
+    #[serde(with = "serde_millis")]
+    pub poll_interval: Duration,
+    /// Polling while hidden / in the background.
+    pub while_hidden: HiddenPolling,
+    /// Connect timeout for each request: "no less than 1 second socket
+    /// connection timeout" (seed 000).
+    #[serde(with = "serde_millis")]
+    pub connect_timeout: Duration,
+    /// Read timeout for each request: "5 seconds socket read timeout"
+    /// (seed 000). Grows by the long-poll wait when there is one.
+    #[serde(with = "serde_millis")]
+    pub read_timeout: Duration,
+    /// Long polling: when set, regular polls ask the backend to hold the
+    /// request up to this long (whole seconds, `?wait=N`) until the status
+    /// changes. A backend that does not support it just answers at once.
+    /// Off by default (appswitch's choice; the provider has no long poll).
+    #[serde(with = "serde_millis::option", default)]
+    pub long_poll: Option<Duration>,
+    /// At most this many requests per [`rate_window`](Self::rate_window)
+    /// for one order: `GetPaymentDetails` "120 per minute", key "orderId +
+    /// ocp" (seed 001, "Rate limiting"). One of them is kept for the final
+    /// check.
+    pub rate_cap: u32,
+    /// The rolling window of the rate cap.
+    #[serde(with = "serde_millis")]
+    pub rate_window: Duration,
+    /// Backoff after `429` without `Retry-After`, `5xx`, timeouts, network
+    /// errors and unusable answers (appswitch's choice: from one poll
+    /// interval up to 30 s).
+    pub backoff: BackoffPolicy,
+    /// How long the deeplink stays valid after initiation: "The deeplink
+    /// URL is only valid for five minutes." (seed 001).
+    #[serde(with = "serde_millis")]
+    pub deeplink_validity: Duration,
+    /// The shopper's whole window after initiation: "the user has a total
+    /// of 10 minutes to complete the payment" (seed 001, "Timeouts").
+    #[serde(with = "serde_millis")]
+    pub payment_window: Duration,
+    /// Extra time after the payment window before the final check, for the
+    /// provider's own timeout (`REJECTED`) to show up (appswitch's choice:
+    /// 30 s).
+    #[serde(with = "serde_millis")]
+    pub grace: Duration,
+    /// A return (or the page becoming visible) within this long after a
+    /// request started is answered by that request, so that the burst of
+    /// `visibilitychange`, `pageshow` and `focus` a browser fires on return
+    /// costs one request (appswitch's choice: 1 s).
+    #[serde(with = "serde_millis")]
+    pub return_debounce: Duration,
+    /// After this many unusable answers in a row (unreadable bodies,
+    /// unexpected `4xx`), give up with
+    /// [`UnknownReason::TooManyErrors`](super::UnknownReason::TooManyErrors)
+    /// (appswitch's choice: 10).
+    pub max_bad_answers: u32,
+}
+
+impl Policy {
+    /// The Vipps defaults: first poll after 5 s, then every 2 s, paused
+    /// while hidden, 1 s / 5 s timeouts, at most 120 requests a minute,
+    /// 10 minutes + 30 s until the final check.
+    pub fn vipps() -> Policy {
+        let details = limits::rate_limit(RateLimitedApi::GetPaymentDetails);
+        Policy {
+            first_poll_after: limits::FIRST_POLL_AFTER,
+            poll_interval: limits::POLL_INTERVAL,
+            while_hidden: HiddenPolling::Pause,
+            connect_timeout: limits::CONNECT_TIMEOUT,
+            read_timeout: limits::READ_TIMEOUT,
+            long_poll: None,
+            rate_cap: details.calls,
+            rate_window: details.per,
+            backoff: BackoffPolicy {
+                base: limits::POLL_INTERVAL,
+                max: Duration::from_secs(30),
+            },
+            deeplink_validity: limits::DEEPLINK_VALIDITY,
+            payment_window: limits::PAYMENT_WINDOW,
+            grace: limits::FINAL_CHECK_GRACE,
+            return_debounce: Duration::from_secs(1),
+            max_bad_answers: 10,
+        }
+    }
+
+    /// Checks the numbers a tracker cannot work with.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let positive = [
+            ("pollInterval", self.poll_interval),
+            ("connectTimeout", self.connect_timeout),
+            ("readTimeout", self.read_timeout),
+            ("rateWindow", self.rate_window),
+            ("backoff.base", self.backoff.base),
+        ];
+        for (field, d) in positive {
+            if d.is_zero() {
+                return Err(ConfigError::ZeroDuration { field });
+            }
+        }
+        if let HiddenPolling::Every { interval } = self.while_hidden {
+            if interval.is_zero() {
+                return Err(ConfigError::ZeroDuration {
+                    field: "whileHidden.interval",
+                });
+            }
+        }
+        if self.rate_cap == 0 {
+            return Err(ConfigError::ZeroRateCap);
+        }
+        if self.backoff.max < self.backoff.base {
+            return Err(ConfigError::BackoffMaxBelowBase);
+        }
+        if self.max_bad_answers == 0 {
+            return Err(ConfigError::ZeroMaxBadAnswers);
+        }
+        Ok(())
+    }
+}
+
+/// The fields of a policy in JSON, in order.
+const POLICY_FIELDS: [&str; 14] = [
+    "firstPollAfter",
+    "pollInterval",
+    "whileHidden",
+    "connectTimeout",
+    "readTimeout",
+    "longPoll",
+    "rateCap",
+    "rateWindow",
+    "backoff",
+    "deeplinkValidity",
+    "paymentWindow",
+    "grace",
+    "returnDebounce",
+    "maxBadAnswers",
+];
+
+impl Policy {
+    /// This policy with the fields `changes` (parsed JSON) gives replaced:
+    /// spans in whole milliseconds, `longPoll` `null` to turn it off (no
+    /// other field may be `null`), and
+    /// the nested objects (`whileHidden`, `backoff`) replaced whole. An
+    /// unknown field is an error (a typo would otherwise go unnoticed), as
+    /// is a field of the wrong kind; the error names the field. Whether
+    /// the numbers make sense is [`validate`](Self::validate)'s to say.
+    ///
+    /// ```
+    /// use appswitch_core::foundation::json_text::Value;
+    /// use appswitch_core::shopper::tracker::Policy;
+    /// use core::time::Duration;
+    ///
+    /// let changes = Value::parse(r#"{"longPoll": 25000, "whileHidden": {"mode": "every", "interval": 10000}}"#)?;
+    /// let policy = Policy::vipps().with_changes(&changes).unwrap();
+    /// assert_eq!(policy.long_poll, Some(Duration::from_secs(25)));
+    /// assert_eq!(policy.poll_interval, Policy::vipps().poll_interval);
+    /// let typo = Value::parse(r#"{"pollIntervall": 1000}"#)?;
+    /// assert!(Policy::vipps().with_changes(&typo).unwrap_err().to_string().contains("pollIntervall"));
+    /// # Ok::<(), appswitch_core::foundation::json_text::JsonError>(())
+    /// ```
+    pub fn with_changes(mut self, changes: &Value) -> Result<Policy, FieldError> {
+        let f = changes.fields("a policy")?;
+        for (key, value) in f.entries() {
+            if !POLICY_FIELDS.contains(&key) {
+                return Err(FieldError {
+                    field: key.to_string(),
+                    problem: format!(
+                        "unknown field (the fields are: {})",
+                        POLICY_FIELDS.join(", ")
+                    ),
+                });
+            }
+            if *value == Value::Null && key != "longPoll" {
+                return Err(FieldError::wrong(key, "a value", value));
+            }
+        }
+        let span = |key| millis(&f, key);
+        let count = |key: &str| {
+            f.opt_u64(key)?
+                .map(|n| {
+                    u32::try_from(n).map_err(|_| FieldError {
+                        field: key.to_string(),
+                        problem: "the number is too large".to_string(),
+                    })
+                })
+                .transpose()
+        };
+        let set = |target: &mut Duration, value: Option<Duration>| {
+            if let Some(v) = value {
+                *target = v;
+            }
+        };
+        set(&mut self.first_poll_after, span("firstPollAfter")?);
+        set(&mut self.poll_interval, span("pollInterval")?);
+        if let Some(hidden) = f.opt_object(
+            "whileHidden",
+            "a hidden polling mode",
+            HiddenPolling::from_fields,
+        )? {
+            self.while_hidden = hidden;
+        }
+        set(&mut self.connect_timeout, span("connectTimeout")?);
+        set(&mut self.read_timeout, span("readTimeout")?);
+        if f.entries().any(|(k, _)| k == "longPoll") {
+            self.long_poll = span("longPoll")?;
+        }
+        if let Some(cap) = count("rateCap")? {
+            self.rate_cap = cap;
+        }
+        set(&mut self.rate_window, span("rateWindow")?);
+        if let Some(backoff) =
+            f.opt_object("backoff", "a backoff policy", BackoffPolicy::from_fields)?
+        {
+            self.backoff = backoff;
+        }
+        set(&mut self.deeplink_validity, span("deeplinkValidity")?);
+        set(&mut self.payment_window, span("paymentWindow")?);
+        set(&mut self.grace, span("grace")?);
+        set(&mut self.return_debounce, span("returnDebounce")?);
+        if let Some(max) = count("maxBadAnswers")? {
+            self.max_bad_answers = max;
+        }
+        Ok(self)
+    }
+
+    /// [`Policy::vipps`] with the fields `v` gives (serde's `Deserialize`).
+    pub fn from_json(v: &Value) -> Result<Policy, FieldError> {
+        Policy::vipps().with_changes(v)
+    }
+}
+
+/// A span in whole milliseconds, or `None`.
+fn millis(f: &Fields<'_>, key: &str) -> Result<Option<Duration>, FieldError> {
+    Ok(f.opt_u64(key)?.map(Duration::from_millis))
+}
+
+/// A required span in whole milliseconds.
+fn required_millis(f: &Fields<'_>, key: &str) -> Result<Duration, FieldError> {
+    f.u64(key).map(Duration::from_millis)
+}
+
+impl HiddenPolling {
+    /// Reads `{"mode": "pause"}` or `{"mode": "every", "interval": ms}`.
+    pub fn from_json(v: &Value) -> Result<HiddenPolling, FieldError> {
+        HiddenPolling::from_fields(v.fields("a hidden polling mode")?)
+    }
+
+    fn from_fields(f: Fields<'_>) -> Result<HiddenPolling, FieldError> {
+        match f.str("mode")?.as_str() {
+            "pause" => Ok(HiddenPolling::Pause),
+            "every" => Ok(HiddenPolling::Every {
+                interval: required_millis(&f, "interval")?,
+            }),
+            other => Err(FieldError {
+                field: "mode".to_string(),
+                problem: format!("`{other}` is none of: pause, every"),
+            }),
+        }
+    }
+}
+
+impl BackoffPolicy {
+    /// Reads `{"base": ms, "max": ms}`.
+    pub fn from_json(v: &Value) -> Result<BackoffPolicy, FieldError> {
+        BackoffPolicy::from_fields(v.fields("a backoff policy")?)
+    }
+
+    fn from_fields(f: Fields<'_>) -> Result<BackoffPolicy, FieldError> {
+        Ok(BackoffPolicy {
+            base: required_millis(&f, "base")?,
+            max: required_millis(&f, "max")?,
+        })
+    }
+}
+
+deserialize_through_value!(Policy, Policy::from_json);
+deserialize_through_value!(HiddenPolling, HiddenPolling::from_json);
+deserialize_through_value!(BackoffPolicy, BackoffPolicy::from_json);
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::vipps()
+    }
+}
+
+/// What one tracker is started with: the payment attempt and the policy.
+///
+/// Creating the tracker is the "attempt started" input: the deadlines are
+/// counted from `initiated_at` (the deeplink's validity and the payment
+/// window of the [`Policy`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackerConfig {
+    /// The merchant's order id (for the caller's logs and the UI; the
+    /// tracker does not put it in URLs).
+    pub order_id: String,
+    /// The merchant backend's status URL for this order, fetched by
+    /// [`Target::Status`](super::Target::Status).
+    pub status_url: String,
+    /// When the payment was initiated (the initiate answer was received).
+    pub initiated_at: Timestamp,
+    /// The policy.
+    pub policy: Policy,
+    /// The seed of the backoff jitter (randomness is passed in: draw it
+    /// from the platform's random source).
+    #[serde(with = "crate::foundation::json_text::safe_u64")]
+    pub jitter_seed: u64,
+}
+
+impl TrackerConfig {
+    /// A configuration with the Vipps policy.
+    pub fn new(
+        order_id: impl Into<String>,
+        status_url: impl Into<String>,
+        initiated_at: Timestamp,
+        jitter_seed: u64,
+    ) -> Self {
+        TrackerConfig {
+            order_id: order_id.into(),
+            status_url: status_url.into(),
+            initiated_at,
+            policy: Policy::vipps(),
+            jitter_seed,
+        }
+    }
+
+    /// Checks the configuration.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.order_id.trim().is_empty() {
+            return Err(ConfigError::EmptyOrderId);
+        }
+        if self.status_url.trim().is_empty() {
+            return Err(ConfigError::EmptyStatusUrl);
+        }
+        self.policy.validate()
+    }
+
+    /// When the deeplink stops working.
+    pub fn deeplink_expires_at(&self) -> Timestamp {
+        self.initiated_at + self.policy.deeplink_validity
+    }
+
+    /// When the final check is made: initiation + payment window + grace.
+    pub fn deadline(&self) -> Timestamp {
+        self.initiated_at + self.policy.payment_window + self.policy.grace
+    }
+}
+
+/// Why a tracker cannot be created with this configuration.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// `orderId` is empty.
+    #[error("tracker config field `orderId` must not be empty")]
+    EmptyOrderId,
+    /// `statusUrl` is empty.
+    #[error("tracker config field `statusUrl` must not be empty")]
+    EmptyStatusUrl,
+    /// A span that must be positive is zero.
+    #[error("tracker policy field `{field}` must be longer than zero")]
+    ZeroDuration {
+        /// The field.
+        field: &'static str,
+    },
+    /// `rateCap` is zero: no request could ever be made.
+    #[error("tracker policy field `rateCap` must be at least 1")]
+    ZeroRateCap,
+    /// `backoff.max` is shorter than `backoff.base`.
+    #[error("tracker policy field `backoff.max` must not be shorter than `backoff.base`")]
+    BackoffMaxBelowBase,
+    /// `maxBadAnswers` is zero.
+    #[error("tracker policy field `maxBadAnswers` must be at least 1")]
+    ZeroMaxBadAnswers,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vipps_policy_uses_the_providers_numbers() {
+        let p = Policy::vipps();
+        assert_eq!(p.first_poll_after, Duration::from_secs(5));
+        assert_eq!(p.poll_interval, Duration::from_secs(2));
+        assert_eq!(p.connect_timeout, Duration::from_secs(1));
+        assert_eq!(p.read_timeout, Duration::from_secs(5));
+        assert_eq!((p.rate_cap, p.rate_window), (120, Duration::from_secs(60)));
+        assert_eq!(p.payment_window, Duration::from_secs(600));
+        assert_eq!(p.validate(), Ok(()));
+        let c = TrackerConfig::new("o-1", "/status/o-1", Timestamp::from_millis(0), 1);
+        assert_eq!(c.deadline(), Timestamp::from_millis(630_000));
+        assert_eq!(c.deeplink_expires_at(), Timestamp::from_millis(300_000));
+    }
+
+    #[test]
+    fn refuses_numbers_it_cannot_work_with() {
+        let base = TrackerConfig::new("o-1", "/s", Timestamp::EPOCH, 0);
+        let with = |f: fn(&mut TrackerConfig)| {
+            let mut c = base.clone();
+            f(&mut c);
+            c.validate()
+        };
+        assert_eq!(
+            with(|c| c.policy.poll_interval = Duration::ZERO),
+            Err(ConfigError::ZeroDuration {
+                field: "pollInterval"
+            })
+        );
+        assert_eq!(
+            with(|c| c.policy.rate_cap = 0),
+            Err(ConfigError::ZeroRateCap)
+        );
+        assert_eq!(
+            with(|c| c.policy.backoff.max = Duration::from_millis(1)),
+            Err(ConfigError::BackoffMaxBelowBase)
+        );
+        assert_eq!(with(|c| c.order_id.clear()), Err(ConfigError::EmptyOrderId));
+        assert_eq!(
+            with(|c| c.status_url = " ".into()),
+            Err(ConfigError::EmptyStatusUrl)
+        );
+        assert_eq!(
+            with(|c| c.policy.while_hidden = HiddenPolling::Every {
+                interval: Duration::ZERO
+            }),
+            Err(ConfigError::ZeroDuration {
+                field: "whileHidden.interval"
+            })
+        );
+        assert!(
+            with(|c| c.policy.max_bad_answers = 0)
+                .unwrap_err()
+                .to_string()
+                .contains("maxBadAnswers")
+        );
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn policy_json_uses_milliseconds() {
+        let json = serde_json::to_value(Policy::vipps()).unwrap();
+        assert_eq!(json["pollInterval"], 2000);
+        assert_eq!(json["whileHidden"]["mode"], "pause");
+        assert_eq!(json["longPoll"], serde_json::Value::Null);
+        let back: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(back, Policy::vipps());
+    }
+}

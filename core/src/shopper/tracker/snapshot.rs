@@ -1,0 +1,175 @@
+//! Snapshot and restore: a tracker survives a reloaded page or a killed
+//! app without losing what it knew.
+
+use super::action::Outcome;
+use super::machine::{Ping, Tracker};
+use super::policy::{ConfigError, TrackerConfig};
+use crate::foundation::backoff::{Backoff, SplitMix64};
+use crate::foundation::rate_window::RateWindow;
+use crate::foundation::time::Timestamp;
+use crate::status::PaymentStatus;
+
+/// The version of [`Snapshot`] this crate writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 2;
+
+/// Everything a tracker knew: the status facts, the deadlines, the rate
+/// window (so the cap holds across a restart), the backoff and its
+/// generator, a pending Flutterwave ping. Store it wherever the platform
+/// keeps state — as part of a [`PendingStore`](crate::shopper::pending::PendingStore),
+/// or alone as [`to_json`](Snapshot::to_json) — and give it to
+/// [`Tracker::restore`].
+///
+/// The request in flight is not kept: after a restart its answer never
+/// comes. Visibility and network state are not kept either: a restored
+/// tracker runs in a page or app that has just started, in the foreground.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub(crate) version: u32,
+    pub(crate) config: TrackerConfig,
+    pub(crate) status: PaymentStatus,
+    pub(crate) switched_out_at: Option<Timestamp>,
+    pub(crate) deeplink_checked: bool,
+    pub(crate) last_fetch_started: Option<Timestamp>,
+    pub(crate) next_request_id: u64,
+    pub(crate) rate_window: Vec<Timestamp>,
+    pub(crate) backoff_failures: u32,
+    pub(crate) backoff_until: Option<Timestamp>,
+    pub(crate) retry_after_until: Option<Timestamp>,
+    pub(crate) jitter_state: u64,
+    pub(crate) bad_answers: u32,
+    pub(crate) ping: Option<Ping>,
+    pub(crate) verify_pending: bool,
+    pub(crate) final_check: bool,
+    pub(crate) outcome: Option<Outcome>,
+}
+
+impl Snapshot {
+    /// The snapshot as compact JSON text (the form the
+    /// [`PendingStore`](crate::shopper::pending::PendingStore) keeps it in).
+    pub fn to_json(&self) -> String {
+        crate::shopper::pending::codec::snapshot_to_text(self)
+    }
+
+    /// Reads a snapshot written by [`to_json`](Self::to_json).
+    pub fn from_json(text: &str) -> Result<Snapshot, crate::foundation::json_text::JsonError> {
+        crate::shopper::pending::codec::snapshot_from_text(text)
+    }
+
+    /// The snapshot's format version.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The order it tracks.
+    pub fn order_id(&self) -> &str {
+        &self.config.order_id
+    }
+
+    /// When its final check is due (see [`Tracker::deadline`]).
+    pub fn deadline(&self) -> Timestamp {
+        self.config.deadline()
+    }
+
+    /// The facts it holds.
+    pub fn status(&self) -> &PaymentStatus {
+        &self.status
+    }
+
+    /// The starts of the requests still counted by the rate cap.
+    pub fn rate_window(&self) -> &[Timestamp] {
+        &self.rate_window
+    }
+
+    /// The Flutterwave ping URL it was polling, if any.
+    pub fn ping_url(&self) -> Option<&str> {
+        self.ping.as_ref().map(|p| p.url.as_str())
+    }
+
+    /// The outcome, if the tracker had settled.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+}
+
+/// Why a snapshot cannot be restored.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// The snapshot's `version` is not one this crate reads.
+    #[error("tracker snapshot field `version` is {found}; this build reads version {supported}")]
+    UnsupportedVersion {
+        /// The version in the snapshot.
+        found: u32,
+        /// The version this crate reads.
+        supported: u32,
+    },
+    /// The configuration inside the snapshot is not valid.
+    #[error("tracker snapshot field `config`: {0}")]
+    Config(#[from] ConfigError),
+}
+
+impl Tracker {
+    /// What the tracker knows, to restore it later.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            config: self.config.clone(),
+            status: self.status.clone(),
+            switched_out_at: self.switched_out_at,
+            deeplink_checked: self.deeplink_checked,
+            last_fetch_started: self.last_fetch_started,
+            next_request_id: self.next_id,
+            rate_window: self.rate.starts().to_vec(),
+            backoff_failures: self.backoff.failures,
+            backoff_until: self.backoff.until,
+            retry_after_until: self.retry_after_until,
+            jitter_state: self.backoff.rng.state(),
+            bad_answers: self.bad_answers,
+            ping: self.ping.clone(),
+            verify_pending: self.verify_pending,
+            final_check: self.final_check,
+            outcome: self.outcome.clone(),
+        }
+    }
+
+    /// A tracker that carries on from `snapshot` at `now`.
+    ///
+    /// If the shopper had switched out, it checks at once (subject to the
+    /// rate cap and a `Retry-After`): it was away for an unknown time. If
+    /// the deadline has passed, that check is the final one, and an
+    /// undecided payment settles as `Unknown`. A settled snapshot stays
+    /// settled. The first [`poll`](Tracker::poll) gives a
+    /// [`Notify`](super::Action::Notify) so that the UI can redraw.
+    pub fn restore(snapshot: Snapshot, now: Timestamp) -> Result<Tracker, SnapshotError> {
+        if snapshot.version != SNAPSHOT_VERSION {
+            return Err(SnapshotError::UnsupportedVersion {
+                found: snapshot.version,
+                supported: SNAPSHOT_VERSION,
+            });
+        }
+        let mut tracker = Tracker::new(snapshot.config)?;
+        tracker.status = snapshot.status;
+        tracker.switched_out_at = snapshot.switched_out_at;
+        tracker.deeplink_checked = snapshot.deeplink_checked;
+        tracker.last_fetch_started = snapshot.last_fetch_started;
+        tracker.next_id = snapshot.next_request_id.max(1);
+        tracker.rate = RateWindow::from_starts(snapshot.rate_window);
+        tracker.backoff = Backoff {
+            failures: snapshot.backoff_failures,
+            rng: SplitMix64::new(snapshot.jitter_state),
+            until: snapshot.backoff_until,
+        };
+        tracker.retry_after_until = snapshot.retry_after_until;
+        tracker.bad_answers = snapshot.bad_answers;
+        tracker.ping = snapshot.ping;
+        tracker.verify_pending = snapshot.verify_pending;
+        tracker.final_check = snapshot.final_check;
+        tracker.outcome = snapshot.outcome;
+        if tracker.outcome.is_none() && tracker.switched_out_at.is_some() {
+            // Away for an unknown time: earlier network failures say
+            // little, and the status may have moved.
+            tracker.backoff.until = None;
+            tracker.check_requested_at = Some(now);
+        }
+        Ok(tracker)
+    }
+}
