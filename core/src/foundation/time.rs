@@ -10,6 +10,11 @@ use core::fmt;
 use core::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use std::time::UNIX_EPOCH;
+use time::format_description::BorrowedFormatItem;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// Milliseconds since 1970-01-01T00:00:00Z, passed in by the caller.
 ///
@@ -70,18 +75,25 @@ impl Timestamp {
         Duration::from_millis(self.0.saturating_sub(earlier.0))
     }
 
-    /// Reads an RFC 3339 / ISO 8601 timestamp as the provider sends it:
-    /// `2018-11-14T15:23:02.286Z`. A missing zone (the refund response's
-    /// `"2018-11-14T15:23:02.286"`) is read as UTC; fractions beyond
-    /// milliseconds are truncated.
+    /// Reads an RFC 3339 timestamp as the provider sends it:
+    /// `2018-11-14T15:23:02.286Z`, or with an offset (`+01:00`). A missing
+    /// zone (the eCom refund response's `"2018-11-14T15:23:02.286"`) is
+    /// read as UTC; fractions beyond milliseconds are truncated. Read by
+    /// the `time` crate's RFC 3339 parser.
     pub fn parse_rfc3339(text: &str) -> Result<Self, TimestampError> {
-        parse_rfc3339(text)
-            .ok_or_else(|| TimestampError::Format(text.to_string()))
-            .and_then(|ms| {
-                u64::try_from(ms)
-                    .map(Timestamp)
-                    .map_err(|_| TimestampError::BeforeEpoch(text.to_string()))
-            })
+        let text = text.trim();
+        // The `time` crate takes any character between date and time; RFC
+        // 3339 (section 5.6) allows `T`, `t` and (its note) a space.
+        if !matches!(text.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+            return Err(TimestampError::Format(text.to_string()));
+        }
+        let nanos = OffsetDateTime::parse(text, &Rfc3339)
+            .or_else(|_| PrimitiveDateTime::parse(text, ZONELESS).map(|t| t.assume_utc()))
+            .map_err(|_| TimestampError::Format(text.to_string()))?
+            .unix_timestamp_nanos();
+        u64::try_from(nanos.div_euclid(1_000_000))
+            .map(Timestamp)
+            .map_err(|_| TimestampError::BeforeEpoch(text.to_string()))
     }
 
     /// Reads an HTTP-date, as a `Retry-After` header may carry it
@@ -89,8 +101,7 @@ impl Timestamp {
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete forms a recipient
     /// must still accept, RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`; a
     /// two-digit year `70`–`99` is 19xx, `00`–`69` is 20xx) and asctime
-    /// (`Sun Nov  6 08:49:37 1994`). The weekday is checked to be a weekday
-    /// name, not against the date.
+    /// (`Sun Nov  6 08:49:37 1994`). Read by the `httpdate` crate.
     ///
     /// ```
     /// use appswitch_core::foundation::time::Timestamp;
@@ -100,31 +111,19 @@ impl Timestamp {
     /// assert_eq!(t.to_http_date(), "Sun, 06 Nov 1994 08:49:37 GMT");
     /// ```
     pub fn parse_http_date(text: &str) -> Result<Self, TimestampError> {
-        parse_http_date(text)
-            .map(|secs| Timestamp(secs.saturating_mul(1000)))
-            .ok_or_else(|| TimestampError::HttpDate(text.to_string()))
+        let err = || TimestampError::HttpDate(text.to_string());
+        let at = httpdate::parse_http_date(text).map_err(|_| err())?;
+        let since = at.duration_since(UNIX_EPOCH).map_err(|_| err())?;
+        Ok(Timestamp(duration_millis(since)))
     }
 
     /// Formats as an IMF-fixdate, the HTTP-date form senders use:
-    /// `Sun, 06 Nov 1994 08:49:37 GMT` (milliseconds are dropped).
+    /// `Sun, 06 Nov 1994 08:49:37 GMT` (milliseconds are dropped; a time
+    /// past the year 9999, which an HTTP-date cannot hold, is written as
+    /// that year's last second).
     pub fn to_http_date(self) -> String {
-        let secs = self.0 / 1000;
-        let days = secs / 86_400;
-        let rem = secs % 86_400;
-        let (y, m, d) = civil_from_days(days as i64);
-        let weekday = WEEKDAYS
-            .get(((days + 4) % 7) as usize)
-            .map_or("Sun", |w| w.0);
-        let month = MONTHS
-            .get((m as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or("Jan");
-        format!(
-            "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
-            rem / 3600,
-            (rem % 3600) / 60,
-            rem % 60
-        )
+        let secs = (self.0 / 1000).min(LAST_SECOND_OF_9999);
+        httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
     }
 }
 
@@ -135,23 +134,29 @@ impl core::ops::Add<Duration> for Timestamp {
     }
 }
 
-/// Formats as RFC 3339 in UTC with milliseconds: `2018-11-14T15:23:02.286Z`.
+/// Formats as RFC 3339 in UTC with milliseconds: `2018-11-14T15:23:02.286Z`
+/// (a time past the year 9999, which RFC 3339 cannot hold, is written as
+/// that year's last millisecond).
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ms = self.0 % 1000;
-        let secs = self.0 / 1000;
-        let days = secs / 86_400;
-        let rem = secs % 86_400;
-        let (y, m, d) = civil_from_days(days as i64);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-            rem / 3600,
-            (rem % 3600) / 60,
-            rem % 60
-        )
+        let ms = self.0.min(LAST_SECOND_OF_9999 * 1000 + 999);
+        let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .map_err(|_| fmt::Error)?;
+        let text = at.format(UTC_MILLIS).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
     }
 }
+
+/// `9999-12-31T23:59:59Z`, the last second both RFC 3339 and HTTP-dates hold.
+const LAST_SECOND_OF_9999: u64 = 253_402_300_799;
+
+/// RFC 3339 without a zone, as the eCom refund response sends it.
+const ZONELESS: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
+
+/// RFC 3339 in UTC with exactly three fraction digits.
+const UTC_MILLIS: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 /// Whole milliseconds of a duration, saturating.
 pub fn duration_millis(d: Duration) -> u64 {
@@ -195,195 +200,6 @@ pub mod serde_millis {
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
             Option::<u64>::deserialize(d).map(|o| o.map(Duration::from_millis))
         }
-    }
-}
-
-// Howard Hinnant's days-from-civil and civil-from-days (public domain).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn digits(s: &[u8]) -> Option<u32> {
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    s.iter().try_fold(0u32, |acc, b| {
-        acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
-    })
-}
-
-/// Milliseconds since the epoch (negative before it), or `None` if malformed.
-fn parse_rfc3339(text: &str) -> Option<i64> {
-    let b = text.trim().as_bytes();
-    let (date, rest) = (b.get(..10)?, b.get(10..)?);
-    if date.get(4) != Some(&b'-') || date.get(7) != Some(&b'-') {
-        return None;
-    }
-    let year = digits(date.get(..4)?)?;
-    let month = digits(date.get(5..7)?)?;
-    let day = digits(date.get(8..10)?)?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    let (sep, time) = rest.split_first()?;
-    if !matches!(sep, b'T' | b't' | b' ')
-        || time.len() < 8
-        || time.get(2) != Some(&b':')
-        || time.get(5) != Some(&b':')
-    {
-        return None;
-    }
-    let (h, mi, s) = (
-        digits(time.get(..2)?)?,
-        digits(time.get(3..5)?)?,
-        digits(time.get(6..8)?)?,
-    );
-    if h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    let mut tail = time.get(8..)?;
-    let mut millis = 0u32;
-    if let Some((b'.', frac)) = tail.split_first() {
-        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return None;
-        }
-        for (i, c) in frac.iter().take(3).enumerate().filter(|(i, _)| *i < n) {
-            millis += u32::from(c - b'0') * [100, 10, 1].get(i).copied().unwrap_or(0);
-        }
-        tail = frac.get(n..)?;
-    }
-    let offset_min: i64 = match tail {
-        [] | [b'Z'] | [b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let oh = i64::from(digits(&[*h1, *h2])?);
-            let om = i64::from(digits(&[*m1, *m2])?);
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            let v = oh * 60 + om;
-            if *sign == b'-' { -v } else { v }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(i64::from(year), month, day);
-    let secs =
-        days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s) - offset_min * 60;
-    secs.checked_mul(1000)?.checked_add(i64::from(millis))
-}
-
-/// Weekday names, short and long, starting on Sunday (1970-01-01 was a
-/// Thursday: index `(days + 4) % 7`).
-const WEEKDAYS: [(&str, &str); 7] = [
-    ("Sun", "Sunday"),
-    ("Mon", "Monday"),
-    ("Tue", "Tuesday"),
-    ("Wed", "Wednesday"),
-    ("Thu", "Thursday"),
-    ("Fri", "Friday"),
-    ("Sat", "Saturday"),
-];
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn month_number(name: &str) -> Option<u32> {
-    MONTHS
-        .iter()
-        .position(|m| *m == name)
-        .and_then(|i| u32::try_from(i + 1).ok())
-}
-
-/// `HH:MM:SS` as seconds of the day.
-fn clock(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 8 || b.get(2) != Some(&b':') || b.get(5) != Some(&b':') {
-        return None;
-    }
-    let (h, m, s) = (
-        digits(b.get(..2)?)?,
-        digits(b.get(3..5)?)?,
-        digits(b.get(6..8)?)?,
-    );
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    Some(i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s))
-}
-
-/// Seconds since the epoch of an HTTP-date in any of its three forms.
-fn parse_http_date(text: &str) -> Option<u64> {
-    let tokens: Vec<&str> = text.split_whitespace().collect();
-    let (weekday, year, month, day, time) = match tokens.as_slice() {
-        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        [wd, day, mon, year, time, "GMT"] => {
-            let wd = wd.strip_suffix(',')?;
-            if year.len() != 4 || day.len() != 2 {
-                return None;
-            }
-            (wd, digits(year.as_bytes())?, *mon, *day, *time)
-        }
-        // rfc850-date: Sunday, 06-Nov-94 08:49:37 GMT
-        [wd, date, time, "GMT"] => {
-            let wd = wd.strip_suffix(',')?;
-            let mut parts = date.split('-');
-            let (day, mon, yy) = (parts.next()?, parts.next()?, parts.next()?);
-            if parts.next().is_some() || yy.len() != 2 || day.len() != 2 {
-                return None;
-            }
-            let yy = digits(yy.as_bytes())?;
-            let year = if yy >= 70 { 1900 + yy } else { 2000 + yy };
-            (wd, year, mon, day, *time)
-        }
-        // asctime-date: Sun Nov  6 08:49:37 1994
-        [wd, mon, day, time, year] => {
-            if year.len() != 4 || day.is_empty() || day.len() > 2 {
-                return None;
-            }
-            (*wd, digits(year.as_bytes())?, *mon, *day, *time)
-        }
-        _ => return None,
-    };
-    if !WEEKDAYS
-        .iter()
-        .any(|(short, long)| weekday == *short || weekday == *long)
-    {
-        return None;
-    }
-    let month = month_number(month)?;
-    let day = digits(day.as_bytes())?;
-    if day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    let secs = days_from_civil(i64::from(year), month, day) * 86_400 + clock(time)?;
-    u64::try_from(secs).ok()
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
