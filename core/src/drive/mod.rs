@@ -199,8 +199,8 @@ pub struct Driver<H: Host> {
     handle: DriverHandle,
 }
 
-/// What woke the loop.
-enum Woke {
+/// What wakeup the loop.
+enum Wakeup {
     Fetched(usize, FetchOutcome),
     Events,
     Timer,
@@ -289,8 +289,8 @@ impl<H: Host> Driver<H> {
             };
             self.save_if_changed(now);
             let mut sleep = Box::pin(self.host.sleep_until(wake_at));
-            let woke = poll_fn(|cx| self.wait(cx, &mut in_flight, sleep.as_mut())).await;
-            if let Woke::Fetched(i, outcome) = woke {
+            let wakeup = poll_fn(|cx| self.wait(cx, &mut in_flight, sleep.as_mut())).await;
+            if let Wakeup::Fetched(i, outcome) = wakeup {
                 let (id, _) = in_flight.remove(i);
                 let event = match outcome {
                     FetchOutcome::Answered {
@@ -313,21 +313,21 @@ impl<H: Host> Driver<H> {
         cx: &mut Context<'_>,
         in_flight: &mut [(RequestId, Pin<Box<H::Fetch>>)],
         sleep: Pin<&mut H::Sleep>,
-    ) -> Poll<Woke> {
+    ) -> Poll<Wakeup> {
         for (i, (_, fetch)) in in_flight.iter_mut().enumerate() {
             if let Poll::Ready(outcome) = fetch.as_mut().poll(cx) {
-                return Poll::Ready(Woke::Fetched(i, outcome));
+                return Poll::Ready(Wakeup::Fetched(i, outcome));
             }
         }
         {
             let mut inbox = self.handle.lock();
             if !inbox.events.is_empty() {
-                return Poll::Ready(Woke::Events);
+                return Poll::Ready(Wakeup::Events);
             }
             inbox.waker = Some(cx.waker().clone());
         }
         if sleep.poll(cx).is_ready() {
-            return Poll::Ready(Woke::Timer);
+            return Poll::Ready(Wakeup::Timer);
         }
         Poll::Pending
     }

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::action::DetailsCheck;
 use super::answer::{PlanEvent, Problem, ProviderAnswer};
-use super::driver::{self, Steps};
-use super::pacer::{Leg, Pacer, Start};
+use super::order_rates::OrderRates;
+use super::pacer::{CallKind, Pacer, Start};
 use super::policy::{MutationPolicy, PolicyError};
-use super::rates::OrderRates;
+use super::routing::{self, PlanDecisions};
 use crate::foundation::request::{RequestId, TransportErrorKind};
 use crate::foundation::retry::{ErrorClass, RetryAfter};
 use crate::foundation::time::Timestamp;
@@ -128,7 +128,7 @@ enum Finished {
 pub(crate) struct InitiateState {
     order_id: String,
     request: InitiateRequest,
-    next: Leg,
+    next: CallKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last: Option<Problem>,
     pacer: Pacer,
@@ -174,7 +174,7 @@ impl InitiatePlan {
             state: InitiateState {
                 order_id: request.transaction.order_id.as_str().to_string(),
                 request,
-                next: Leg::Send,
+                next: CallKind::Send,
                 last: None,
                 pacer: Pacer::new(MutationPolicy::vipps(), jitter_seed),
             },
@@ -201,24 +201,24 @@ impl InitiatePlan {
 
     /// The next thing to do at `now`.
     pub fn poll(&mut self, now: Timestamp) -> InitiateAction {
-        driver::time_out(self, now);
+        routing::time_out(self, now);
         match &self.finished {
             Some(Finished::Initiated(r)) => return InitiateAction::Initiated(r.clone()),
             Some(Finished::NewOrderId(n)) => return InitiateAction::NewOrderId(n.clone()),
             Some(Finished::Failed(f)) => return InitiateAction::Failed(f.clone()),
             None => {}
         }
-        let leg = self.state.next;
-        let api = match leg {
-            Leg::Send => RateLimitedApi::InitiatePayment,
-            Leg::Check => RateLimitedApi::GetPaymentDetails,
+        let call = self.state.next;
+        let api = match call {
+            CallKind::Send => RateLimitedApi::InitiatePayment,
+            CallKind::Check => RateLimitedApi::GetPaymentDetails,
         };
         let s = &self.state;
         let (connect_timeout, read_timeout) =
             (s.pacer.policy.connect_timeout, s.pacer.policy.read_timeout);
-        match self.state.pacer.start(leg, api, now) {
-            Start::Now(id) => match leg {
-                Leg::Send => InitiateAction::Send(InitiateSend {
+        match self.state.pacer.start(call, api, now) {
+            Start::Now(id) => match call {
+                CallKind::Send => InitiateAction::Send(InitiateSend {
                     id,
                     path: endpoints::INITIATE.to_string(),
                     body: self.state.request.clone(),
@@ -226,7 +226,7 @@ impl InitiatePlan {
                     connect_timeout,
                     read_timeout,
                 }),
-                Leg::Check => InitiateAction::CheckDetails(DetailsCheck {
+                CallKind::Check => InitiateAction::CheckDetails(DetailsCheck {
                     id,
                     order_id: self.state.order_id.clone(),
                     path: endpoints::details(&self.state.order_id),
@@ -236,7 +236,7 @@ impl InitiatePlan {
             },
             Start::Wait(at) => InitiateAction::WaitUntil(at),
             Start::Exhausted => {
-                self.exhausted(leg);
+                self.exhausted(call);
                 self.poll(now)
             }
         }
@@ -245,7 +245,7 @@ impl InitiatePlan {
     /// Feeds the outcome of a request in. Never panics; events for requests
     /// not in flight are ignored.
     pub fn handle(&mut self, event: PlanEvent, now: Timestamp) {
-        driver::handle(self, event, now);
+        routing::handle(self, event, now);
     }
 
     /// Reads an HTTP answer to request `id` and [`handle`](Self::handle)s it.
@@ -263,16 +263,16 @@ impl InitiatePlan {
         self.handle(PlanEvent::Answer { id, answer }, now);
     }
 
-    fn exhausted(&mut self, leg: Leg) {
-        match leg {
-            Leg::Send => {
+    fn exhausted(&mut self, call: CallKind) {
+        match call {
+            CallKind::Send => {
                 let last = self.last_problem();
                 self.finished = Some(Finished::Failed(InitiateFailure::GaveUp {
                     sends: self.state.pacer.sends,
                     last,
                 }));
             }
-            Leg::Check => self.new_order_id(PreviousOrder::Unknown),
+            CallKind::Check => self.new_order_id(PreviousOrder::Unknown),
         }
     }
 
@@ -304,7 +304,7 @@ impl InitiatePlan {
             state.last.get_or_insert(Problem::Transport {
                 error: TransportErrorKind::ReadTimeout,
             });
-            state.next = Leg::Check;
+            state.next = CallKind::Check;
         }
         Ok(InitiatePlan {
             state,
@@ -313,7 +313,7 @@ impl InitiatePlan {
     }
 }
 
-impl Steps for InitiatePlan {
+impl PlanDecisions for InitiatePlan {
     fn pacer_mut(&mut self) -> &mut Pacer {
         &mut self.state.pacer
     }
@@ -324,33 +324,33 @@ impl Steps for InitiatePlan {
 
     fn on_success(
         &mut self,
-        leg: Leg,
+        call: CallKind,
         answer: ProviderAnswer,
         _now: Timestamp,
     ) -> Result<(), String> {
-        match (leg, answer) {
-            (Leg::Send, ProviderAnswer::Initiated(r)) if r.order_id == self.state.order_id => {
+        match (call, answer) {
+            (CallKind::Send, ProviderAnswer::Initiated(r)) if r.order_id == self.state.order_id => {
                 self.finished = Some(Finished::Initiated(r));
                 Ok(())
             }
-            (Leg::Send, ProviderAnswer::Initiated(r)) => Err(format!(
+            (CallKind::Send, ProviderAnswer::Initiated(r)) => Err(format!(
                 "`orderId` is {:?}, not {:?}",
                 r.order_id, self.state.order_id
             )),
-            (Leg::Check, ProviderAnswer::Details(d)) if d.order_id == self.state.order_id => {
+            (CallKind::Check, ProviderAnswer::Details(d)) if d.order_id == self.state.order_id => {
                 let status = d.to_status();
                 self.new_order_id(PreviousOrder::Exists { status });
                 Ok(())
             }
             (
-                Leg::Send,
+                CallKind::Send,
                 ProviderAnswer::Operation(_)
                 | ProviderAnswer::Details(_)
                 | ProviderAnswer::Error { .. }
                 | ProviderAnswer::Unreadable { .. },
             ) => Err("not an initiate response".to_string()),
             (
-                Leg::Check,
+                CallKind::Check,
                 ProviderAnswer::Details(_)
                 | ProviderAnswer::Operation(_)
                 | ProviderAnswer::Initiated(_)
@@ -362,41 +362,41 @@ impl Steps for InitiatePlan {
 
     fn on_problem(
         &mut self,
-        leg: Leg,
+        call: CallKind,
         started: Timestamp,
         problem: Problem,
         retry_after: Option<RetryAfter>,
         now: Timestamp,
     ) {
-        if leg == Leg::Check && is_not_found(&problem) {
+        if call == CallKind::Check && is_not_found(&problem) {
             return self.new_order_id(PreviousOrder::NotFound);
         }
         let class = problem.class();
         // The reason the orderId is given up is the operation's own
         // problem; a failing check does not replace it.
-        if leg == Leg::Send {
+        if call == CallKind::Send {
             self.state.last = Some(problem.clone());
         }
-        match (leg, class) {
+        match (call, class) {
             // Nothing happened: the same request again, later.
             (_, ErrorClass::RetryLater) => match retry_after {
-                Some(ra) => self.state.pacer.wait_until(leg, ra.until(now)),
-                None => self.state.pacer.back_off(leg, started),
+                Some(ra) => self.state.pacer.wait_until(call, ra.until(now)),
+                None => self.state.pacer.back_off(call, started),
             },
             // Unknown outcome: never the same orderId again; see whether
             // it exists.
-            (Leg::Send, ErrorClass::CheckThenRetry) => self.state.next = Leg::Check,
+            (CallKind::Send, ErrorClass::CheckThenRetry) => self.state.next = CallKind::Check,
             // A failing check is tried again.
-            (Leg::Check, ErrorClass::CheckThenRetry) => {
-                self.state.pacer.back_off(Leg::Check, started);
+            (CallKind::Check, ErrorClass::CheckThenRetry) => {
+                self.state.pacer.back_off(CallKind::Check, started);
             }
-            (Leg::Send, ErrorClass::NewOrderId) => self.new_order_id(PreviousOrder::Taken),
-            (Leg::Send, ErrorClass::Final) => {
+            (CallKind::Send, ErrorClass::NewOrderId) => self.new_order_id(PreviousOrder::Taken),
+            (CallKind::Send, ErrorClass::Final) => {
                 self.finished = Some(Finished::Failed(InitiateFailure::Provider { problem }));
             }
             // The check cannot be made (credentials, …): the old orderId
             // is still never reused.
-            (Leg::Check, ErrorClass::Final | ErrorClass::NewOrderId) => {
+            (CallKind::Check, ErrorClass::Final | ErrorClass::NewOrderId) => {
                 self.new_order_id(PreviousOrder::Unknown);
             }
         }

@@ -106,13 +106,13 @@
 
 mod action;
 mod answer;
-mod driver;
 mod initiate;
 mod key;
+mod order_rates;
 mod pacer;
 mod plan;
 mod policy;
-mod rates;
+mod routing;
 mod snapshot;
 
 pub use action::{
@@ -124,9 +124,9 @@ pub use initiate::{
     InitiateAction, InitiateFailure, InitiatePlan, InitiateSend, NewOrderId, PreviousOrder,
 };
 pub use key::{IdempotencyKey, IdempotencyKeyError, MAX_KEY_LEN};
+pub use order_rates::OrderRates;
 pub use plan::MutationPlan;
 pub use policy::{MutationPolicy, PolicyError};
-pub use rates::OrderRates;
 pub use snapshot::{InitiateSnapshot, MutationSnapshot, PLAN_SNAPSHOT_VERSION, PlanSnapshotError};
 
 #[cfg(test)]

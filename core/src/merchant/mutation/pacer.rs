@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::order_rates::OrderRates;
 use super::policy::MutationPolicy;
-use super::rates::OrderRates;
 use crate::foundation::backoff::Backoff;
 use crate::foundation::request::RequestId;
 use crate::foundation::time::Timestamp;
@@ -14,7 +14,7 @@ use crate::providers::vipps_ecom::limits::RateLimitedApi;
 /// The two kinds of request a plan makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) enum Leg {
+pub(crate) enum CallKind {
     /// The operation itself (capture, cancel, refund, initiate).
     Send,
     /// `GET …/details`, to find out what became of it.
@@ -26,7 +26,9 @@ pub(crate) enum Leg {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct InFlight {
     pub(crate) id: RequestId,
-    pub(crate) leg: Leg,
+    /// `leg` in snapshots written before it was renamed.
+    #[serde(alias = "leg")]
+    pub(crate) call: CallKind,
     pub(crate) started: Timestamp,
     /// After this, the request counts as a read timeout.
     pub(crate) expires: Timestamp,
@@ -110,18 +112,18 @@ impl Pacer {
         self.send_ids.contains(&id)
     }
 
-    /// Starts a `leg` request to `api` at `now`, if no request is in
+    /// Starts a `call` request to `api` at `now`, if no request is in
     /// flight and the policy's limit, the backoff and the rate limit allow.
-    pub(crate) fn start(&mut self, leg: Leg, api: RateLimitedApi, now: Timestamp) -> Start {
+    pub(crate) fn start(&mut self, call: CallKind, api: RateLimitedApi, now: Timestamp) -> Start {
         if let Some(f) = &self.in_flight {
             return Start::Wait(
                 f.expires
                     .max(now.saturating_add(core::time::Duration::from_millis(1))),
             );
         }
-        let (made, max, not_before) = match leg {
-            Leg::Send => (self.sends, self.policy.max_sends, self.send_not_before),
-            Leg::Check => (self.checks, self.policy.max_checks, self.check_not_before),
+        let (made, max, not_before) = match call {
+            CallKind::Send => (self.sends, self.policy.max_sends, self.send_not_before),
+            CallKind::Check => (self.checks, self.policy.max_checks, self.check_not_before),
         };
         if made >= max {
             return Start::Exhausted;
@@ -138,32 +140,32 @@ impl Pacer {
         self.rates.record(api, now);
         self.in_flight = Some(InFlight {
             id,
-            leg,
+            call,
             started: now,
             expires: self.policy.expiry(now),
         });
-        match leg {
-            Leg::Send => {
+        match call {
+            CallKind::Send => {
                 self.sends = self.sends.saturating_add(1);
                 self.send_ids.push(id);
             }
-            Leg::Check => self.checks = self.checks.saturating_add(1),
+            CallKind::Check => self.checks = self.checks.saturating_add(1),
         }
         Start::Now(id)
     }
 
-    /// After a failure of a request started at `from`: the next `leg`
+    /// After a failure of a request started at `from`: the next `call`
     /// request waits out an exponential, jittered backoff.
-    pub(crate) fn back_off(&mut self, leg: Leg, from: Timestamp) {
+    pub(crate) fn back_off(&mut self, call: CallKind, from: Timestamp) {
         let until = self.backoff.fail(&self.policy.backoff, from);
-        self.set_not_before(leg, until);
+        self.set_not_before(call, until);
     }
 
-    /// The provider said when (`Retry-After`): the next `leg` request waits
+    /// The provider said when (`Retry-After`): the next `call` request waits
     /// until then (the failure still counts for a later backoff).
-    pub(crate) fn wait_until(&mut self, leg: Leg, until: Timestamp) {
+    pub(crate) fn wait_until(&mut self, call: CallKind, until: Timestamp) {
         self.backoff.failures = self.backoff.failures.saturating_add(1);
-        self.set_not_before(leg, until);
+        self.set_not_before(call, until);
     }
 
     /// Fresh budgets of sends and checks (resuming a plan that gave up).
@@ -177,10 +179,10 @@ impl Pacer {
         self.check_not_before = None;
     }
 
-    fn set_not_before(&mut self, leg: Leg, until: Timestamp) {
-        match leg {
-            Leg::Send => self.send_not_before = Some(until),
-            Leg::Check => self.check_not_before = Some(until),
+    fn set_not_before(&mut self, call: CallKind, until: Timestamp) {
+        match call {
+            CallKind::Send => self.send_not_before = Some(until),
+            CallKind::Check => self.check_not_before = Some(until),
         }
     }
 }

@@ -8,11 +8,11 @@ use super::action::{
     MutationRequest,
 };
 use super::answer::{PlanEvent, Problem, ProviderAnswer};
-use super::driver::{self, Steps};
 use super::key::IdempotencyKey;
-use super::pacer::{Leg, Pacer, Start};
+use super::order_rates::OrderRates;
+use super::pacer::{CallKind, Pacer, Start};
 use super::policy::{MutationPolicy, PolicyError};
-use super::rates::OrderRates;
+use super::routing::{self, PlanDecisions};
 use crate::foundation::money::Amount;
 use crate::foundation::request::RequestId;
 use crate::foundation::retry::{ErrorClass, RetryAfter};
@@ -37,7 +37,7 @@ pub(crate) struct PlanState {
     /// every details answer.
     status: PaymentStatus,
     /// The next request to make.
-    next: Leg,
+    next: CallKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last: Option<Problem>,
     /// A request whose outcome is unknown may have reached the provider.
@@ -131,7 +131,7 @@ impl MutationPlan {
                 idempotency_key: key,
                 request,
                 status: status.clone(),
-                next: Leg::Send,
+                next: CallKind::Send,
                 last: None,
                 maybe_applied: false,
                 pacer: Pacer::new(MutationPolicy::vipps(), seed),
@@ -185,20 +185,20 @@ impl MutationPlan {
     /// make that request and [`handle`](Self::handle) its outcome; the
     /// plan says `WaitUntil` while it is in flight.
     pub fn poll(&mut self, now: Timestamp) -> MutationAction {
-        driver::time_out(self, now);
+        routing::time_out(self, now);
         if let Some(result) = &self.finished {
             return match result {
                 Ok(done) => MutationAction::Done(done.clone()),
                 Err(failure) => MutationAction::Failed(failure.clone()),
             };
         }
-        let leg = self.state.next;
-        let api = match leg {
-            Leg::Send => self.state.kind.api(),
-            Leg::Check => RateLimitedApi::GetPaymentDetails,
+        let call = self.state.next;
+        let api = match call {
+            CallKind::Send => self.state.kind.api(),
+            CallKind::Check => RateLimitedApi::GetPaymentDetails,
         };
-        match self.state.pacer.start(leg, api, now) {
-            Start::Now(id) => self.request(leg, id),
+        match self.state.pacer.start(call, api, now) {
+            Start::Now(id) => self.request(call, id),
             Start::Wait(at) => MutationAction::WaitUntil(at),
             Start::Exhausted => {
                 self.give_up();
@@ -207,11 +207,11 @@ impl MutationPlan {
         }
     }
 
-    fn request(&self, leg: Leg, id: RequestId) -> MutationAction {
+    fn request(&self, call: CallKind, id: RequestId) -> MutationAction {
         let s = &self.state;
         let policy = &s.pacer.policy;
-        match leg {
-            Leg::Send => MutationAction::Send(MutationRequest {
+        match call {
+            CallKind::Send => MutationAction::Send(MutationRequest {
                 id,
                 kind: s.kind,
                 method: s.kind.method(),
@@ -222,7 +222,7 @@ impl MutationPlan {
                 connect_timeout: policy.connect_timeout,
                 read_timeout: policy.read_timeout,
             }),
-            Leg::Check => MutationAction::CheckDetails(DetailsCheck {
+            CallKind::Check => MutationAction::CheckDetails(DetailsCheck {
                 id,
                 order_id: s.order_id.clone(),
                 path: endpoints::details(&s.order_id),
@@ -236,7 +236,7 @@ impl MutationPlan {
     /// requests that are not in flight are ignored, except a late answer
     /// that proves the operation went through.
     pub fn handle(&mut self, event: PlanEvent, now: Timestamp) {
-        driver::handle(self, event, now);
+        routing::handle(self, event, now);
     }
 
     /// Reads an HTTP answer to request `id` (as a details response if `id`
@@ -301,7 +301,7 @@ impl MutationPlan {
             None => {
                 self.state.maybe_applied = false;
                 match self.rules_allow(now) {
-                    Ok(()) => self.state.next = Leg::Send,
+                    Ok(()) => self.state.next = CallKind::Send,
                     Err(error) => {
                         let kind = self.state.kind;
                         self.finished = Some(Err(MutationFailure::Refused { kind, error }));
@@ -385,8 +385,8 @@ impl MutationPlan {
         // The answer to the request in flight never comes: its outcome is
         // unknown, so the details are checked first.
         if let Some(f) = state.pacer.take_any() {
-            state.maybe_applied |= f.leg == Leg::Send;
-            state.next = Leg::Check;
+            state.maybe_applied |= f.call == CallKind::Send;
+            state.next = CallKind::Check;
         }
         Ok(MutationPlan {
             state,
@@ -395,7 +395,7 @@ impl MutationPlan {
     }
 }
 
-impl Steps for MutationPlan {
+impl PlanDecisions for MutationPlan {
     fn pacer_mut(&mut self) -> &mut Pacer {
         &mut self.state.pacer
     }
@@ -406,17 +406,17 @@ impl Steps for MutationPlan {
 
     fn on_success(
         &mut self,
-        leg: Leg,
+        call: CallKind,
         answer: ProviderAnswer,
         now: Timestamp,
     ) -> Result<(), String> {
-        match (leg, answer) {
-            (Leg::Send, ProviderAnswer::Operation(resp)) => {
+        match (call, answer) {
+            (CallKind::Send, ProviderAnswer::Operation(resp)) => {
                 self.confirms(&resp)?;
                 self.done(resp.to_status(), Confirmation::Response);
                 Ok(())
             }
-            (Leg::Check, ProviderAnswer::Details(details)) => {
+            (CallKind::Check, ProviderAnswer::Details(details)) => {
                 if details.order_id != self.state.order_id {
                     return Err(format!("details of order {:?}", details.order_id));
                 }
@@ -424,14 +424,14 @@ impl Steps for MutationPlan {
                 Ok(())
             }
             (
-                Leg::Send,
+                CallKind::Send,
                 ProviderAnswer::Initiated(_)
                 | ProviderAnswer::Details(_)
                 | ProviderAnswer::Error { .. }
                 | ProviderAnswer::Unreadable { .. },
             ) => Err(format!("not an answer to a {}", self.state.kind)),
             (
-                Leg::Check,
+                CallKind::Check,
                 ProviderAnswer::Operation(_)
                 | ProviderAnswer::Initiated(_)
                 | ProviderAnswer::Error { .. }
@@ -443,7 +443,7 @@ impl Steps for MutationPlan {
     /// What to do after a request failed, by the error model's class.
     fn on_problem(
         &mut self,
-        leg: Leg,
+        call: CallKind,
         started: Timestamp,
         problem: Problem,
         retry_after: Option<RetryAfter>,
@@ -454,25 +454,25 @@ impl Steps for MutationPlan {
         match class {
             ErrorClass::RetryLater => {
                 match retry_after {
-                    Some(ra) => pacer.wait_until(leg, ra.until(now)),
-                    None => pacer.back_off(leg, started),
+                    Some(ra) => pacer.wait_until(call, ra.until(now)),
+                    None => pacer.back_off(call, started),
                 }
-                self.state.next = leg;
+                self.state.next = call;
             }
             ErrorClass::CheckThenRetry => {
                 // The details check goes first, at once; a retry of the
                 // operation waits out the backoff.
-                pacer.back_off(leg, started);
-                if leg == Leg::Send {
+                pacer.back_off(call, started);
+                if call == CallKind::Send {
                     self.state.maybe_applied = true;
                 }
-                self.state.next = Leg::Check;
+                self.state.next = CallKind::Check;
             }
             ErrorClass::Final | ErrorClass::NewOrderId => {
                 self.finished = Some(Err(MutationFailure::Provider {
                     kind: self.state.kind,
                     problem,
-                    during_check: leg == Leg::Check,
+                    during_check: call == CallKind::Check,
                 }));
                 return;
             }
@@ -515,7 +515,7 @@ impl PlanState {
     /// The state a resumed plan starts from: details first, fresh budgets.
     pub(crate) fn resumed(&self) -> PlanState {
         let mut s = self.clone();
-        s.next = Leg::Check;
+        s.next = CallKind::Check;
         s.pacer.reset_budgets();
         s
     }

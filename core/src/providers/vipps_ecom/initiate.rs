@@ -17,8 +17,6 @@ use crate::foundation::money::Amount;
 use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::order_id::OrderId;
 
-pub use super::initiate_builder::{InitiateBuilder, InitiateError};
-
 /// The body of `POST:/ecomm/v2/payments`.
 ///
 /// ```
@@ -54,11 +52,6 @@ pub struct InitiateRequest {
 }
 
 impl InitiateRequest {
-    /// A builder that checks every rule before it gives a request.
-    pub fn builder() -> InitiateBuilder {
-        InitiateBuilder::default()
-    }
-
     /// True for an express checkout (`"paymentType": "eComm Express Payment"`).
     pub fn is_express(&self) -> bool {
         self.merchant_info.payment_type == Some(PaymentType::Express)

@@ -126,6 +126,13 @@ pub struct InitiateBuilder {
     explicit_checkout_flow: Option<bool>,
 }
 
+impl InitiateRequest {
+    /// A builder that checks every rule before it gives a request.
+    pub fn builder() -> InitiateBuilder {
+        InitiateBuilder::default()
+    }
+}
+
 impl InitiateBuilder {
     /// `merchantInfo.merchantSerialNumber` (required).
     pub fn merchant_serial_number(mut self, msn: impl Into<String>) -> Self {

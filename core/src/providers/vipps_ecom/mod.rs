@@ -126,9 +126,9 @@ pub use express::{
 };
 pub use headers::SystemHeaders;
 pub use initiate::{
-    CustomerInfo, InitiateBuilder, InitiateError, InitiateRequest, InitiateResponse,
-    InitiateTransaction, MerchantInfo, PaymentType,
+    CustomerInfo, InitiateRequest, InitiateResponse, InitiateTransaction, MerchantInfo, PaymentType,
 };
+pub use initiate_builder::{InitiateBuilder, InitiateError};
 pub use legacy::{OrderStatusInfo, OrderStatusResponse};
 pub use msn::{MerchantSerialNumber, MsnError};
 pub use operations::{

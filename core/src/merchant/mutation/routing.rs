@@ -1,33 +1,33 @@
-//! What both plans do the same way: feed an event to the request it
-//! answers, turn failures into a [`Problem`], and time out a request whose
-//! answer never comes. Each plan says what a usable answer means and what
+//! How an event reaches a plan, the same way for both plans: feed it to
+//! the request it answers, turn failures into a [`Problem`], and time out
+//! a request whose answer never comes. Each plan says what a usable answer means and what
 //! to do about a problem.
 
 use super::answer::{PlanEvent, Problem, ProviderAnswer};
-use super::pacer::{Leg, Pacer};
+use super::pacer::{CallKind, Pacer};
 use crate::foundation::request::{RequestId, TransportErrorKind};
 use crate::foundation::retry::RetryAfter;
 use crate::foundation::time::Timestamp;
 
 /// A plan's own decisions.
-pub(crate) trait Steps {
+pub(crate) trait PlanDecisions {
     fn pacer_mut(&mut self) -> &mut Pacer;
 
     fn is_finished(&self) -> bool;
 
-    /// A `2xx` answer to the plan's `leg` request: `Ok` once used, or why
+    /// A `2xx` answer to the plan's `call` request: `Ok` once used, or why
     /// it answers another question.
     fn on_success(
         &mut self,
-        leg: Leg,
+        call: CallKind,
         answer: ProviderAnswer,
         now: Timestamp,
     ) -> Result<(), String>;
 
-    /// The `leg` request started at `started` failed with `problem`.
+    /// The `call` request started at `started` failed with `problem`.
     fn on_problem(
         &mut self,
-        leg: Leg,
+        call: CallKind,
         started: Timestamp,
         problem: Problem,
         retry_after: Option<RetryAfter>,
@@ -39,7 +39,7 @@ pub(crate) trait Steps {
 }
 
 /// Feeds `event` to the request it answers.
-pub(crate) fn handle<P: Steps>(plan: &mut P, event: PlanEvent, now: Timestamp) {
+pub(crate) fn handle<P: PlanDecisions>(plan: &mut P, event: PlanEvent, now: Timestamp) {
     if plan.is_finished() {
         return;
     }
@@ -59,7 +59,7 @@ pub(crate) fn handle<P: Steps>(plan: &mut P, event: PlanEvent, now: Timestamp) {
                 }
                 ok @ (ProviderAnswer::Operation(_)
                 | ProviderAnswer::Initiated(_)
-                | ProviderAnswer::Details(_)) => match plan.on_success(f.leg, ok, now) {
+                | ProviderAnswer::Details(_)) => match plan.on_success(f.call, ok, now) {
                     Ok(()) => return,
                     Err(reason) => (
                         f,
@@ -79,12 +79,12 @@ pub(crate) fn handle<P: Steps>(plan: &mut P, event: PlanEvent, now: Timestamp) {
             (f, Problem::Transport { error: kind }, None)
         }
     };
-    plan.on_problem(f.leg, f.started, problem, retry_after, now);
+    plan.on_problem(f.call, f.started, problem, retry_after, now);
 }
 
 /// A request in flight whose answer did not come by its timeout counts as
 /// a read timeout.
-pub(crate) fn time_out<P: Steps>(plan: &mut P, now: Timestamp) {
+pub(crate) fn time_out<P: PlanDecisions>(plan: &mut P, now: Timestamp) {
     if plan.is_finished() {
         return;
     }
@@ -92,6 +92,6 @@ pub(crate) fn time_out<P: Steps>(plan: &mut P, now: Timestamp) {
         let timeout = Problem::Transport {
             error: TransportErrorKind::ReadTimeout,
         };
-        plan.on_problem(f.leg, f.started, timeout, None, now);
+        plan.on_problem(f.call, f.started, timeout, None, now);
     }
 }
