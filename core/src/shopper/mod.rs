@@ -9,3 +9,4 @@ pub mod pending;
 pub mod platform;
 pub mod tracker;
 pub mod url;
+pub mod wording;
