@@ -318,7 +318,6 @@ impl PendingStore {
                 ReturnError::NonceMismatch
                     | ReturnError::MissingNonce
                     | ReturnError::DuplicateParam { .. }
-                    | ReturnError::BadEncoding { .. }
             )
         };
         let pick = errors
