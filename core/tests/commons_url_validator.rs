@@ -208,251 +208,65 @@ const IDN: &[Case] = &[
     ("https://shop\u{A0}.no/", Invalid("illegal-character"), "URI: no-break space in the host"),
 ];
 
+#[rustfmt::skip]
 const IPV4: &[Case] = &[
     ("https://8.8.8.8/", Valid, "isValidInet4Address"),
     ("https://0.0.0.0/", Valid, "isValidInet4Address: 0"),
-    (
-        "https://255.255.255.255/",
-        Valid,
-        "isValidInet4Address: 255",
-    ),
-    (
-        "https://1.2.3.4:8080/return",
-        Valid,
-        "isValidInet4Address, with a port",
-    ),
-    (
-        "https://256.1.1.1/",
-        Invalid("invalid-ipv4"),
-        "isValidInet4Address: above 255",
-    ),
-    (
-        "https://1.2.3.256/",
-        Invalid("invalid-ipv4"),
-        "isValidInet4Address: above 255, last",
-    ),
-    (
-        "https://01.2.3.4/",
-        Invalid("invalid-ipv4"),
-        "isValidInet4Address: a leading zero",
-    ),
-    (
-        "https://1.2.3.04/",
-        Invalid("invalid-ipv4"),
-        "isValidInet4Address: a leading zero, last",
-    ),
-    (
-        "https://1000.1.1.1/",
-        Invalid("invalid-ipv4"),
-        "IPV4_REGEX: four digits",
-    ),
-    (
-        "https://1.2.3/",
-        Invalid("invalid-ipv4"),
-        "IPV4_REGEX: three numbers (WHATWG reads 1.2.0.3)",
-    ),
-    (
-        "https://1.2.3.4.5/",
-        Invalid("invalid-ipv4"),
-        "IPV4_REGEX: five numbers",
-    ),
-    (
-        "https://1..2.3/",
-        Invalid("invalid-ipv4"),
-        "IPV4_REGEX: an empty number",
-    ),
-    (
-        "https://1.2.3.4./",
-        Invalid("invalid-ipv4"),
-        "IPV4_REGEX: a trailing dot",
-    ),
-    (
-        "https://4294967295/",
-        Invalid("invalid-ipv4"),
-        "IPV4_REGEX: one number (WHATWG reads it)",
-    ),
-    (
-        "https://0x7f.0.0.1/",
-        Invalid("tld-not-alphabetic"),
-        "IPV4_REGEX: hex (WHATWG reads 127.0.0.1)",
-    ),
+    ("https://255.255.255.255/", Valid, "isValidInet4Address: 255"),
+    ("https://1.2.3.4:8080/return", Valid, "isValidInet4Address, with a port"),
+    ("https://256.1.1.1/", Invalid("invalid-ipv4"), "isValidInet4Address: above 255"),
+    ("https://1.2.3.256/", Invalid("invalid-ipv4"), "isValidInet4Address: above 255, last"),
+    ("https://01.2.3.4/", Invalid("invalid-ipv4"), "isValidInet4Address: a leading zero"),
+    ("https://1.2.3.04/", Invalid("invalid-ipv4"), "isValidInet4Address: a leading zero, last"),
+    ("https://1000.1.1.1/", Invalid("invalid-ipv4"), "IPV4_REGEX: four digits"),
+    ("https://1.2.3/", Invalid("invalid-ipv4"), "IPV4_REGEX: three numbers (WHATWG reads 1.2.0.3)"),
+    ("https://1.2.3.4.5/", Invalid("invalid-ipv4"), "IPV4_REGEX: five numbers"),
+    ("https://1..2.3/", Invalid("invalid-ipv4"), "IPV4_REGEX: an empty number"),
+    ("https://1.2.3.4./", Invalid("invalid-ipv4"), "IPV4_REGEX: a trailing dot"),
+    ("https://4294967295/", Invalid("invalid-ipv4"), "IPV4_REGEX: one number (WHATWG reads it)"),
+    ("https://0x7f.0.0.1/", Invalid("tld-not-alphabetic"), "IPV4_REGEX: hex (WHATWG reads 127.0.0.1)"),
 ];
 
+#[rustfmt::skip]
 const IPV6: &[Case] = &[
     ("https://[::1]/", Valid, "isValidInet6Address: ::1"),
     ("https://[::]/", Valid, "isValidInet6Address: ::"),
-    (
-        "https://[::1]:3000/return",
-        Valid,
-        "isValidInet6Address, with a port",
-    ),
-    (
-        "https://[::1]:/",
-        Valid,
-        "AUTHORITY_REGEX: empty port after IPv6",
-    ),
-    (
-        "https://[2001:db8::1]:8443/x",
-        Valid,
-        "isValidInet6Address: compressed",
-    ),
-    (
-        "https://[2001:0DB8:0000:0000:0000:FF00:0042:8329]/",
-        Valid,
-        "isValidInet6Address: 8 groups",
-    ),
-    (
-        "https://[fe80::1]/",
-        Valid,
-        "isValidInet6Address: link-local",
-    ),
-    (
-        "https://[1:2:3:4:5:6:7::]/",
-        Valid,
-        "isValidInet6Address: `::` for the last group",
-    ),
-    (
-        "https://[::2:3:4:5:6:7:8]/",
-        Valid,
-        "isValidInet6Address: `::` for the first group",
-    ),
+    ("https://[::1]:3000/return", Valid, "isValidInet6Address, with a port"),
+    ("https://[::1]:/", Valid, "AUTHORITY_REGEX: empty port after IPv6"),
+    ("https://[2001:db8::1]:8443/x", Valid, "isValidInet6Address: compressed"),
+    ("https://[2001:0DB8:0000:0000:0000:FF00:0042:8329]/", Valid, "isValidInet6Address: 8 groups"),
+    ("https://[fe80::1]/", Valid, "isValidInet6Address: link-local"),
+    ("https://[1:2:3:4:5:6:7::]/", Valid, "isValidInet6Address: `::` for the last group"),
+    ("https://[::2:3:4:5:6:7:8]/", Valid, "isValidInet6Address: `::` for the first group"),
     // IPv4-mapped and embedded (issue 13: refused before, valid since 1.11).
-    (
-        "https://[::FFFF:1.2.3.4]/",
-        Valid,
-        "IPV6_REGEX with `.`: IPv4-mapped, upper case",
-    ),
-    (
-        "https://[::ffff:1.2.3.4]/",
-        Valid,
-        "IPV6_REGEX with `.`: IPv4-mapped, lower case",
-    ),
-    (
-        "https://[::1.2.3.4]/",
-        Valid,
-        "IPV6_REGEX with `.`: IPv4-compatible",
-    ),
-    (
-        "https://[2001:db8::1.2.3.4]/",
-        Valid,
-        "IPV6_REGEX with `.`: IPv4-embedded",
-    ),
-    (
-        "https://[1:2:3:4:5:6:1.2.3.4]/",
-        Valid,
-        "isValidInet6Address: 6 groups and IPv4",
-    ),
-    (
-        "https://[1:2:3:4:5:6:7:1.2.3.4]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: 7 groups and IPv4",
-    ),
-    (
-        "https://[::ffff:1.2.3.04]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet4Address inside: leading zero",
-    ),
-    (
-        "https://[::ffff:256.1.1.1]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet4Address inside: above 255",
-    ),
-    (
-        "https://[::1.2.3]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet4Address inside: three numbers",
-    ),
-    (
-        "https://[1.2.3.4]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: IPv4 alone",
-    ),
-    (
-        "https://[1.2.3.4::]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: IPv4 not last",
-    ),
-    (
-        "https://[::1/",
-        Invalid("invalid-ipv6"),
-        "AUTHORITY_REGEX: no `]`",
-    ),
+    ("https://[::FFFF:1.2.3.4]/", Valid, "IPV6_REGEX with `.`: IPv4-mapped, upper case"),
+    ("https://[::ffff:1.2.3.4]/", Valid, "IPV6_REGEX with `.`: IPv4-mapped, lower case"),
+    ("https://[::1.2.3.4]/", Valid, "IPV6_REGEX with `.`: IPv4-compatible"),
+    ("https://[2001:db8::1.2.3.4]/", Valid, "IPV6_REGEX with `.`: IPv4-embedded"),
+    ("https://[1:2:3:4:5:6:1.2.3.4]/", Valid, "isValidInet6Address: 6 groups and IPv4"),
+    ("https://[1:2:3:4:5:6:7:1.2.3.4]/", Invalid("invalid-ipv6"), "isValidInet6Address: 7 groups and IPv4"),
+    ("https://[::ffff:1.2.3.04]/", Invalid("invalid-ipv6"), "isValidInet4Address inside: leading zero"),
+    ("https://[::ffff:256.1.1.1]/", Invalid("invalid-ipv6"), "isValidInet4Address inside: above 255"),
+    ("https://[::1.2.3]/", Invalid("invalid-ipv6"), "isValidInet4Address inside: three numbers"),
+    ("https://[1.2.3.4]/", Invalid("invalid-ipv6"), "isValidInet6Address: IPv4 alone"),
+    ("https://[1.2.3.4::]/", Invalid("invalid-ipv6"), "isValidInet6Address: IPv4 not last"),
+    ("https://[::1/", Invalid("invalid-ipv6"), "AUTHORITY_REGEX: no `]`"),
     ("https://[]/", Invalid("invalid-ipv6"), "IPV6_REGEX: empty"),
-    (
-        "https://[1::2::3]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: two `::`",
-    ),
-    (
-        "https://[:::]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: `:::`",
-    ),
-    (
-        "https://[:1::]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: a lone leading `:`",
-    ),
-    (
-        "https://[1::2:]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: a lone trailing `:`",
-    ),
-    (
-        "https://[12345::]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: five hex digits",
-    ),
-    (
-        "https://[1:2:3:4:5:6:7]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: seven groups",
-    ),
-    (
-        "https://[1:2:3:4:5:6:7:8:9]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: nine groups",
-    ),
-    (
-        "https://[1:2:3:4::5:6:7:8]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: `::` for no group",
-    ),
-    (
-        "https://[1:2:3:4:5:6:7:8::]/",
-        Invalid("invalid-ipv6"),
-        "isValidInet6Address: 8 groups and `::`",
-    ),
-    (
-        "https://[fe80::1%25eth0]/",
-        Invalid("invalid-ipv6"),
-        "IPV6_REGEX: no zone id",
-    ),
-    (
-        "https://[::1/64]/",
-        Invalid("invalid-ipv6"),
-        "AUTHORITY_REGEX: `/` ends the authority, no prefix length",
-    ),
-    (
-        "https://[v1.x]/",
-        Invalid("invalid-ipv6"),
-        "IPV6_REGEX: IPvFuture",
-    ),
-    (
-        "https://[::g]/",
-        Invalid("invalid-ipv6"),
-        "IPV6_REGEX: not hex",
-    ),
-    (
-        "https://[::1]x/",
-        Invalid("invalid-ipv6"),
-        "AUTHORITY_REGEX: text after `]`",
-    ),
-    (
-        "https://[::1]:70000/",
-        Invalid("port-out-of-range"),
-        "the port of an IPv6 host is checked too",
-    ),
+    ("https://[1::2::3]/", Invalid("invalid-ipv6"), "isValidInet6Address: two `::`"),
+    ("https://[:::]/", Invalid("invalid-ipv6"), "isValidInet6Address: `:::`"),
+    ("https://[:1::]/", Invalid("invalid-ipv6"), "isValidInet6Address: a lone leading `:`"),
+    ("https://[1::2:]/", Invalid("invalid-ipv6"), "isValidInet6Address: a lone trailing `:`"),
+    ("https://[12345::]/", Invalid("invalid-ipv6"), "isValidInet6Address: five hex digits"),
+    ("https://[1:2:3:4:5:6:7]/", Invalid("invalid-ipv6"), "isValidInet6Address: seven groups"),
+    ("https://[1:2:3:4:5:6:7:8:9]/", Invalid("invalid-ipv6"), "isValidInet6Address: nine groups"),
+    ("https://[1:2:3:4::5:6:7:8]/", Invalid("invalid-ipv6"), "isValidInet6Address: `::` for no group"),
+    ("https://[1:2:3:4:5:6:7:8::]/", Invalid("invalid-ipv6"), "isValidInet6Address: 8 groups and `::`"),
+    ("https://[fe80::1%25eth0]/", Invalid("invalid-ipv6"), "IPV6_REGEX: no zone id"),
+    ("https://[::1/64]/", Invalid("invalid-ipv6"), "AUTHORITY_REGEX: `/` ends the authority, no prefix length"),
+    ("https://[v1.x]/", Invalid("invalid-ipv6"), "IPV6_REGEX: IPvFuture"),
+    ("https://[::g]/", Invalid("invalid-ipv6"), "IPV6_REGEX: not hex"),
+    ("https://[::1]x/", Invalid("invalid-ipv6"), "AUTHORITY_REGEX: text after `]`"),
+    ("https://[::1]:70000/", Invalid("port-out-of-range"), "the port of an IPv6 host is checked too"),
 ];
 
 #[rustfmt::skip]
