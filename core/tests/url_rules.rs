@@ -229,6 +229,11 @@ fn app_fallbacks() {
             ("INTENT/", "intent-not-exact"),
             ("intents", "intent-not-exact"),
             ("merchantapp://result#x", "fallback-fragment"),
+            ("merchantapp://user@result", "user-info"),
+            ("merchantapp://user:pw@result?x", "user-info"),
+            // Found by the fuzzer: `j://@` parses, `j://@?x` does not.
+            ("J://@", "user-info"),
+            ("merchantapp://result:x", "not-whatwg"),
             ("merchantapp://res ult", "illegal-character"),
             ("merchantapp://result?q=æ", "illegal-character"),
             ("merchantapp://result?q=<x>", "illegal-character"),

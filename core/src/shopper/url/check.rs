@@ -135,7 +135,8 @@ fn is_app_url_char(ch: char) -> bool {
 /// An app fallback: exactly `INTENT`, or a URL whose scheme is a valid RFC
 /// 3986 scheme that belongs to the app (not a web, unsafe or payment-app
 /// scheme), made of plain URL characters with well-formed `%` escapes,
-/// without a fragment, that the WHATWG URL Standard can parse.
+/// without credentials or a fragment, that the WHATWG URL Standard can
+/// parse.
 pub(crate) fn check_app_fallback(url: &str) -> Result<AppFallback, UrlError> {
     if url.is_empty() {
         return Err(UrlError::Empty);
@@ -191,6 +192,15 @@ pub(crate) fn check_app_fallback(url: &str) -> Result<AppFallback, UrlError> {
             part: part_at(at),
             at,
         });
+    }
+    // Credentials before the host, as for web fallbacks (and `x://@`,
+    // which the WHATWG parse reads differently once a query follows).
+    let authority = url
+        .get(scheme.len() + 1..)
+        .and_then(|rest| rest.strip_prefix("//"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    if authority.is_some_and(|a| a.contains('@')) {
+        return Err(UrlError::UserInfo);
     }
     let parsed = Url::parse(url).map_err(|e| UrlError::NotWhatwg {
         reason: e.to_string(),

@@ -250,8 +250,16 @@ impl FallbackSpec {
             Some((_, query)) if query.ends_with('&') => "",
             Some(_) => "&",
         };
+        let url = format!("{base}{separator}{ours}");
+        // What is sent must pass the same rules as its base (and so parse
+        // back for the return check), whatever the parser's corners.
+        if is_app {
+            check_app_fallback(&url)?;
+        } else {
+            check_web_fallback(&url)?;
+        }
         Ok(Fallback {
-            url: format!("{base}{separator}{ours}"),
+            url,
             is_app,
             expectation: ReturnExpectation {
                 order_id: self.order_id.clone(),
