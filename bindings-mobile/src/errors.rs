@@ -56,11 +56,11 @@ pub enum UrlError {
         /// What is wrong.
         detail: String,
     },
-    /// A parameter of the base URL does not decode to UTF-8 text.
+    /// The base URL's query does not decode to UTF-8 text.
     #[error("{detail}")]
     UndecodableParam {
-        /// The parameter as written.
-        name: String,
+        /// The query as written.
+        query: String,
         /// What is wrong.
         detail: String,
     },
@@ -100,7 +100,9 @@ impl From<FallbackError> for UrlError {
             FallbackError::EmptyParamName => UrlError::EmptyParamName {
                 detail: format!("`spec.params`: {detail}"),
             },
-            FallbackError::UndecodableParam { name } => UrlError::UndecodableParam { name, detail },
+            FallbackError::UndecodableParam { query } => {
+                UrlError::UndecodableParam { query, detail }
+            }
             FallbackError::ReservedParam { name } => UrlError::ReservedParam { name, detail },
         }
     }
@@ -146,9 +148,9 @@ pub enum DeeplinkError {
         /// What is wrong.
         detail: String,
     },
-    /// The landing page's host is not a valid host.
+    /// Not a URL a browser can open (an invalid host or port, …).
     #[error("{detail}")]
-    LandingHost {
+    NotAUrl {
         /// What is wrong.
         detail: String,
     },
@@ -184,7 +186,7 @@ impl From<CoreDeeplinkError> for DeeplinkError {
             CoreDeeplinkError::InsecureLandingPage { .. } => {
                 DeeplinkError::InsecureLandingPage { detail }
             }
-            CoreDeeplinkError::LandingHost(_) => DeeplinkError::LandingHost { detail },
+            CoreDeeplinkError::NotAUrl => DeeplinkError::NotAUrl { detail },
             CoreDeeplinkError::AppLinkOnWeb { .. } => DeeplinkError::AppLinkOnWeb { detail },
         }
     }
@@ -230,9 +232,9 @@ pub enum ReturnError {
         /// What is wrong.
         detail: String,
     },
-    /// A parameter that is not valid percent-encoded UTF-8.
+    /// Not a URL a browser could have opened.
     #[error("{detail}")]
-    BadEncoding {
+    NotAUrl {
         /// What is wrong.
         detail: String,
     },
@@ -288,7 +290,7 @@ impl From<CoreReturnError> for ReturnError {
             CoreReturnError::SchemeMismatch { .. } => ReturnError::SchemeMismatch { detail },
             CoreReturnError::HostMismatch { .. } => ReturnError::HostMismatch { detail },
             CoreReturnError::PathMismatch { .. } => ReturnError::PathMismatch { detail },
-            CoreReturnError::BadEncoding { .. } => ReturnError::BadEncoding { detail },
+            CoreReturnError::NotAUrl => ReturnError::NotAUrl { detail },
             CoreReturnError::DuplicateParam { .. } => ReturnError::DuplicateParam { detail },
             CoreReturnError::MissingOrderId => ReturnError::MissingOrderId { detail },
             CoreReturnError::OrderIdMismatch { .. } => ReturnError::OrderIdMismatch { detail },

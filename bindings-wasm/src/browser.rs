@@ -12,6 +12,7 @@ use std::rc::Rc;
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::pending::STORAGE_KEY;
 use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{UrlParts, user_info};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -198,6 +199,23 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
         .get_random_values_with_u8_array(&mut bytes)
         .map_err(|_| error(Code::Unsupported, "crypto.getRandomValues failed"))?;
     Ok(bytes)
+}
+
+/// `url` taken apart by the page's own `URL` (the WHATWG URL Standard, as
+/// the `url` crate implements it natively), for the core's rules to read;
+/// `None` when it is no absolute URL. The module so carries no URL parser:
+/// the browser's is the one the shopper's return went through anyway.
+pub fn split_url(url: &str) -> Option<UrlParts> {
+    let parsed = web_sys::Url::new(url).ok()?;
+    let search = parsed.search();
+    Some(UrlParts {
+        scheme: parsed.protocol().trim_end_matches(':').to_string(),
+        user_info: user_info(&parsed.username(), &parsed.password()),
+        host: parsed.hostname(),
+        port: parsed.port().parse().ok(),
+        path: parsed.pathname(),
+        query: search.strip_prefix('?').unwrap_or(&search).to_string(),
+    })
 }
 
 /// The URL of this page (`location.href`).

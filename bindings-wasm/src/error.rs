@@ -8,25 +8,23 @@ use core::fmt::Display;
 use appswitch_core::drive::DriveError;
 use appswitch_core::shopper::deeplink::DeeplinkError;
 use appswitch_core::shopper::pending::ResumeError;
-use appswitch_core::shopper::url::{FallbackError, UrlError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
 export class AppSwitchError extends Error {
-  constructor(code, message, rule) {
+  constructor(code, message) {
     super(message);
     this.name = "AppSwitchError";
     this.code = code;
-    if (rule) this.rule = rule;
   }
 }
-export function appSwitchError(code, message, rule) {
-  return new AppSwitchError(code, message, rule);
+export function appSwitchError(code, message) {
+  return new AppSwitchError(code, message);
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = appSwitchError)]
-    fn app_switch_error(code: &str, message: &str, rule: Option<&str>) -> JsValue;
+    fn app_switch_error(code: &str, message: &str) -> JsValue;
 }
 
 /// The stable `code` of an `AppSwitchError`. Programs branch on it; the
@@ -36,8 +34,6 @@ pub enum Code {
     /// A JavaScript argument has the wrong type, misses a field, or breaks
     /// a rule of the tracker configuration.
     InvalidArgument,
-    /// A URL breaks one of the provider's URL rules (`rule` says which).
-    InvalidUrl,
     /// The initiate response's `url` cannot be opened from this page.
     InvalidDeeplink,
     /// The return URL names a pending order, but not the attempt that is
@@ -64,7 +60,6 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::InvalidArgument => "invalid-argument",
-            Code::InvalidUrl => "invalid-url",
             Code::InvalidDeeplink => "invalid-deeplink",
             Code::ForgedReturn => "forged-return",
             Code::UnknownOrder => "unknown-order",
@@ -79,35 +74,12 @@ impl Code {
 
 /// An `AppSwitchError` with `code` and `message`.
 pub fn error(code: Code, message: impl Display) -> JsValue {
-    app_switch_error(code.as_str(), &message.to_string(), None)
+    app_switch_error(code.as_str(), &message.to_string())
 }
 
 /// An `invalid-argument` error.
 pub fn invalid(message: impl Display) -> JsValue {
     error(Code::InvalidArgument, message)
-}
-
-/// An `invalid-url` error carrying the broken rule's id in `rule`.
-pub fn url_error(context: &str, e: &UrlError) -> JsValue {
-    app_switch_error(
-        Code::InvalidUrl.as_str(),
-        &format!("{context}: {e}"),
-        Some(e.rule()),
-    )
-}
-
-/// A fallback that cannot be built.
-pub fn fallback_error(e: &FallbackError) -> JsValue {
-    match e {
-        FallbackError::Url(url) => url_error("buildFallback: `base`", url),
-        FallbackError::IntentOnlyOnAndroid { .. }
-        | FallbackError::AppSchemeOnWeb { .. }
-        | FallbackError::IntentTakesNoParams
-        | FallbackError::EmptyOrderId
-        | FallbackError::EmptyParamName
-        | FallbackError::UndecodableParam { .. }
-        | FallbackError::ReservedParam { .. } => invalid(format!("buildFallback: {e}")),
-    }
 }
 
 /// An initiate `url` that cannot be used here.

@@ -17,11 +17,14 @@
 //!   [`resumePending`](tracker::resume_pending)`()` elsewhere.
 //! - The tracker: `onChange(listener)`, `settled` / `outcome()`, `stop()`,
 //!   `switchedOut()`, `detach()`.
-//! - Page helpers: [`buildFallback`](page::build_fallback),
-//!   [`checkUrl`](page::check_url), [`classifyDeeplink`](page::classify_deeplink),
+//! - Page helpers: [`classifyDeeplink`](page::classify_deeplink),
 //!   [`openPlan`](page::open_plan), [`detectPlatform`](page::detect_platform),
 //!   [`defaultPolicy`](page::default_policy).
 //! - Errors: an `AppSwitchError` with a stable `code` ([`error::Code`]).
+//!
+//! Fallback URLs are built and checked where the payment is initiated (the
+//! merchant's backend with `appswitch-core`, the CLI, the mobile library),
+//! not in the browser: the page gets the `expectation` from its backend.
 
 pub mod browser;
 pub mod error;

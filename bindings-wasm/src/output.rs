@@ -4,7 +4,6 @@
 
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::tracker::{Outcome, Phase, Progress};
-use appswitch_core::shopper::url::UrlWarning;
 use appswitch_core::status::{Amounts, PaymentState, PaymentStatus, StatusName};
 use serde::Serialize;
 
@@ -65,26 +64,5 @@ impl<'a> OutcomeView<'a> {
             state: status.state().name(),
             amounts: status.amounts(),
         }
-    }
-}
-
-/// A URL warning with its message.
-#[derive(Debug, Serialize)]
-pub struct WarningView<'a> {
-    #[serde(flatten)]
-    warning: &'a UrlWarning,
-    message: String,
-}
-
-impl<'a> WarningView<'a> {
-    /// The views of `warnings`.
-    pub fn all(warnings: &'a [UrlWarning]) -> Vec<WarningView<'a>> {
-        warnings
-            .iter()
-            .map(|warning| WarningView {
-                warning,
-                message: warning.to_string(),
-            })
-            .collect()
     }
 }

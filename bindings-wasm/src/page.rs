@@ -1,136 +1,22 @@
-//! Helpers for the checkout page: build and check the fallback URL,
-//! classify the initiate response's `url` and get the plan for opening it
-//! in this browser. Every rule is the core's; these translate.
+//! Helpers for the checkout page: classify the initiate response's `url`
+//! and get the plan for opening it in this browser. Every rule is the
+//! core's; these translate.
+//!
+//! The fallback URL is not built or checked here: that happens where the
+//! payment is initiated — the merchant's backend (`appswitch-core`'s
+//! `FallbackSpec`), the CLI (`appswitch check-url`) or the mobile library —
+//! and the backend hands the page the `expectation` that `track()` needs.
 
 use appswitch_core::shopper::deeplink::Deeplink;
 use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::tracker::Policy;
-use appswitch_core::shopper::url::{self, AttemptNonce, FallbackSpec, FallbackTarget, QueryParam};
-use js_sys::{Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::browser;
-use crate::error::{deeplink_error, fallback_error, invalid};
+use crate::error::{deeplink_error, invalid};
 use crate::input::{self, Fields};
 use crate::json::to_js;
-use crate::output::WarningView;
 use crate::types;
-
-/// A built fallback with its warnings' messages.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FallbackView<'a> {
-    url: &'a str,
-    is_app: bool,
-    expectation: &'a url::ReturnExpectation,
-    warnings: Vec<WarningView<'a>>,
-}
-
-/// Builds the fallback URL of one attempt (`merchantInfo.fallBack`), with
-/// a fresh nonce from `crypto.getRandomValues`, and the `expectation` that
-/// `track()` needs to recognise the return. Throws an `AppSwitchError`
-/// (`invalid-url` with the broken `rule`, or `invalid-argument`).
-#[wasm_bindgen(js_name = buildFallback)]
-pub fn build_fallback(options: types::FallbackOptions) -> Result<types::Fallback, JsValue> {
-    let o = Fields::new("buildFallback", &options)?;
-    o.only(&["base", "orderId", "params", "platform"])?;
-    let base = o.string("base")?;
-    let order_id = o.string("orderId")?;
-    let platform = o
-        .opt_web_platform("platform")?
-        .unwrap_or_else(browser::detect_platform);
-    let params = params(&o.get("params")?)?;
-    let spec = FallbackSpec {
-        platform,
-        target: FallbackTarget::Web { base },
-        order_id,
-        params,
-    };
-    let nonce = AttemptNonce::from_random(browser::random_bytes()?);
-    let fallback = spec.build(nonce).map_err(|e| fallback_error(&e))?;
-    let view = FallbackView {
-        url: &fallback.url,
-        is_app: fallback.is_app,
-        expectation: &fallback.expectation,
-        warnings: WarningView::all(&fallback.warnings),
-    };
-    Ok(to_js(&view)?.unchecked_into())
-}
-
-/// `params`: absent, or an object of strings.
-fn params(value: &JsValue) -> Result<Vec<QueryParam>, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Vec::new());
-    }
-    Fields::new("buildFallback: `params`", value)?;
-    let mut params = Vec::new();
-    for name in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let text = Reflect::get(value, &name).ok().and_then(|v| v.as_string());
-        let (Some(name), Some(text)) = (name.as_string(), text) else {
-            return Err(invalid(format!(
-                "buildFallback: `params.{}` must be a string",
-                name.as_string().unwrap_or_default()
-            )));
-        };
-        params.push(QueryParam::new(name, text));
-    }
-    Ok(params)
-}
-
-/// The answer of `checkUrl`.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum UrlCheckView<'a> {
-    Ok {
-        ok: bool,
-        warnings: Vec<WarningView<'a>>,
-    },
-    Broken {
-        ok: bool,
-        rule: &'static str,
-        message: String,
-    },
-}
-
-/// Checks `url` for `kind` (default `"web"`: a web fallback page;
-/// `"callback"`: a callback prefix; `"app"`: an app's scheme) against the
-/// provider's rules. Never throws for a bad URL: the answer says which
-/// rule it breaks.
-#[wasm_bindgen(js_name = checkUrl)]
-pub fn check_url(
-    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
-    kind: Option<types::UrlKind>,
-) -> Result<types::UrlCheck, JsValue> {
-    let url = input::string_arg("checkUrl", "url", &url)?;
-    let kind = match kind.map(JsValue::from) {
-        None => url::UrlKind::Web,
-        Some(k) if k.is_undefined() || k.is_null() => url::UrlKind::Web,
-        Some(k) => k
-            .as_string()
-            .and_then(|name| url::UrlKind::ALL.into_iter().find(|u| u.as_str() == name))
-            .ok_or_else(|| {
-                invalid(format!(
-                    "checkUrl: `kind` must be \"web\", \"app\" or \"callback\", got {}",
-                    k.as_string()
-                        .map_or_else(|| input::describe(&k).to_string(), |s| format!("\"{s}\""))
-                ))
-            })?,
-    };
-    let checked = url::check_url(kind, &url);
-    let view = match &checked {
-        Ok(c) => UrlCheckView::Ok {
-            ok: true,
-            warnings: WarningView::all(&c.warnings),
-        },
-        Err(e) => UrlCheckView::Broken {
-            ok: false,
-            rule: e.rule(),
-            message: e.to_string(),
-        },
-    };
-    Ok(to_js(&view)?.unchecked_into())
-}
 
 /// Classifies the initiate response's `url` — landing page or app
 /// deeplink, which environment — with its deadlines counted from
@@ -150,7 +36,7 @@ pub fn classify_deeplink(
             )
         })?,
     };
-    let link = Deeplink::classify(&url, received_at)
+    let link = Deeplink::classify_parts(&url, browser::split_url(&url).as_ref(), received_at)
         .map_err(|e| deeplink_error("classifyDeeplink", &e))?;
     Ok(to_js(&link)?.unchecked_into())
 }
@@ -179,7 +65,8 @@ pub fn open_plan(
         _ => (None, None),
     };
     let platform: Platform = platform.unwrap_or_else(browser::detect_platform);
-    let link = Deeplink::classify(&url, received_at.unwrap_or(now))
+    let parts = browser::split_url(&url);
+    let link = Deeplink::classify_parts(&url, parts.as_ref(), received_at.unwrap_or(now))
         .map_err(|e| deeplink_error("openPlan", &e))?;
     let plan = link
         .open_plan(platform, now)

@@ -294,7 +294,7 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
     let url = o.string("url")?;
     let expectation = o.json(
         "expectation",
-        "a return expectation (buildFallback().expectation)",
+        "a return expectation (your backend's checkout response)",
         ReturnExpectation::from_json,
     )?;
     let now = browser::now();
@@ -305,8 +305,8 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
     } else {
         input::policy(&policy)?
     };
-    let deeplink =
-        Deeplink::classify(&url, initiated_at).map_err(|e| deeplink_error("track: `url`", &e))?;
+    let deeplink = Deeplink::classify_parts(&url, browser::split_url(&url).as_ref(), initiated_at)
+        .map_err(|e| deeplink_error("track: `url`", &e))?;
     deeplink
         .open_plan(browser::detect_platform(), now)
         .map_err(|e| deeplink_error("track: `url`", &e))?;
@@ -376,7 +376,7 @@ pub fn resume(
     };
     let store = load_store();
     let (pending, returned) = store
-        .match_return(&url, browser::now())
+        .match_parts(browser::split_url(&url).as_ref(), browser::now())
         .map_err(|e| resume_error(&e))?;
     carry_on(pending, Some(returned))
 }

@@ -49,8 +49,9 @@ export type ExpectedReturn = ExpectedWebReturn | ExpectedAppReturn | ExpectedInt
 
 /**
  * What recognises the shopper's return from one attempt: the order id and
- * the attempt's nonce. Nothing secret. From `buildFallback().expectation`,
- * or from your backend's checkout response (the core's JSON).
+ * the attempt's nonce. Nothing secret. Your backend builds the fallback URL
+ * (`appswitch-core`'s `FallbackSpec`) and sends this in its checkout
+ * response (the core's JSON).
  */
 export interface ReturnExpectation {
   orderId: string;
@@ -58,45 +59,6 @@ export interface ReturnExpectation {
   nonce: string;
   target: ExpectedReturn;
 }
-
-/** Acceptable, but worth fixing: `rule` is a stable id. */
-export interface UrlWarning {
-  rule: "uncommon-callback-port" | "callback-trailing-slash" | "plain-http" | "intent-android-only";
-  message: string;
-  port?: number;
-  host?: string;
-}
-
-/** What `buildFallback` takes. */
-export interface FallbackOptions {
-  /** Your return page, e.g. `https://shop.example/return` (it may have a query). */
-  base: string;
-  /** The attempt's order id (new for every attempt). */
-  orderId: string;
-  /** Your own parameters, added to the query and given back on return. */
-  params?: Record<string, string>;
-  /** Default: `detectPlatform()`. */
-  platform?: WebPlatform;
-}
-
-/** A built fallback URL. */
-export interface Fallback {
-  /** Send as `merchantInfo.fallBack` in the initiate request. */
-  url: string;
-  /** Send as `merchantInfo.isApp` (always `false` on the web). */
-  isApp: boolean;
-  /** Give to `track()`. */
-  expectation: ReturnExpectation;
-  warnings: UrlWarning[];
-}
-
-/** What a URL is checked for by `checkUrl`. */
-export type UrlKind = "web" | "app" | "callback";
-
-/** The answer of `checkUrl`: acceptable (maybe with warnings), or the rule it breaks. */
-export type UrlCheck =
-  | { ok: true; warnings: UrlWarning[] }
-  | { ok: false; rule: string; message: string };
 
 /** The initiate response's `url`, classified. */
 export interface Deeplink {
@@ -175,7 +137,7 @@ export interface TrackOptions {
   orderId: string;
   /** The initiate response's `url` (the landing page). */
   url: string;
-  /** From `buildFallback()`, or your backend's checkout response. */
+  /** From your backend's checkout response (it built the fallback URL). */
   expectation: ReturnExpectation;
   /** When the initiate answer arrived. Default: now. */
   initiatedAt?: Timestamp;
@@ -285,7 +247,6 @@ export interface ShopperReturned {
 /** The stable codes of `AppSwitchError`. */
 export type ErrorCode =
   | "invalid-argument"
-  | "invalid-url"
   | "invalid-deeplink"
   | "forged-return"
   | "unknown-order"
@@ -299,8 +260,6 @@ export type ErrorCode =
 export interface AppSwitchError extends Error {
   name: "AppSwitchError";
   code: ErrorCode;
-  /** For `invalid-url`: the id of the URL rule that was broken. */
-  rule?: string;
 }
 "#;
 
@@ -309,18 +268,6 @@ extern "C" {
     /// `TrackOptions` in the `.d.ts`.
     #[wasm_bindgen(typescript_type = "TrackOptions")]
     pub type TrackOptions;
-    /// `FallbackOptions` in the `.d.ts`.
-    #[wasm_bindgen(typescript_type = "FallbackOptions")]
-    pub type FallbackOptions;
-    /// `Fallback` in the `.d.ts`.
-    #[wasm_bindgen(typescript_type = "Fallback")]
-    pub type Fallback;
-    /// `UrlKind` in the `.d.ts`.
-    #[wasm_bindgen(typescript_type = "UrlKind")]
-    pub type UrlKind;
-    /// `UrlCheck` in the `.d.ts`.
-    #[wasm_bindgen(typescript_type = "UrlCheck")]
-    pub type UrlCheck;
     /// `Deeplink` in the `.d.ts`.
     #[wasm_bindgen(typescript_type = "Deeplink")]
     pub type Deeplink;

@@ -1,57 +1,44 @@
 // The checkout page of a web shop, written against the package's types:
-// build the fallback, initiate on the backend, track, open the landing page.
+// initiate on the backend (which builds the fallback URL), track, open the
+// landing page.
 import {
-  buildFallback,
-  checkUrl,
   defaultPolicy,
   detectPlatform,
   isAppSwitchError,
   openPlan,
   track,
   type ErrorCode,
-  type Fallback,
   type OpenPlan,
   type Outcome,
   type Policy,
   type Progress,
   type Tracker,
+  type ReturnExpectation,
   type TrackOptions,
-  type UrlCheck,
   type WebPlatform,
 } from "appswitch";
 
+/** The shop backend's answer: it built the fallback URL with appswitch-core and initiated. */
 interface InitiateResponse {
   orderId: string;
   url: string;
   statusUrl: string;
+  expectation: ReturnExpectation;
 }
 
-declare function initiateOnBackend(orderId: string, fallBack: string, isApp: boolean): Promise<InitiateResponse>;
+declare function initiateOnBackend(orderId: string, platform: WebPlatform): Promise<InitiateResponse>;
 declare function show(text: string): void;
 
 export async function checkout(orderId: string): Promise<void> {
-  const check: UrlCheck = checkUrl("https://shop.example.no/return");
-  if (!check.ok) {
-    show(`${check.rule}: ${check.message}`);
-    return;
-  }
-  for (const warning of check.warnings) show(warning.message);
-
   const platform: WebPlatform = detectPlatform();
-  const fallback: Fallback = buildFallback({
-    base: "https://shop.example.no/return",
-    orderId,
-    params: { basket: "42" },
-    platform,
-  });
-  const initiated = await initiateOnBackend(orderId, fallback.url, fallback.isApp);
+  const initiated = await initiateOnBackend(orderId, platform);
 
   const policy: Policy = defaultPolicy();
   const options: TrackOptions = {
     statusUrl: initiated.statusUrl,
     orderId: initiated.orderId,
     url: initiated.url,
-    expectation: fallback.expectation,
+    expectation: initiated.expectation,
     initiatedAt: Date.now(),
     policy: { longPoll: 25_000, whileHidden: { mode: "every", interval: policy.pollInterval * 5 } },
   };
@@ -62,7 +49,7 @@ export async function checkout(orderId: string): Promise<void> {
   } catch (e) {
     if (isAppSwitchError(e)) {
       const code: ErrorCode = e.code;
-      show(`${code}: ${e.message}${e.rule ? ` (${e.rule})` : ""}`);
+      show(`${code}: ${e.message}`);
     }
     return;
   }

@@ -23,9 +23,11 @@ export function misuse(tracker: Tracker): void {
   // @ts-expect-error a misspelled policy field
   appswitch.track({ statusUrl: "", orderId: "", url: "", expectation: { orderId: "", nonce: "", target: { kind: "androidIntent" } }, policy: { pollIntervall: 1 } });
   // @ts-expect-error the web platforms only
-  appswitch.buildFallback({ base: "https://shop.example.no/r", orderId: "o", platform: "ios" });
+  appswitch.openPlan("https://api.vipps.no/x", { platform: "ios" });
   // @ts-expect-error listeners take progress
   tracker.onChange((n: number) => n);
-  // @ts-expect-error not a URL kind
-  appswitch.checkUrl("https://x.example", "ftp");
+  // @ts-expect-error fallback URLs are built where the payment is initiated, not in the browser
+  appswitch.buildFallback({ base: "https://shop.example.no/r", orderId: "o" });
+  // @ts-expect-error … and checked there too
+  appswitch.checkUrl("https://shop.example.no/r");
 }

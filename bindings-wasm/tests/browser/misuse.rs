@@ -2,7 +2,7 @@
 //! the rule — never a panic: after all of it the module still answers.
 
 use appswitch_core::shopper::pending::STORAGE_KEY;
-use appswitch_wasm::page::{build_fallback, check_url, classify_deeplink, open_plan};
+use appswitch_wasm::page::{classify_deeplink, open_plan};
 use appswitch_wasm::tracker::{resume, resume_pending, track};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -108,26 +108,6 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
     }
 
     // The page helpers.
-    for options in [
-        JsValue::UNDEFINED,
-        js(r#"{"base":5,"orderId":"o"}"#),
-        js(r#"{"base":"https://shop.example.no/r","orderId":"o","params":{"n":1}}"#),
-        js(r#"{"base":"https://shop.example.no/r","orderId":"o","platform":"ios"}"#),
-    ] {
-        let (code, _) = app_error(build_fallback(options.unchecked_into()));
-        assert_eq!(code, "invalid-argument");
-    }
-    let (code, message) = app_error(build_fallback(
-        js(r#"{"base":"https://localhost/r","orderId":"o"}"#).unchecked_into(),
-    ));
-    assert_eq!(code, "invalid-url");
-    assert!(message.contains("localhost"), "{message}");
-    let (code, message) = app_error(check_url(
-        "https://shop.example.no".into(),
-        Some(js(r#""ftp""#).unchecked_into()),
-    ));
-    assert_eq!(code, "invalid-argument");
-    assert!(message.contains("`kind`"), "{message}");
     let (code, _) = app_error(classify_deeplink("nonsense".into(), None));
     assert_eq!(code, "invalid-deeplink");
     let (code, _) = app_error(classify_deeplink(LANDING.into(), Some(-1.0)));
@@ -145,8 +125,8 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
     let huge = js(r#"{"length":1e9}"#);
     for (result, needle) in [
         (
-            check_url(5.into(), None).map(JsValue::from),
-            "checkUrl: `url` must be a string, got a number",
+            classify_deeplink(5.into(), None).map(JsValue::from),
+            "classifyDeeplink: `url` must be a string, got a number",
         ),
         (
             classify_deeplink(huge.clone(), None).map(JsValue::from),
@@ -182,10 +162,8 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
 
     // After all that, the module still works.
     assert_eq!(appswitch_wasm::version(), env!("CARGO_PKG_VERSION"));
-    let check: JsValue = check_url("https://shop.example.no/return".into(), None)
-        .unwrap()
-        .into();
-    assert_eq!(get(&check, "ok"), JsValue::TRUE);
+    let link: JsValue = classify_deeplink(LANDING.into(), None).unwrap().into();
+    assert_eq!(text(&link, "kind"), "landingPage");
     let other = order_and_settle().await;
     assert_eq!(text(&other, "outcome"), "success");
 }

@@ -1,9 +1,7 @@
 //! The page helpers give plain objects shaped as the `.d.ts` says.
 
-use appswitch_wasm::page::{
-    build_fallback, check_url, classify_deeplink, default_policy, detect_platform, open_plan,
-};
-use js_sys::{Array, Object};
+use appswitch_wasm::page::{classify_deeplink, default_policy, detect_platform, open_plan};
+use js_sys::Object;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -21,73 +19,66 @@ fn the_module_loads_in_a_real_browser() {
 }
 
 #[wasm_bindgen_test]
-fn build_fallback_gives_the_url_and_the_expectation() {
+fn the_backends_fallback_is_what_track_takes() {
+    // The backend builds the fallback with the core and sends its JSON.
     let fb = fallback("shop-1042");
     let url = text(&fb, "url");
     assert!(
         url.starts_with("https://shop.example.no/return?basket=42&orderId=shop-1042&attempt="),
         "{url}"
     );
-    assert_eq!(get(&fb, "isApp"), JsValue::FALSE);
     let expectation = get(&fb, "expectation");
     assert_eq!(text(&expectation, "orderId"), "shop-1042");
-    let nonce = text(&expectation, "nonce");
-    assert_eq!(nonce.len(), 32);
-    assert!(url.ends_with(&nonce));
+    assert!(url.ends_with(&text(&expectation, "nonce")));
     assert_eq!(text(&get(&expectation, "target"), "kind"), "web");
     assert_eq!(number(&get(&expectation, "target"), "port"), 443.0);
-    // A fresh nonce from crypto.getRandomValues for every attempt.
-    assert_ne!(
-        text(&get(&fallback("shop-1042"), "expectation"), "nonce"),
-        nonce
-    );
-
-    let local = build_fallback(
-        js(r#"{"base":"http://127.0.0.1:8080/back","orderId":"o-1"}"#).unchecked_into(),
-    )
-    .map(JsValue::from)
-    .unwrap();
-    assert_eq!(
-        Array::from(&get(&local, "warnings")).length(),
-        0,
-        "local development is fine"
-    );
-    let plain = build_fallback(
-        js(r#"{"base":"http://shop.example.no/back","orderId":"o-1"}"#).unchecked_into(),
-    )
-    .map(JsValue::from)
-    .unwrap();
-    let warning = Array::from(&get(&plain, "warnings")).get(0);
-    assert_eq!(text(&warning, "rule"), "plain-http");
-    assert!(text(&warning, "message").contains("unencrypted"));
+    let tracker =
+        appswitch_wasm::tracker::track(track_options("shop-1042", &fb, FAST).unchecked_into())
+            .unwrap();
+    tracker.detach().unwrap();
 }
 
+/// The page's `URL` takes a URL apart as the `url` crate does (both are the
+/// WHATWG URL Standard), so the core's return and deeplink rules read the
+/// same parts in the browser as on a backend or in an app.
 #[wasm_bindgen_test]
-fn check_url_says_which_rule_a_url_breaks() {
-    let ok: JsValue = check_url("https://shop.example.no/return".into(), None)
-        .unwrap()
-        .into();
-    assert_eq!(get(&ok, "ok"), JsValue::TRUE);
-    assert_eq!(Array::from(&get(&ok, "warnings")).length(), 0);
-    let broken: JsValue = check_url("https://localhost/return".into(), None)
-        .unwrap()
-        .into();
-    assert_eq!(get(&broken, "ok"), JsValue::FALSE);
-    assert_eq!(text(&broken, "rule"), "localhost");
-    assert!(text(&broken, "message").contains("127.0.0.1"));
-    let callback: JsValue = check_url(
-        "https://shop.example.no:8443/cb".into(),
-        Some(js(r#""callback""#).unchecked_into()),
-    )
-    .unwrap()
-    .into();
-    let warning = Array::from(&get(&callback, "warnings")).get(0);
-    assert_eq!(text(&warning, "rule"), "uncommon-callback-port");
-    assert_eq!(number(&warning, "port"), 8443.0);
-    let app: JsValue = check_url("vipps://back".into(), Some(js(r#""app""#).unchecked_into()))
-        .unwrap()
-        .into();
-    assert_eq!(text(&app, "rule"), "app-scheme-not-allowed");
+fn the_pages_url_splits_as_the_url_crate_does() {
+    use appswitch_core::shopper::url::UrlParts;
+    for url in [
+        "https://shop.example.no/return?a=1&attempt=x?status=301",
+        "HTTPS://Bücher.de:443/a/../r/./s?x=%C3%A6#top",
+        "http://127.0.0.1:8080/r",
+        "http://[::FFFF:10.0.0.1]:3000/",
+        "https://user:pw@shop.example.no./r",
+        "https://shop.example.no/r?q=a b'c&d=\u{e6}",
+        "https://shop.example.no/%7Er/%2e%2e/x",
+        "https://SHOP.example.no:0/",
+        "vipps://?token=abc",
+        "vippsMT://?v=2&token=abc",
+        "merchantapp://Result/path?myAppData",
+        "merchantapp:result?x",
+        "com.example.shop:/pay",
+    ] {
+        assert_eq!(
+            appswitch_wasm::browser::split_url(url),
+            UrlParts::parse(url),
+            "{url}"
+        );
+    }
+    for not_a_url in [
+        "",
+        "not a url",
+        "/return?orderId=o",
+        "https://[::1/",
+        "https://shop.no:99999/",
+    ] {
+        assert_eq!(
+            appswitch_wasm::browser::split_url(not_a_url),
+            None,
+            "{not_a_url}"
+        );
+        assert_eq!(UrlParts::parse(not_a_url), None, "{not_a_url}");
+    }
 }
 
 #[wasm_bindgen_test]

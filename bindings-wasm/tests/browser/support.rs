@@ -3,7 +3,8 @@
 
 use core::cell::Cell;
 
-use appswitch_wasm::page::build_fallback;
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget};
 use appswitch_wasm::tracker::{Tracker, track};
 use gloo_net::http::Request;
 use js_sys::{JSON, Promise, Reflect};
@@ -128,14 +129,22 @@ pub fn policy(changes: &str) -> String {
     show(&merged)
 }
 
-/// The fallback of `order` (with a merchant parameter `basket=42`).
+/// The fallback of `order` (with a merchant parameter `basket=42`), as
+/// the merchant's backend builds it with the core and hands it to the page.
 pub fn fallback(order: &str) -> JsValue {
-    let options = js(&format!(
-        r#"{{"base":"{RETURN_PAGE}","orderId":"{order}","params":{{"basket":"42"}},"platform":"mobileWeb"}}"#
-    ));
-    build_fallback(options.unchecked_into())
-        .map(JsValue::from)
-        .unwrap_or_else(|e| panic!("buildFallback: {}", show(&e)))
+    let spec = FallbackSpec::new(
+        Platform::MobileWeb,
+        FallbackTarget::Web {
+            base: RETURN_PAGE.into(),
+        },
+        order,
+    )
+    .with_param("basket", "42");
+    let nonce = AttemptNonce::from_random(appswitch_wasm::browser::random_bytes().unwrap());
+    let built = spec
+        .build(nonce)
+        .unwrap_or_else(|e| panic!("FallbackSpec::build: {e}"));
+    appswitch_wasm::json::to_js(&built).unwrap()
 }
 
 /// `track()` options for `order` with `policy` (JSON text).

@@ -86,7 +86,14 @@ fn broken_rules_exit_1_with_the_rule() {
             &["--kind", "web", "https://localhost/return"],
             "localhost: host `localhost` is not allowed for https fallback URLs; use http://127.0.0.1 for local development\n",
         ),
-        (&["--kind", "web", "https://shop.local/r"], "tld-reserved: "),
+        (
+            &["--kind", "web", "https://shop.local/r"],
+            "tld-not-delegated: ",
+        ),
+        (
+            &["--kind", "web", "https://shop.x/r"],
+            "tld-not-delegated: ",
+        ),
         (
             &["--kind", "web", "https://shop.example.no//r"],
             "path-double-slash: ",

@@ -11,6 +11,9 @@
 //! PUT  /script/{order}     body: [{"status":200,"body":{…},"delayMs":0,"headers":{"Retry-After":"1"}}, …]
 //! GET  /status/{order}     the next step of the script (the last one repeats)
 //! GET  /requests/{order}   [{"atMs":…, "wait":…, "answered":…}, …] what the server saw
+//! POST /fallback/{order}   body: {"base": "…", "params": {"name": "value"}}
+//!                          → {"url", "isApp", "expectation", "warnings"}: the
+//!                          fallback a merchant backend builds with the core
 //! ```
 //!
 //! `answered` turns true when the answer was sent; it stays false for a
@@ -26,6 +29,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use appswitch_core::shopper::platform::Platform;
+use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -201,6 +206,45 @@ async fn requests(State(orders): State<Orders>, Path(order): Path<String>) -> Re
     r
 }
 
+/// What a page asks `/fallback/{order}` for.
+#[derive(Debug, Deserialize)]
+struct FallbackAsk {
+    base: String,
+    #[serde(default)]
+    params: std::collections::BTreeMap<String, String>,
+}
+
+/// Builds the fallback of `order` as a merchant backend does: with the
+/// core, where the payment is initiated (never in the browser).
+async fn fallback(Path(order): Path<String>, body: String) -> Response {
+    let ask: FallbackAsk = match serde_json::from_str(&body) {
+        Ok(ask) => ask,
+        Err(e) => return with_cors(StatusCode::BAD_REQUEST, format!("bad fallback ask: {e}")),
+    };
+    let mut spec = FallbackSpec::new(
+        Platform::MobileWeb,
+        FallbackTarget::Web { base: ask.base },
+        order,
+    );
+    for (name, value) in ask.params {
+        spec = spec.with_param(name, value);
+    }
+    let mut random = [0u8; AttemptNonce::RANDOM_BYTES];
+    if let Err(e) = getrandom::fill(&mut random) {
+        return with_cors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("no randomness: {e}"),
+        );
+    }
+    match spec.build(AttemptNonce::from_random(random)) {
+        Ok(built) => with_cors(
+            StatusCode::OK,
+            serde_json::to_string(&built).unwrap_or_default(),
+        ),
+        Err(e) => with_cors(StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
 async fn preflight(method: Method) -> Response {
     let _ = method;
     with_cors(StatusCode::NO_CONTENT, String::new())
@@ -220,6 +264,10 @@ async fn main() -> std::io::Result<()> {
         )
         .route("/status/{order}", get(status).options(preflight))
         .route("/requests/{order}", get(requests).options(preflight))
+        .route(
+            "/fallback/{order}",
+            axum::routing::post(fallback).options(preflight),
+        )
         .with_state(orders);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("listening on http://{}", listener.local_addr()?);

@@ -36,10 +36,9 @@ use serde::{Deserialize, Serialize};
 use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::app::{PaymentApp, VIPPS};
 use crate::shopper::platform::Platform;
-use crate::shopper::url::{
-    Host, UrlError, check_host, describe_char, is_localhost_name, raw_query_pairs, split,
-    split_authority,
-};
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::shopper::url::{UrlParts, describe_char, is_localhost_name, written_scheme};
 
 /// What the initiate `url` is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -154,9 +153,10 @@ pub enum DeeplinkError {
         /// The host as written.
         host: String,
     },
-    /// A landing page whose host is not a valid host.
-    #[error("the landing page's host is not valid: {0}")]
-    LandingHost(#[source] UrlError),
+    /// Not a URL a browser can open (the WHATWG URL Standard cannot parse
+    /// it: an invalid host or port, for instance).
+    #[error("the deeplink is not a URL a browser can open")]
+    NotAUrl,
     /// An app deeplink for a web checkout.
     #[error(
         "an app deeplink (`isApp: true`) is for a native app; a {platform} checkout \
@@ -169,29 +169,42 @@ pub enum DeeplinkError {
 }
 
 /// Checks an app deeplink's query for a non-empty `token`.
-fn has_token(query: Option<&str>) -> bool {
-    raw_query_pairs(query.unwrap_or("")).any(|(name, value)| name == "token" && !value.is_empty())
+fn has_token(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes())
+        .any(|(name, value)| name == "token" && !value.is_empty())
 }
 
-fn landing_environment(app: &PaymentApp, host: &Host) -> Environment {
-    match host {
-        Host::Domain(name) => {
-            let under = |domain: &&str| {
-                name == domain
-                    || name
-                        .strip_suffix(domain)
-                        .is_some_and(|rest| rest.ends_with('.'))
-            };
-            if app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                Environment::Test
-            } else if app.production_domains.iter().any(under) {
-                Environment::Production
-            } else {
-                Environment::Unrecognised
-            }
-        }
-        Host::Ipv4(_) | Host::Ipv6(_) if host.is_loopback() => Environment::Local,
-        Host::Ipv4(_) | Host::Ipv6(_) => Environment::Unrecognised,
+/// Whether a parsed host (a name, `127.0.0.1`, `[::1]`) is this machine:
+/// a loopback address, or a name that means it (`localhost`).
+fn is_this_machine(host: &str) -> bool {
+    let v6 = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+    match v6 {
+        Some(inner) => inner.parse::<Ipv6Addr>().is_ok_and(|ip| {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }),
+        None => host
+            .parse::<Ipv4Addr>()
+            .map_or_else(|_| is_localhost_name(host), |ip| ip.is_loopback()),
+    }
+}
+
+fn landing_environment(app: &PaymentApp, host: &str) -> Environment {
+    if is_this_machine(host) {
+        return Environment::Local;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let under = |domain: &&str| {
+        name == *domain
+            || name
+                .strip_suffix(domain)
+                .is_some_and(|rest| rest.ends_with('.'))
+    };
+    if app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        Environment::Test
+    } else if app.production_domains.iter().any(under) {
+        Environment::Production
+    } else {
+        Environment::Unrecognised
     }
 }
 
@@ -199,6 +212,17 @@ impl Deeplink {
     /// Classifies the initiate response's `url`, received at `received_at`
     /// (the caller's clock when the answer arrived).
     pub fn classify(url: &str, received_at: Timestamp) -> Result<Self, DeeplinkError> {
+        Self::classify_parts(url, UrlParts::parse(url).as_ref(), received_at)
+    }
+
+    /// [`classify`](Self::classify) for a URL a WHATWG parser has already
+    /// taken apart (`None`: it could not): the browser module splits it
+    /// with the page's own `URL`.
+    pub fn classify_parts(
+        url: &str,
+        parts: Option<&UrlParts>,
+        received_at: Timestamp,
+    ) -> Result<Self, DeeplinkError> {
         let app = &VIPPS;
         if url.is_empty() {
             return Err(DeeplinkError::Empty);
@@ -209,44 +233,35 @@ impl Deeplink {
         {
             return Err(DeeplinkError::IllegalCharacter { ch, at });
         }
-        let parts = split(url);
-        let scheme = parts.scheme.ok_or(DeeplinkError::MissingScheme)?;
-        let (kind, environment) = if scheme.eq_ignore_ascii_case(app.production_scheme)
-            || scheme.eq_ignore_ascii_case(app.test_scheme)
-        {
-            if !has_token(parts.query) {
+        let scheme = written_scheme(url).ok_or(DeeplinkError::MissingScheme)?;
+        let is = |s: &str| scheme.eq_ignore_ascii_case(s);
+        let app_link = is(app.production_scheme) || is(app.test_scheme);
+        if !app_link && !is("https") && !is("http") {
+            return Err(DeeplinkError::UnsupportedScheme {
+                scheme: scheme.to_string(),
+            });
+        }
+        let parts = parts.ok_or(DeeplinkError::NotAUrl)?;
+        let (kind, environment) = if app_link {
+            if !has_token(&parts.query) {
                 return Err(DeeplinkError::MissingToken {
                     scheme: scheme.to_string(),
                 });
             }
-            let env = if scheme.eq_ignore_ascii_case(app.test_scheme) {
+            let env = if is(app.test_scheme) {
                 Environment::Test
             } else {
                 Environment::Production
             };
             (LinkKind::App, env)
-        } else if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
-            let authority = split_authority(parts.authority.unwrap_or(""));
-            let host = if authority.host.is_empty() {
-                return Err(DeeplinkError::LandingHost(UrlError::MissingHost {
-                    scheme: scheme.to_string(),
-                }));
-            } else if is_localhost_name(authority.host) {
-                Host::Ipv4([127, 0, 0, 1])
-            } else {
-                check_host(authority.host).map_err(DeeplinkError::LandingHost)?
-            };
-            let environment = landing_environment(app, &host);
-            if scheme.eq_ignore_ascii_case("http") && environment != Environment::Local {
+        } else {
+            let environment = landing_environment(app, &parts.host);
+            if is("http") && environment != Environment::Local {
                 return Err(DeeplinkError::InsecureLandingPage {
-                    host: authority.host.to_string(),
+                    host: parts.host.clone(),
                 });
             }
             (LinkKind::LandingPage, environment)
-        } else {
-            return Err(DeeplinkError::UnsupportedScheme {
-                scheme: scheme.to_string(),
-            });
         };
         Ok(Deeplink {
             url: url.to_string(),

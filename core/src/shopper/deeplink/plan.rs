@@ -98,8 +98,7 @@ impl Deeplink {
         let url = self.url.clone();
         Ok(match (self.kind, platform) {
             (LinkKind::App, Platform::Ios) => OpenPlan::IosOpenApp {
-                query_scheme: crate::shopper::url::split(&self.url)
-                    .scheme
+                query_scheme: crate::shopper::url::written_scheme(&self.url)
                     .unwrap_or(VIPPS.production_scheme)
                     .to_string(),
                 url,

@@ -48,7 +48,7 @@ use core::time::Duration;
 use crate::foundation::time::Timestamp;
 use crate::shopper::deeplink::Deeplink;
 use crate::shopper::tracker::{Snapshot, SnapshotError, Tracker};
-use crate::shopper::url::{ReturnError, ReturnExpectation, ShopperReturned};
+use crate::shopper::url::{ReturnError, ReturnExpectation, ShopperReturned, UrlParts};
 
 /// The key the [`PendingStore`] is kept under.
 pub const STORAGE_KEY: &str = "appswitch.pending";
@@ -195,6 +195,12 @@ impl PendingPayment {
     pub fn check_return(&self, url: &str) -> Result<ShopperReturned, ReturnError> {
         self.expectation.check_return(url)
     }
+
+    /// [`check_return`](Self::check_return) for a URL already taken apart
+    /// (see [`ReturnExpectation::check_parts`]).
+    pub fn check_parts(&self, url: &UrlParts) -> Result<ShopperReturned, ReturnError> {
+        self.expectation.check_parts(url)
+    }
 }
 
 /// All pending payments of one app or origin.
@@ -294,6 +300,17 @@ impl PendingStore {
         url: &str,
         now: Timestamp,
     ) -> Result<(&PendingPayment, ShopperReturned), ResumeError> {
+        self.match_parts(UrlParts::parse(url).as_ref(), now)
+    }
+
+    /// [`match_return`](Self::match_return) for a URL already taken apart
+    /// (`None`: it is no URL): the browser module splits `location.href`
+    /// with the page's own `URL`.
+    pub fn match_parts(
+        &self,
+        url: Option<&UrlParts>,
+        now: Timestamp,
+    ) -> Result<(&PendingPayment, ShopperReturned), ResumeError> {
         let live: Vec<&PendingPayment> = self
             .payments
             .iter()
@@ -303,9 +320,12 @@ impl PendingStore {
         if live.is_empty() {
             return Err(ResumeError::NothingPending);
         }
+        let Some(url) = url else {
+            return Err(ResumeError::UnknownOrder { found: None });
+        };
         let mut errors = Vec::new();
         for pending in &live {
-            match pending.check_return(url) {
+            match pending.check_parts(url) {
                 Ok(returned) => return Ok((pending, returned)),
                 Err(error) => errors.push((*pending, error)),
             }
@@ -318,7 +338,6 @@ impl PendingStore {
                 ReturnError::NonceMismatch
                     | ReturnError::MissingNonce
                     | ReturnError::DuplicateParam { .. }
-                    | ReturnError::BadEncoding { .. }
             )
         };
         let pick = errors

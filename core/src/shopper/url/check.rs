@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use url::Url;
+
 use super::error::{ForbiddenScheme, UrlError, UrlPart, UrlWarning};
-use super::host::Host;
-use super::ip::{ipv4_not_public, ipv6_not_public};
-use super::split::{UriParts, split};
-use super::validate::{Purpose, ValidUrl, check_component, is_valid_scheme, validate_for};
+use super::parts::{is_valid_scheme, written_scheme};
+use super::reach::{ipv4_not_public, ipv6_not_public, is_loopback};
+use super::validate::{Purpose, ValidUrl, bad_percent, validate_for};
 use crate::providers::vipps_ecom::app::VIPPS;
 
 /// What a URL is going to be used for. In JSON `web`, `app` or `callback`.
@@ -17,7 +18,8 @@ pub enum UrlKind {
     /// the provider with UrlValidator.
     Web,
     /// `merchantInfo.fallBack` with `isApp: true`: the app's own URL scheme
-    /// (`merchantapp://result`), or Android's `INTENT`. Seed 001: "If
+    /// (`merchantapp://result`), or Android's `INTENT`. Vipps eCom API
+    /// guide, "URL Validation": "If
     /// `isApp` is true, the `fallBack` is not validated with Apache Commons
     /// UrlValidator, as the app-switch URL may be something like `vipps://`".
     App,
@@ -87,25 +89,26 @@ pub fn check_url(kind: UrlKind, url: &str) -> Result<Checked, UrlError> {
 /// advice, and no fragment (the provider appends `status` at the end).
 pub(crate) fn check_web_fallback(url: &str) -> Result<(ValidUrl, Vec<UrlWarning>), UrlError> {
     let valid = validate_for(url, Purpose::Fallback)?;
-    if valid.fragment.is_some() {
+    if valid.url.fragment().is_some() {
         return Err(UrlError::FallbackFragment);
     }
     let mut warnings = Vec::new();
-    if valid.scheme == "http" && !valid.host.is_loopback() {
+    if valid.url.scheme() == "http" && !is_loopback(&valid.host()) {
         warnings.push(UrlWarning::PlainHttp {
-            host: valid.host.to_string(),
+            host: valid.host().to_string(),
         });
     }
     Ok((valid, warnings))
 }
 
 /// An app fallback, checked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AppFallback<'a> {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum AppFallback {
     /// Android's literal `INTENT`.
     Intent,
-    /// `scheme://…`, with the scheme known to be acceptable.
-    Scheme(UriParts<'a>),
+    /// `scheme://…`, with the scheme known to be acceptable, as the WHATWG
+    /// parser reads it.
+    Scheme(Url),
 }
 
 /// Why `scheme` cannot be an app's own fallback scheme, if it cannot.
@@ -131,16 +134,17 @@ fn is_app_url_char(ch: char) -> bool {
 
 /// An app fallback: exactly `INTENT`, or a URL whose scheme is a valid RFC
 /// 3986 scheme that belongs to the app (not a web, unsafe or payment-app
-/// scheme), made of plain URL characters, without a fragment.
-pub(crate) fn check_app_fallback(url: &str) -> Result<AppFallback<'_>, UrlError> {
+/// scheme), made of plain URL characters with well-formed `%` escapes,
+/// without credentials or a fragment, that the WHATWG URL Standard can
+/// parse.
+pub(crate) fn check_app_fallback(url: &str) -> Result<AppFallback, UrlError> {
     if url.is_empty() {
         return Err(UrlError::Empty);
     }
     if url == "INTENT" {
         return Ok(AppFallback::Intent);
     }
-    let parts = split(url);
-    let Some(scheme) = parts.scheme else {
+    let Some(scheme) = written_scheme(url) else {
         let looks_like_intent = url
             .get(..6)
             .is_some_and(|head| head.eq_ignore_ascii_case("intent"));
@@ -163,20 +167,52 @@ pub(crate) fn check_app_fallback(url: &str) -> Result<AppFallback<'_>, UrlError>
             reason,
         });
     }
-    if let Some(authority) = parts.authority {
-        check_component(url, authority, UrlPart::Host, is_app_url_char)?;
+    // Which part a character is in: after the first `#`, the fragment;
+    // after the first `?`, the query; else the rest of the URL.
+    let part_at = |at: usize| match (url.find('#'), url.find('?')) {
+        (Some(f), _) if at > f => UrlPart::Fragment,
+        (_, Some(q)) if at > q => UrlPart::Query,
+        _ if url
+            .get(scheme.len() + 1..)
+            .is_some_and(|r| r.starts_with("//")) =>
+        {
+            UrlPart::Host
+        }
+        _ => UrlPart::Path,
+    };
+    if let Some((at, ch)) = url.char_indices().find(|&(_, c)| !is_app_url_char(c)) {
+        return Err(UrlError::IllegalCharacter {
+            part: part_at(at),
+            ch,
+            at,
+        });
     }
-    check_component(url, parts.path, UrlPart::Path, is_app_url_char)?;
-    if let Some(query) = parts.query {
-        check_component(url, query, UrlPart::Query, is_app_url_char)?;
+    if let Some(at) = bad_percent(url) {
+        return Err(UrlError::BadPercentEncoding {
+            part: part_at(at),
+            at,
+        });
     }
-    if parts.fragment.is_some() {
+    // Credentials before the host, as for web fallbacks (and `x://@`,
+    // which the WHATWG parse reads differently once a query follows).
+    let authority = url
+        .get(scheme.len() + 1..)
+        .and_then(|rest| rest.strip_prefix("//"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    if authority.is_some_and(|a| a.contains('@')) {
+        return Err(UrlError::UserInfo);
+    }
+    let parsed = Url::parse(url).map_err(|e| UrlError::NotWhatwg {
+        reason: e.to_string(),
+    })?;
+    if parsed.fragment().is_some() {
         return Err(UrlError::FallbackFragment);
     }
-    Ok(AppFallback::Scheme(parts))
+    Ok(AppFallback::Scheme(parsed))
 }
 
-/// The ports seed 001 names as safe for callbacks.
+/// The ports the Vipps eCom API guide names as safe for callbacks
+/// ("Callback URLs must be reachable").
 pub const COMMON_CALLBACK_PORTS: [u16; 3] = [80, 443, 8080];
 
 /// Checks a callback prefix the way a provider *simulator on this machine*
@@ -185,7 +221,7 @@ pub const COMMON_CALLBACK_PORTS: [u16; 3] = [80, 443, 8080];
 /// (`127.0.0.0/8`, `[::1]`) is accepted, over `http` or `https`, on any
 /// port.
 ///
-/// Seed 001, "URL Validation": "It is, naturally, not possible to use
+/// Vipps eCom API guide, "URL Validation": "It is, naturally, not possible to use
 /// `https://localhost` or `http://127.0.0.1` for the callback, as the Vipps
 /// backend would then call itself." A simulator running beside the
 /// merchant's backend is the one caller that *can* reach it; every other
@@ -205,14 +241,15 @@ pub const COMMON_CALLBACK_PORTS: [u16; 3] = [80, 443, 8080];
 /// ```
 pub fn check_local_callback_prefix(url: &str) -> Result<Checked, UrlError> {
     let valid = validate_for(url, Purpose::Callback)?;
-    if !valid.host.is_loopback() {
+    if !is_loopback(&valid.host()) {
         return check_callback_prefix(url).map(|warnings| Checked { warnings });
     }
-    if valid.query.is_some() || valid.fragment.is_some() {
+    if valid.url.query().is_some() || valid.url.fragment().is_some() {
         return Err(UrlError::CallbackQueryOrFragment);
     }
     let mut warnings = Vec::new();
-    if valid.path.ends_with('/') {
+    // The provider appends to the prefix as written (which has no query).
+    if url.ends_with('/') {
         warnings.push(UrlWarning::CallbackTrailingSlash);
     }
     Ok(Checked { warnings })
@@ -222,31 +259,37 @@ pub fn check_local_callback_prefix(url: &str) -> Result<Checked, UrlError> {
 /// https, and nothing after the path (the provider appends
 /// `/v2/payments/{orderId}`).
 fn check_callback_prefix(url: &str) -> Result<Vec<UrlWarning>, UrlError> {
-    let valid = validate_for(url, Purpose::Callback)?;
-    let not_public = match valid.host {
-        Host::Domain(_) => None,
-        Host::Ipv4(ip) => ipv4_not_public(ip),
-        Host::Ipv6(ip) => ipv6_not_public(ip),
+    let valid: ValidUrl = validate_for(url, Purpose::Callback)?;
+    let host = valid.host();
+    let not_public = match host {
+        url::Host::Domain(_) => None,
+        url::Host::Ipv4(ip) => ipv4_not_public(ip),
+        url::Host::Ipv6(ip) => ipv6_not_public(ip),
     };
     if let Some(reason) = not_public {
         return Err(UrlError::CallbackNotPublic {
-            host: valid.host.to_string(),
+            host: host.to_string(),
             reason,
         });
     }
-    if valid.scheme != "https" {
+    if valid.url.scheme() != "https" {
         return Err(UrlError::CallbackNotHttps {
-            scheme: valid.scheme,
+            scheme: valid.url.scheme().to_string(),
         });
     }
-    if valid.query.is_some() || valid.fragment.is_some() {
+    if valid.url.query().is_some() || valid.url.fragment().is_some() {
         return Err(UrlError::CallbackQueryOrFragment);
     }
     let mut warnings = Vec::new();
-    if let Some(port) = valid.port.filter(|p| !COMMON_CALLBACK_PORTS.contains(p)) {
+    if let Some(port) = valid
+        .url
+        .port()
+        .filter(|p| !COMMON_CALLBACK_PORTS.contains(p))
+    {
         warnings.push(UrlWarning::UncommonCallbackPort { port });
     }
-    if valid.path.ends_with('/') {
+    // The provider appends to the prefix as written (which has no query).
+    if url.ends_with('/') {
         warnings.push(UrlWarning::CallbackTrailingSlash);
     }
     Ok(warnings)

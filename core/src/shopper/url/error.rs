@@ -4,7 +4,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::ip::NotPublic;
+use super::reach::NotPublic;
 
 /// The component of a URL that a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -149,7 +149,7 @@ pub enum UrlError {
         "the URL must not carry credentials (`user:password@`); they end up in logs and browser histories"
     )]
     UserInfo,
-    /// `localhost` for a fallback. Seed 001, "URL Validation": "URLs that
+    /// `localhost` for a fallback. Vipps eCom API guide, "URL Validation": "URLs that
     /// start with `https://localhost` will be rejected. If you want to use
     /// localhost as fallback, please use `http://127.0.0.1`."
     #[error(
@@ -189,7 +189,9 @@ pub enum UrlError {
         /// The label, as checked.
         label: String,
     },
-    /// A character that no host name may contain (`_`, `*`, `%`, spaces).
+    /// A character that no host name may contain (`_`, `*`, `%`), or that
+    /// the provider's validator does not convert from Unicode (format
+    /// characters such as U+200B, emoji).
     #[error(
         "host `{host}`: {} is not allowed in a host name (letters, digits, `-` and `.`)",
         describe_char(*ch)
@@ -199,6 +201,13 @@ pub enum UrlError {
         host: String,
         /// The character.
         ch: char,
+    },
+    /// A Unicode host that IDNA cannot convert to ASCII (a private-use or
+    /// non-character code point, a label that breaks the bidi rules).
+    #[error("host `{host}` cannot be converted to ASCII with IDNA")]
+    HostIdna {
+        /// The host as written.
+        host: String,
     },
     /// Longer than 253 characters (after Punycode).
     #[error("host `{host}` is longer than 253 characters")]
@@ -214,22 +223,15 @@ pub enum UrlError {
         /// The top-level domain, as checked.
         tld: String,
     },
-    /// A TLD for private networks and tests (see [`RESERVED_TLDS`](super::RESERVED_TLDS)).
-    #[error(
-        "host `{host}`: `.{tld}` is for private networks and tests, not a public top-level domain"
-    )]
-    TldReserved {
+    /// A top-level domain that is not delegated in the root zone (IANA's
+    /// list, which the provider's `DomainValidator` carries): a typo
+    /// (`.exmaple`, `.nx`), a one-letter name, or a name used on private
+    /// networks and in tests (`.local`, `.test`, `.example`, `.internal`).
+    #[error("host `{host}`: `.{tld}` is not a delegated top-level domain (IANA's root zone)")]
+    TldNotDelegated {
         /// The host as written.
         host: String,
-        /// The top-level domain.
-        tld: String,
-    },
-    /// Two letters that are not a delegated country code.
-    #[error("host `{host}`: `.{tld}` is not a delegated country-code top-level domain")]
-    TldUnknownCountryCode {
-        /// The host as written.
-        host: String,
-        /// The top-level domain.
+        /// The top-level domain, lower case (Punycode for IDN).
         tld: String,
     },
     /// Digits and dots that are not four numbers 0–255 without leading zeros.
@@ -239,8 +241,8 @@ pub enum UrlError {
         host: String,
     },
     /// A bracketed literal that is not an IPv6 address in the form the
-    /// validator accepts (hex groups and colons; an embedded IPv4 address
-    /// only as `::FFFF:a.b.c.d`; no zone id).
+    /// validator accepts (hex groups and colons, one `::`, an embedded IPv4
+    /// address at the end; no zone id, no prefix length).
     #[error("host `{host}` is not a valid IPv6 literal")]
     InvalidIpv6 {
         /// The host as written.
@@ -258,18 +260,33 @@ pub enum UrlError {
         /// The port as written.
         port: String,
     },
-    /// `//` in the path (UrlValidator's `ALLOW_2_SLASHES` is off by default).
+    /// `//` in the path, also once percent-decoded (`%2F`): UrlValidator's
+    /// `ALLOW_2_SLASHES` is off by default.
     #[error("the path `{path}` contains `//`, which the provider's URL validator rejects")]
     PathDoubleSlash {
         /// The path.
         path: String,
     },
-    /// `..` in the path: the validator rejects paths that climb above the
-    /// root (older versions any `..` at all).
-    #[error("the path `{path}` contains `..`, which the provider's URL validator rejects")]
+    /// A path whose `..` segments, once percent-decoded, climb above the
+    /// root (`/..`, `/../x`, `/a/../../x`, `/%2e%2e/x`): UrlValidator's
+    /// `isValidPath`. Dots inside a segment (`/hello..world`, `/...`) and a
+    /// `..` that stays below the root (`/a/../b`) are fine.
+    #[error(
+        "the path `{path}` climbs above the root with `..`, which the provider's URL validator rejects"
+    )]
     PathDotDot {
         /// The path.
         path: String,
+    },
+    /// Not a URL the shopper's browser could open: the WHATWG URL Standard
+    /// (the parser of browsers and of the `url` crate) refuses it, although
+    /// the provider's validator would not (an `xn--` label that is no
+    /// Punycode, for instance). appswitch's own rule: the provider would
+    /// send the shopper to a page that does not open.
+    #[error("the URL is not one a browser can open (WHATWG URL Standard): {reason}")]
+    NotWhatwg {
+        /// The parser's reason.
+        reason: String,
     },
     /// A fallback URL with a `#fragment`: the provider appends
     /// `&status=…` at the very end, which would land in the fragment.
@@ -334,16 +351,17 @@ impl UrlError {
             UrlError::HostLabelTooLong { .. } => "host-label-too-long",
             UrlError::HostLabelHyphen { .. } => "host-label-hyphen",
             UrlError::HostCharacter { .. } => "host-character",
+            UrlError::HostIdna { .. } => "host-idna",
             UrlError::HostTooLong { .. } => "host-too-long",
             UrlError::TldNotAlphabetic { .. } => "tld-not-alphabetic",
-            UrlError::TldReserved { .. } => "tld-reserved",
-            UrlError::TldUnknownCountryCode { .. } => "tld-unknown-country-code",
+            UrlError::TldNotDelegated { .. } => "tld-not-delegated",
             UrlError::InvalidIpv4 { .. } => "invalid-ipv4",
             UrlError::InvalidIpv6 { .. } => "invalid-ipv6",
             UrlError::InvalidPort { .. } => "invalid-port",
             UrlError::PortOutOfRange { .. } => "port-out-of-range",
             UrlError::PathDoubleSlash { .. } => "path-double-slash",
             UrlError::PathDotDot { .. } => "path-dot-dot",
+            UrlError::NotWhatwg { .. } => "not-whatwg",
             UrlError::FallbackFragment => "fallback-fragment",
             UrlError::AppSchemeNotAllowed { .. } => "app-scheme-not-allowed",
             UrlError::IntentNotExact { .. } => "intent-not-exact",
@@ -361,7 +379,7 @@ impl UrlError {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum UrlWarning {
-    /// Seed 001, "Callback URLs must be reachable": "Vipps does _not_
+    /// Vipps eCom API guide, "Callback URLs must be reachable": "Vipps does _not_
     /// support sending requests to all ports, so to be safe use common port
     /// numbers such as: 80, 443, 8080."
     #[error("port {port}: the provider does not call every port; to be safe use 80, 443 or 8080")]

@@ -1,24 +1,19 @@
 //! Building the `fallBack` URL: where the provider sends the shopper when
-//! the payment is done (seed 001, "Initiate payment flow", "App-switching").
+//! the payment is done (Vipps eCom API guide, "Initiate payment flow",
+//! "App-switching").
 
 use serde::{Deserialize, Serialize};
 
 use super::attempt::AttemptNonce;
 use super::check::{AppFallback, check_app_fallback, check_web_fallback};
 use super::error::{UrlError, UrlWarning};
-use super::percent::{QueryParam, percent_decode, push_pair, raw_query_pairs};
+use super::params::{
+    ATTEMPT_PARAM, ORDER_ID_PARAM, QueryParam, decoded_pairs, decodes_to_text, is_reserved,
+    push_pair,
+};
+use super::parts::app_host;
 use super::returned::{ExpectedReturn, ReturnExpectation, root_if_empty};
 use crate::shopper::platform::Platform;
-
-/// The query parameter that carries the order id.
-pub const ORDER_ID_PARAM: &str = "orderId";
-/// The query parameter that carries the [`AttemptNonce`].
-pub const ATTEMPT_PARAM: &str = "attempt";
-/// The parameter the provider appends to the fallback URL: "Vipps will
-/// append a status at the end of the fallback URL … **This status is
-/// deprecated, and should no longer be used.**" (seed 001, "App-switching").
-/// appswitch ignores it.
-pub const PROVIDER_STATUS_PARAM: &str = "status";
 
 /// The three kinds of fallback a merchant uses.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,7 +29,8 @@ pub enum FallbackTarget {
         base: String,
     },
     /// The app's own URL scheme, e.g. `merchantapp://result` (`isApp:
-    /// true`). Seed 001: "The merchant need to pass the URL scheme of the
+    /// true`). Vipps eCom API guide, "App-switching": "The merchant need to
+    /// pass the URL scheme of the
     /// app into the `fallBack` field".
     App {
         /// The app URL, possibly with the merchant's own query.
@@ -42,7 +38,8 @@ pub enum FallbackTarget {
     },
     /// Android only: the literal `INTENT` — "This will cause the Vipps app
     /// to simply close after a successful or canceled ecom payment, and fall
-    /// back to the calling merchant app" (seed 001).
+    /// back to the calling merchant app" (Vipps eCom API guide,
+    /// "App-switching").
     AndroidIntent,
 }
 
@@ -119,10 +116,10 @@ pub enum FallbackError {
         /// Where it was asked for.
         platform: Platform,
     },
-    /// Parameters for `INTENT`. Seed 001: "(and *only* "INTENT", no
-    /// parameters etc.)".
+    /// Parameters for `INTENT`. Vipps eCom API guide, "App-switching":
+    /// "(and *only* "INTENT", no parameters etc.)".
     #[error(
-        "`INTENT` carries no parameters (seed 001: \"only INTENT, no parameters\"); keep them in the app"
+        "`INTENT` carries no parameters (the provider takes \"only INTENT, no parameters\"); keep them in the app"
     )]
     IntentTakesNoParams,
     /// No order id.
@@ -131,12 +128,12 @@ pub enum FallbackError {
     /// A parameter without a name.
     #[error("a fallback parameter has an empty name")]
     EmptyParamName,
-    /// A parameter of the base URL that does not decode to UTF-8 text
-    /// (`%FF`), so that the return could not give it back.
-    #[error("parameter `{name}` of the base URL does not decode to UTF-8 text")]
+    /// A base URL whose query does not decode to UTF-8 text (`%FF`), so
+    /// that the return could not give its parameters back.
+    #[error("the query `{query}` of the base URL does not decode to UTF-8 text")]
     UndecodableParam {
-        /// The name as written.
-        name: String,
+        /// The query as written.
+        query: String,
     },
     /// A merchant parameter named like one appswitch or the provider adds.
     #[error(
@@ -162,28 +159,19 @@ fn intent_elsewhere(platform: Platform) -> &'static str {
     }
 }
 
-fn is_reserved(name: &str) -> bool {
-    [ORDER_ID_PARAM, ATTEMPT_PARAM, PROVIDER_STATUS_PARAM].contains(&name)
-}
-
 /// Rejects a base query that already uses a reserved name, or that the
 /// return could not read back as text.
 fn check_base_query(query: Option<&str>) -> Result<(), FallbackError> {
-    for (raw_name, raw_value) in raw_query_pairs(query.unwrap_or("")) {
-        let decoded = (
-            percent_decode(raw_name, true),
-            percent_decode(raw_value, true),
-        );
-        let (Ok(name), Ok(_)) = decoded else {
-            return Err(FallbackError::UndecodableParam {
-                name: raw_name.to_string(),
-            });
-        };
-        if is_reserved(&name) {
-            return Err(FallbackError::ReservedParam { name });
-        }
+    let query = query.unwrap_or("");
+    if !decodes_to_text(query) {
+        return Err(FallbackError::UndecodableParam {
+            query: query.to_string(),
+        });
     }
-    Ok(())
+    match decoded_pairs(query).find(|p| is_reserved(&p.name)) {
+        Some(p) => Err(FallbackError::ReservedParam { name: p.name }),
+        None => Ok(()),
+    }
 }
 
 impl FallbackSpec {
@@ -222,28 +210,28 @@ impl FallbackSpec {
         let (base, target, is_app, warnings) = match &self.target {
             FallbackTarget::Web { base } => {
                 let (valid, warnings) = check_web_fallback(base)?;
-                check_base_query(valid.query.as_deref())?;
+                check_base_query(valid.url.query())?;
                 let target = ExpectedReturn::Web {
-                    scheme: valid.scheme.clone(),
-                    host: valid.host.to_string(),
+                    scheme: valid.url.scheme().to_string(),
+                    host: valid.host().to_string(),
                     port: valid.port_or_default(),
-                    path: root_if_empty(&valid.path),
+                    path: root_if_empty(valid.url.path()),
                 };
                 (base, target, false, warnings)
             }
             FallbackTarget::App { base } => match check_app_fallback(base)? {
                 AppFallback::Intent => return self.build_intent(nonce),
-                AppFallback::Scheme(parts) => {
+                AppFallback::Scheme(parsed) => {
                     if !self.platform.is_native_app() {
                         return Err(FallbackError::AppSchemeOnWeb {
                             platform: self.platform,
                         });
                     }
-                    check_base_query(parts.query)?;
+                    check_base_query(parsed.query())?;
                     let target = ExpectedReturn::App {
-                        scheme: parts.scheme.unwrap_or_default().to_ascii_lowercase(),
-                        host: parts.authority.map(str::to_ascii_lowercase),
-                        path: root_if_empty(parts.path),
+                        scheme: parsed.scheme().to_string(),
+                        host: app_host(parsed.host_str().unwrap_or("")),
+                        path: root_if_empty(parsed.path()),
                     };
                     (base, target, true, Vec::new())
                 }
@@ -262,8 +250,16 @@ impl FallbackSpec {
             Some((_, query)) if query.ends_with('&') => "",
             Some(_) => "&",
         };
+        let url = format!("{base}{separator}{ours}");
+        // What is sent must pass the same rules as its base (and so parse
+        // back for the return check), whatever the parser's corners.
+        if is_app {
+            check_app_fallback(&url)?;
+        } else {
+            check_web_fallback(&url)?;
+        }
         Ok(Fallback {
-            url: format!("{base}{separator}{ours}"),
+            url,
             is_app,
             expectation: ReturnExpectation {
                 order_id: self.order_id.clone(),

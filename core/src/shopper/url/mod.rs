@@ -4,8 +4,11 @@
 //!   or a callback prefix? `Ok` with [warnings](UrlWarning), or the
 //!   [rule it breaks](UrlError). Web fallbacks and callback prefixes follow
 //!   the provider's validator, Apache Commons `UrlValidator` with its
-//!   default settings ([`validate_url`]; the table of rules is in
-//!   [`validate`]); top-level domains are checked as [`tld`] explains.
+//!   default settings, rule by rule on the URL as written ([`validate_url`];
+//!   the tables of rules are in [`validate`] and [`host`]), then parsed by
+//!   the `url` crate (the WHATWG parser browsers use). appswitch's own
+//!   stricter rules sit beside them, each with its reason: no credentials,
+//!   no fragment, no `ftp`, `localhost` refused with advice.
 //!   [`check_local_callback_prefix`] is the same callback rule for a
 //!   provider simulator on this machine, which can reach `127.0.0.1`.
 //! - [`FallbackSpec::build`]: the `fallBack` URL for one attempt — a web
@@ -15,8 +18,14 @@
 //!   recognise the return (ignoring the provider's deprecated `status`) and
 //!   turn it into [`ShopperReturned`] — "the shopper is back, check now" —
 //!   or refuse a stale or forged one with a [`ReturnError`].
-//! - The pieces underneath, usable on their own: an RFC 3986 [`split`]ter,
-//!   percent-encoding, IPv4/IPv6 parsing, Punycode.
+//! - [`UrlParts`]: a URL as a WHATWG parser takes it apart — the `url`
+//!   crate, or the browser's own `URL` in the browser module — which is all
+//!   the return and deeplink rules read.
+//!
+//! URLs are parsed by the `url` crate, IP addresses by `core::net`,
+//! percent-encoding, query strings and IDNA by the crates `url` is made of
+//! (`percent-encoding`, `form_urlencoded`, `idna`), and top-level domains
+//! are looked up in IANA's list (the `tld` crate).
 //!
 //! The whole round trip:
 //!
@@ -41,31 +50,22 @@ mod attempt;
 mod check;
 mod error;
 mod fallback;
-mod host;
-mod ip;
-mod percent;
-mod punycode;
+pub mod host;
+mod params;
+mod parts;
+mod reach;
 mod returned;
-mod split;
-pub mod tld;
 pub mod validate;
 
 pub use attempt::{AttemptNonce, NonceError};
 pub use check::{COMMON_CALLBACK_PORTS, Checked, UrlKind, check_local_callback_prefix, check_url};
 pub(crate) use error::describe_char;
 pub use error::{ForbiddenScheme, UrlError, UrlPart, UrlWarning};
-pub use fallback::{
-    ATTEMPT_PARAM, Fallback, FallbackError, FallbackSpec, FallbackTarget, ORDER_ID_PARAM,
-    PROVIDER_STATUS_PARAM,
-};
-pub use host::Host;
-pub(crate) use host::{check_host, is_localhost_name};
-pub use ip::{NotPublic, ipv4_not_public, ipv6_not_public, parse_ipv4, parse_ipv6};
-pub use percent::{
-    DecodeError, QueryParam, percent_decode, percent_decode_bytes, percent_encode, raw_query_pairs,
-};
-pub use punycode::punycode_encode;
+pub use fallback::{Fallback, FallbackError, FallbackSpec, FallbackTarget};
+pub use params::{ATTEMPT_PARAM, ORDER_ID_PARAM, PROVIDER_STATUS_PARAM, QueryParam};
+pub(crate) use parts::written_scheme;
+pub use parts::{UrlParts, is_valid_scheme, user_info};
+pub(crate) use reach::is_localhost_name;
+pub use reach::{NotPublic, ipv4_not_public, ipv6_not_public, is_loopback};
 pub use returned::{ExpectedReturn, ReturnError, ReturnExpectation, ReturnVia, ShopperReturned};
-pub use split::{AuthorityParts, UriParts, split, split_authority};
-pub use tld::RESERVED_TLDS;
-pub use validate::{ValidUrl, is_valid_scheme, validate_url};
+pub use validate::{ValidUrl, validate_url};

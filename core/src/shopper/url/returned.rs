@@ -1,6 +1,6 @@
 //! Recognising the shopper's return.
 //!
-//! Seed 001, "App integration": "When the user arrives back in the merchant
+//! Vipps eCom API guide, "App integration": "When the user arrives back in the merchant
 //! app or website, we _strongly_ recommend that you perform a call to the
 //! payment details endpoint to check the state of the transaction." Every
 //! way back — the web fallback page loading, the app opened with its own
@@ -8,16 +8,24 @@
 //! payment app closed (Android's `INTENT`) — ends in one
 //! [`ShopperReturned`]: "the shopper is back, check now". The deprecated
 //! `status` the provider appends never decides anything; it is dropped.
+//!
+//! The rule reads the return URL as a WHATWG parser takes it apart
+//! ([`UrlParts`]): the `url` crate for [`ReturnExpectation::check_return`],
+//! the browser's own `URL` in the browser module
+//! ([`ReturnExpectation::check_parts`]).
 
 use serde::{Deserialize, Serialize};
 
 use crate::foundation::json_text::{FieldError, Fields, Value, deserialize_through_value};
 
+use percent_encoding::percent_decode_str;
+
 use super::attempt::AttemptNonce;
-use super::fallback::{ATTEMPT_PARAM, ORDER_ID_PARAM, PROVIDER_STATUS_PARAM};
-use super::host::check_host;
-use super::percent::{QueryParam, percent_decode, percent_decode_bytes, raw_query_pairs};
-use super::split::{split, split_authority};
+use super::params::{
+    ATTEMPT_PARAM, ORDER_ID_PARAM, PROVIDER_STATUS_PARAM, QueryParam, decoded_pairs,
+    without_appended_status,
+};
+use super::parts::{UrlParts, app_host, default_port};
 
 /// Where the return of one attempt is expected. Persist it beside the
 /// tracker snapshot (browser storage, the app's store): it holds nothing
@@ -129,12 +137,10 @@ pub enum ReturnError {
         /// The return's.
         found: String,
     },
-    /// A parameter that cannot be decoded.
-    #[error("the return URL's parameter `{name}` is not valid percent-encoded UTF-8")]
-    BadEncoding {
-        /// The parameter name as written.
-        name: String,
-    },
+    /// Not an absolute URL a browser could have opened (the WHATWG URL
+    /// Standard cannot parse it).
+    #[error("the return URL is not a URL a browser could have opened")]
+    NotAUrl,
     /// `orderId` or `attempt` given twice.
     #[error("the return URL carries `{name}` more than once")]
     DuplicateParam {
@@ -174,32 +180,18 @@ pub(crate) fn root_if_empty(path: &str) -> String {
     if path.is_empty() { "/" } else { path }.to_string()
 }
 
-fn same_path(expected: &str, found: &str) -> bool {
-    let found = root_if_empty(found);
-    match (
-        percent_decode_bytes(expected, false),
-        percent_decode_bytes(&found, false),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => expected == found,
-    }
+/// Whether two hosts are the same, a trailing dot aside (`shop.no.` is
+/// `shop.no`).
+fn same_host(expected: &str, found: &str) -> bool {
+    let bare = |h: &'_ str| h.strip_suffix('.').unwrap_or(h).to_string();
+    bare(expected) == bare(found)
 }
 
-/// Splits the query into pieces, also at a `?status` the provider may have
-/// appended to a URL that already had a query.
-fn query_pieces(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    raw_query_pairs(query).flat_map(|(name, value)| {
-        let appended = value.find('?').filter(|&i| {
-            value
-                .get(i + 1..)
-                .is_some_and(|rest| rest == PROVIDER_STATUS_PARAM || rest.starts_with("status="))
-        });
-        let (value, extra) = match appended {
-            Some(i) => (value.get(..i).unwrap_or(value), true),
-            None => (value, false),
-        };
-        core::iter::once((name, value)).chain(extra.then_some((PROVIDER_STATUS_PARAM, "")))
-    })
+/// Whether two paths name the same page: equal once percent-decoded (a
+/// provider or browser may encode a character the fallback did not).
+fn same_path(expected: &str, found: &str) -> bool {
+    let found = root_if_empty(found);
+    percent_decode_str(expected).eq(percent_decode_str(&found))
 }
 
 impl ReturnExpectation {
@@ -289,8 +281,14 @@ impl ReturnExpectation {
         if url.is_empty() {
             return Err(ReturnError::Empty);
         }
-        let parts = split(url);
-        let found_scheme = parts.scheme.unwrap_or("");
+        let parts = UrlParts::parse(url).ok_or(ReturnError::NotAUrl)?;
+        self.check_parts(&parts)
+    }
+
+    /// [`check_return`](Self::check_return) for a URL a WHATWG parser has
+    /// already taken apart: the browser module splits `location.href` with
+    /// the page's own `URL`.
+    pub fn check_parts(&self, url: &UrlParts) -> Result<ShopperReturned, ReturnError> {
         let (via, expected_path) = match &self.target {
             ExpectedReturn::AndroidIntent => return Err(ReturnError::IntentHasNoUrl),
             ExpectedReturn::Web {
@@ -299,27 +297,24 @@ impl ReturnExpectation {
                 port,
                 path,
             } => {
-                check_scheme(scheme, found_scheme)?;
-                let authority = split_authority(parts.authority.unwrap_or(""));
-                let default = if scheme == "http" { 80 } else { 443 };
-                let expected = authority_text(host, *port, default);
-                let found_port = match authority.port {
-                    None | Some("") => Some(default),
-                    Some(p) => p.parse::<u16>().ok(),
-                };
-                let found_host = check_host(authority.host).map(|h| h.to_string());
-                let same = matches!((&found_host, found_port), (Ok(h), Some(p)) if *h == *host && p == *port);
-                if !same || authority.userinfo.is_some() {
+                check_scheme(scheme, &url.scheme)?;
+                let default = default_port(scheme).unwrap_or(443);
+                let found_port = url.port.unwrap_or(default);
+                if !same_host(host, &url.host) || found_port != *port || url.user_info.is_some() {
+                    let found = authority_text(&url.host, found_port, default);
                     return Err(ReturnError::HostMismatch {
-                        expected,
-                        found: parts.authority.unwrap_or("").to_string(),
+                        expected: authority_text(host, *port, default),
+                        found: match &url.user_info {
+                            Some(user) => format!("{user}@{found}"),
+                            None => found,
+                        },
                     });
                 }
                 (ReturnVia::WebPage, path)
             }
             ExpectedReturn::App { scheme, host, path } => {
-                check_scheme(scheme, found_scheme)?;
-                let found = parts.authority.map(str::to_ascii_lowercase);
+                check_scheme(scheme, &url.scheme)?;
+                let found = app_host(&url.host);
                 if found != *host {
                     return Err(ReturnError::HostMismatch {
                         expected: host.clone().unwrap_or_default(),
@@ -329,24 +324,18 @@ impl ReturnExpectation {
                 (ReturnVia::AppLink, path)
             }
         };
-        if !same_path(expected_path, parts.path) {
+        if !same_path(expected_path, &url.path) {
             return Err(ReturnError::PathMismatch {
                 expected: expected_path.clone(),
-                found: parts.path.to_string(),
+                found: url.path.clone(),
             });
         }
-        self.check_params(parts.query.unwrap_or(""), via)
+        self.check_params(&url.query, via)
     }
 
     fn check_params(&self, query: &str, via: ReturnVia) -> Result<ShopperReturned, ReturnError> {
         let (mut order_id, mut nonce, mut params) = (None, None, Vec::new());
-        for (raw_name, raw_value) in query_pieces(query) {
-            let decode = |s| {
-                percent_decode(s, true).map_err(|_| ReturnError::BadEncoding {
-                    name: raw_name.to_string(),
-                })
-            };
-            let (name, value) = (decode(raw_name)?, decode(raw_value)?);
+        for QueryParam { name, value } in decoded_pairs(without_appended_status(query)) {
             let slot = match name.as_str() {
                 PROVIDER_STATUS_PARAM => continue,
                 ORDER_ID_PARAM => &mut order_id,
