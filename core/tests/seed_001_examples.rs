@@ -446,8 +446,8 @@ fn ecom_error_array() {
     assert_eq!(errors.len(), 1);
     assert_eq!(
         errors[0].error_group,
-        ErrorGroup::Payments,
-        "`Payment` in the seed"
+        ErrorGroup::Payment,
+        "`Payment` in the seed and the specification"
     );
     assert_eq!(
         errors[0].known_code(),

@@ -111,6 +111,12 @@ pub(crate) fn u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Err
     d.deserialize_any(V)
 }
 
+/// A `u16` (an HTTP status) sent as a number or as decimal text.
+pub(crate) fn u16_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    let v = u64_lenient(d)?;
+    u16::try_from(v).map_err(|_| de::Error::custom(format!("`{v}` is too large for a status")))
+}
+
 /// Like [`u64_lenient`], `null` or absent reading as `None`.
 pub(crate) fn opt_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     struct V;

@@ -19,10 +19,11 @@
 //!   retry.
 //! - What a failed call means is decided by the error model alone
 //!   ([`classify`](crate::providers::vipps_ecom::classify) → [`ErrorClass`](crate::foundation::retry::ErrorClass)):
-//!   - `RetryLater` (`429`, error 98 or 33, a connection never made):
+//!   - `RetryLater` (`429`, `VippsError` 98 or 94, a connection never made):
 //!     nothing happened; send again, with the same key, after the
 //!     `Retry-After` (or a jittered backoff).
-//!   - `CheckThenRetry` (read timeout, `5xx`, errors 52, 63, 92, 99, an
+//!   - `CheckThenRetry` (read timeout, `5xx`, `Payment` 52 and 63,
+//!     `VippsError` 92 and 99, an
 //!     unreadable `2xx`): "if/when the socket read timeout occurs, … call
 //!     `GET:/ecomm/v2/payments/{orderId}/details` and check status of last
 //!     transaction in transaction history prior to executing the service
@@ -30,7 +31,7 @@
 //!     plan's key ([`PaymentDetails::entry_for_request`](crate::providers::vipps_ecom::PaymentDetails::entry_for_request)),
 //!     the operation is done; otherwise it is sent again "using the same
 //!     idempotency key" (seed 000, "PSP connection issues").
-//!   - `Final` (errors 61, 71, 93, `401`, …) and `NewOrderId`: the plan
+//!   - `Final` (`Payment` 61, 71, 93 and 98, `401`, …) and `NewOrderId`: the plan
 //!     fails with the provider's answer, its codes and its class.
 //! - The rate-limit table ([`RATE_LIMITS`](crate::providers::vipps_ecom::limits::RATE_LIMITS):
 //!   initiate 2 a minute; capture, cancel and refund 5 a minute; details

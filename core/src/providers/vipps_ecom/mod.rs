@@ -119,7 +119,10 @@ pub use callback::{
 };
 pub use details::{LogEntry, Operation, PaymentDetails, TransactionSummary};
 pub use error_codes::{ErrorGroup, KnownErrorCode};
-pub use errors::{CallFailure, EcomError, ErrorBody, GatewayError, TokenError, classify};
+pub use errors::{
+    AzureError, AzureResponseInfo, AzureResult, CallFailure, EcomError, ErrorBody, GatewayError,
+    TokenError, classify,
+};
 pub use express::{
     Address, ShippingDetails, ShippingDetailsRequest, ShippingDetailsResponse, ShippingOption,
     UserDetails,
