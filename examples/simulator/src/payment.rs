@@ -22,9 +22,10 @@ use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_ecom::limits::{APP_WINDOW, DEEPLINK_VALIDITY};
 use appswitch_core::providers::vipps_ecom::{
-    Callback, CallbackStatus, CallbackTransactionInfo, InitiateRequest, KnownErrorCode, LogEntry,
-    Operation, OperationError, OperationInfo, OperationResponse, OperationStatus, PaymentDetails,
-    ShippingDetails, TransactionSummary, UserDetails, check_cancel, check_capture, check_refund,
+    Callback, CallbackStatus, CallbackTransactionInfo, EcomError, InitiateRequest, KnownErrorCode,
+    LogEntry, Operation, OperationError, OperationInfo, OperationResponse, OperationStatus,
+    PaymentDetails, ShippingDetails, TransactionSummary, UserDetails, check_cancel, check_capture,
+    check_refund,
 };
 use appswitch_core::status::{PaymentState, PaymentStatus};
 
@@ -219,11 +220,29 @@ impl Payment {
             transaction_log_history: self.history.iter().rev().cloned().collect(),
             sub: None,
             user_details: self.user.clone(),
-            shipping_details: self.shipping.clone(),
+            shipping_details: self.shipping.clone().map(|mut ship| {
+                // The details response's address is the specification's
+                // `Address`: the post code is `postCode` there.
+                if let Some(address) = ship.address.as_mut() {
+                    address.post_code = address.zip_code.take().or(address.post_code.take());
+                }
+                ship
+            }),
         }
     }
 
     fn callback(&self, status: CallbackStatus, now: Timestamp, txn: String) -> Callback {
+        // "errorInfo" (schema `Error`) says why a payment failed.
+        let error_info = matches!(
+            status,
+            CallbackStatus::ReserveFailed | CallbackStatus::SaleFailed
+        )
+        .then(|| EcomError {
+            error_group: KnownErrorCode::RefusedByIssuer.group(),
+            error_code: KnownErrorCode::RefusedByIssuer.code().to_string(),
+            error_message: KnownErrorCode::RefusedByIssuer.meaning().to_string(),
+            context_id: None,
+        });
         Callback {
             merchant_serial_number: self.request.merchant_info.merchant_serial_number.clone(),
             order_id: self.order_id().to_string(),
@@ -236,6 +255,7 @@ impl Payment {
             },
             shipping_details: self.shipping.clone(),
             user_details: self.user.clone(),
+            error_info,
         }
     }
 
@@ -331,11 +351,13 @@ impl Payment {
             .or(options.first())
             .cloned();
         self.shipping = Some(ShippingDetails {
+            // The callback's address is the specification's
+            // `AddressExpress`: the post code is `zipCode` there.
             address: Some(appswitch_core::providers::vipps_ecom::Address {
                 address_line1: Some("Dronning Eufemias gate 42".into()),
                 city: Some("Oslo".into()),
                 country: Some("Norway".into()),
-                post_code: Some("0191".into()),
+                zip_code: Some("0191".into()),
                 ..Default::default()
             }),
             shipping_cost: chosen.as_ref().map_or(Amount::ZERO, |o| o.shipping_cost),
@@ -346,8 +368,8 @@ impl Payment {
             ),
             shipping_method_id: chosen.map(|o| o.shipping_method_id),
         });
+        // The specification's `UserDetails` no longer has `bankIdVerified`.
         self.user = Some(UserDetails {
-            bank_id_verified: Some("Y".into()),
             email: Some("ada@example.com".into()),
             first_name: Some("Ada".into()),
             last_name: Some("Lovelace".into()),
@@ -418,7 +440,12 @@ impl Payment {
         txn: String,
         text: &str,
     ) -> OperationResponse {
+        // "paymentInstrument … Not included until a user has chosen and
+        // approved in the app"; the refund response has none.
+        let approved = self.status().reserved.is_some();
         OperationResponse {
+            payment_instrument: (approved && status != OperationStatus::Refund)
+                .then(|| "Visa".to_string()),
             order_id: self.order_id().to_string(),
             transaction_info: OperationInfo {
                 amount,
