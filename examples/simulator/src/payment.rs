@@ -9,11 +9,12 @@
 //! | initiated | shopper approves | `RESERVE` (`SALE` with direct capture) | `RESERVED` (express: `RESERVE`; `SALE`) |
 //! | initiated | shopper rejects in the app | `CANCEL` | `CANCELLED` |
 //! | initiated | card refused | `RESERVE`, `operationSuccess: false` | `RESERVE_FAILED` |
-//! | initiated | 5 + 5 minutes pass | `REJECTED` | `REJECTED` |
+//! | initiated | 5 + 5 minutes pass | none (the specification's `TransactionLogHistory.operation` has no `REJECTED`) | `REJECTED` |
 //! | initiated | merchant cancels | `CANCEL` ("Cancelling a pending order") | — |
-//! | reserved | merchant captures (partly) | `CAPTURE` | — |
-//! | reserved | merchant cancels | `VOID` | — |
-//! | captured | merchant refunds (partly) | `REFUND` | — |
+//! | reserved | merchant captures (partly) | `CAPTURE`, with the `X-Request-Id` as `requestId` | — |
+//! | reserved | merchant cancels | `VOID`, no `requestId` (the cancel endpoint takes no `X-Request-Id`) | — |
+//! | partly captured | merchant cancels with `shouldReleaseRemainingFunds` | `VOID` (eCom API changelog, April 2022) | — |
+//! | captured | merchant refunds (partly) | `REFUND`, with the `X-Request-Id` | — |
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -104,6 +105,10 @@ pub(crate) struct Payment {
     /// "The `transactionSummary` will not be part of the response if the
     /// user not reacted to the Vipps landing page or app-switch."
     user_reacted: bool,
+    /// The payment timed out. The history shows nothing of it (the
+    /// provider writes no entry); the simulator's own view of the payment
+    /// (control API, landing page) does.
+    timed_out: bool,
     direct_capture: bool,
     pub(crate) shipping: Option<ShippingDetails>,
     pub(crate) user: Option<UserDetails>,
@@ -130,6 +135,7 @@ impl Payment {
             phase: Phase::AwaitingShopper,
             history: Vec::new(),
             user_reacted: false,
+            timed_out: false,
             direct_capture,
             shipping: None,
             user: None,
@@ -172,9 +178,11 @@ impl Payment {
     }
 
     /// The facts the history proves — the same derivation a merchant
-    /// makes from the details response.
+    /// makes from the details response — and the timeout, which only the
+    /// callback tells a merchant.
     pub(crate) fn status(&self) -> PaymentStatus {
-        self.details(false).to_status()
+        let s = self.details(false).to_status();
+        if self.timed_out { s.with_rejected() } else { s }
     }
 
     pub(crate) fn state(&self) -> PaymentState {
@@ -328,11 +336,13 @@ impl Payment {
     }
 
     /// The payment timed out at `now`: "User did not act on the payment
-    /// (timeout, etc)".
+    /// (timeout, etc.)" — the `REJECTED` callback. The history gets no
+    /// entry: the specification's `TransactionLogHistory.operation` is one
+    /// of `INITIATE RESERVE SALE CAPTURE REFUND CANCEL VOID` (eCom API
+    /// specification (OpenAPI), schema `TransactionLogHistory`).
     pub(crate) fn time_out(&mut self, now: Timestamp, txn: String) -> Callback {
         self.phase = Phase::Done;
-        let amount = self.amount();
-        self.log(Operation::Rejected, true, amount, now, txn.clone(), None);
+        self.timed_out = true;
         self.callback(CallbackStatus::Rejected, now, txn)
     }
 

@@ -23,6 +23,19 @@ pub const PAYMENT_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// reads a decided payment rather than one in its last second.
 pub const FINAL_CHECK_GRACE: Duration = Duration::from_secs(30);
 
+/// Whether the payment window of a payment initiated at `initiated_at`
+/// has closed at `now`, with appswitch's [`FINAL_CHECK_GRACE`]: the time
+/// for the one last details check, read with
+/// [`PaymentDetails::to_status_after_payment_window`](super::PaymentDetails::to_status_after_payment_window).
+pub fn payment_window_closed(
+    initiated_at: crate::foundation::time::Timestamp,
+    now: crate::foundation::time::Timestamp,
+) -> bool {
+    now >= initiated_at
+        .saturating_add(PAYMENT_WINDOW)
+        .saturating_add(FINAL_CHECK_GRACE)
+}
+
 /// Polling guidelines: "1. Start after 5 seconds" (seed 001).
 pub const FIRST_POLL_AFTER: Duration = Duration::from_secs(5);
 
