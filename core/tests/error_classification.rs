@@ -336,7 +336,11 @@ fn amount_rule_errors_point_at_the_providers_code() {
     );
     let e = check_refund(&reserved, Amount::from_minor(1), Default::default()).unwrap_err();
     assert_eq!(e.provider_code(), Some(KnownErrorCode::RefundBeforeCapture));
-    let e = check_cancel(&reserved.clone().with_captured(Amount::from_minor(1))).unwrap_err();
+    let e = check_cancel(
+        &reserved.clone().with_captured(Amount::from_minor(1)),
+        false,
+    )
+    .unwrap_err();
     assert_eq!(e.provider_code(), Some(KnownErrorCode::CancelAfterCapture));
     let cancelled = reserved.with_cancelled(appswitch_core::status::CancelledBy::Merchant);
     let e = check_capture(&cancelled, None).unwrap_err();

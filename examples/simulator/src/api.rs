@@ -446,7 +446,10 @@ async fn mutate(
         let key = key.as_deref();
         let answer = match mutation {
             Mutation::Capture => p.capture(r.transaction.amount, text, key, now, txn),
-            Mutation::Cancel => p.cancel(text, key, now, txn),
+            Mutation::Cancel => {
+                let release = r.should_release_remaining_funds == Some(true);
+                p.cancel(text, key, release, now, txn)
+            }
             Mutation::Refund => match r.transaction.amount {
                 Some(amount) if amount > Amount::ZERO => p.refund(amount, text, key, now, txn),
                 _ => Err(ProviderError::invalid(

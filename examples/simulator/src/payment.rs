@@ -494,11 +494,16 @@ impl Payment {
     }
 
     /// `PUT …/cancel`: a pending order is cancelled (`CANCEL`), a
-    /// reservation voided (`VOID`); nothing once money was captured.
+    /// reservation voided (`VOID`); after a partial capture only with
+    /// `shouldReleaseRemainingFunds` (eCom API changelog, April 2022), which
+    /// releases what remains. The entry carries no `requestId`: the cancel
+    /// endpoint takes no `X-Request-Id` (eCom API specification (OpenAPI),
+    /// `cancelPaymentRequestUsingPUT`).
     pub(crate) fn cancel(
         &mut self,
         text: &str,
         key: Option<&str>,
+        release_remaining_funds: bool,
         now: Timestamp,
         txn: String,
     ) -> Result<OperationResponse, ProviderError> {
@@ -507,16 +512,19 @@ impl Payment {
             return replay;
         }
         let state = self.state();
-        let answer = check_cancel(&self.status())
+        let answer = check_cancel(&self.status(), release_remaining_funds)
             .map_err(rule_error)
             .and_then(|()| match state {
                 PaymentState::Initiated => Ok(Operation::Cancel),
-                PaymentState::Reserved => Ok(Operation::Void),
+                // A reservation, or what remains of a partly captured one.
+                PaymentState::Reserved | PaymentState::Captured { full: false } => {
+                    Ok(Operation::Void)
+                }
                 // Already over: the merchant should look at the details.
                 PaymentState::Cancelled { .. }
                 | PaymentState::Rejected
                 | PaymentState::Failed { .. }
-                | PaymentState::Captured { .. }
+                | PaymentState::Captured { full: true }
                 | PaymentState::Refunded { .. } => {
                     Err(ProviderError::code(KnownErrorCode::AlreadyProcessed))
                 }
@@ -526,7 +534,7 @@ impl Payment {
                 self.scheduled
                     .retain(|s| !matches!(s, Scheduled::Reserve(_)));
                 let amount = self.amount();
-                self.log(op, true, amount, now, txn.clone(), key);
+                self.log(op, true, amount, now, txn.clone(), None);
                 self.record.cancels += 1;
                 self.response(OperationStatus::Cancelled, amount, now, txn, text)
             });
@@ -566,6 +574,9 @@ fn rule_error(e: OperationError) -> ProviderError {
     if let Some(code) = e.provider_code() {
         return ProviderError::code(code);
     }
+    if let OperationError::AlreadyCancelled { .. } = e {
+        return ProviderError::code(KnownErrorCode::AlreadyProcessed);
+    }
     let field = match &e {
         OperationError::EmptyTransactionText { .. } => "transaction.transactionText",
         OperationError::ZeroRefund
@@ -576,6 +587,7 @@ fn rule_error(e: OperationError) -> ProviderError {
         | OperationError::CaptureExceedsReserved { .. }
         | OperationError::NotCaptured
         | OperationError::RefundExceedsCaptured { .. }
+        | OperationError::AlreadyCancelled { .. }
         | OperationError::CancelAfterCapture { .. } => "transaction.amount",
     };
     ProviderError::invalid(field, &e.to_string())

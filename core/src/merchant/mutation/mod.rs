@@ -27,10 +27,17 @@
 //!     unreadable `2xx`): "if/when the socket read timeout occurs, … call
 //!     `GET:/ecomm/v2/payments/{orderId}/details` and check status of last
 //!     transaction in transaction history prior to executing the service
-//!     call again" (seed 000). If the history has an entry with this
-//!     plan's key ([`PaymentDetails::entry_for_request`](crate::providers::vipps_ecom::PaymentDetails::entry_for_request)),
-//!     the operation is done; otherwise it is sent again "using the same
-//!     idempotency key" (seed 000, "PSP connection issues").
+//!     call again" (seed 000). If the history shows the operation — by the
+//!     entry with this plan's key, or by its effect where the history
+//!     carries no key (no `VOID` does: the cancel endpoint takes no
+//!     `X-Request-Id`): the operation, its amount, logged after the plan
+//!     first sent it; for a cancel, the payment cancelled at all
+//!     ([`PaymentDetails::effect_of`](crate::providers::vipps_ecom::PaymentDetails::effect_of))
+//!     — the operation is done; otherwise it is sent again "using the same
+//!     idempotency key" (seed 000, "PSP connection issues"). A full
+//!     capture the history shows is done, not "nothing remains to
+//!     capture"; a cancel of a payment already cancelled is done, not
+//!     repeated.
 //!   - `Final` (`Payment` 61, 71, 93 and 98, `401`, …) and `NewOrderId`: the plan
 //!     fails with the provider's answer, its codes and its class.
 //! - The rate-limit table ([`RATE_LIMITS`](crate::providers::vipps_ecom::limits::RATE_LIMITS):

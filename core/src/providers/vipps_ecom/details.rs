@@ -82,9 +82,10 @@ pub struct PaymentDetails {
 
 impl PaymentDetails {
     /// The history entry made by the request with idempotency key
-    /// `request_id` (`X-Request-Id`), if any: after a timeout, "check
-    /// status of last transaction in transaction history prior to executing
-    /// the service call again" (seed 000).
+    /// `request_id` (`X-Request-Id`), if any. Not every entry carries its
+    /// key (a `VOID` never does): to decide whether an operation already
+    /// happened, use [`PaymentDetails::effect_of`], which also judges by
+    /// the effect.
     pub fn entry_for_request(&self, request_id: &str) -> Option<&LogEntry> {
         if request_id.is_empty() {
             return None;

@@ -49,7 +49,7 @@
 //! | callback `RESERVE_FAILED` / `SALE_FAILED` | failed, with the status as reason |
 //! | callback `CANCELLED` / `REJECTED` | cancelled by the user / rejected |
 //! | capture / refund response | captured / refunded, totals from `transactionSummary` |
-//! | cancel response (the merchant's own call) | cancelled by the merchant |
+//! | cancel response (the merchant's own call) | cancelled by the merchant; captured / refunded as its `transactionSummary` says (a cancel after a partial capture) |
 //! | deprecated status name | as its operation above (`FAILED`: failed, `REJECTED`: rejected) |
 //!
 //! `transactionSummary` only refines the amounts of steps the history (or
@@ -92,6 +92,7 @@
 pub mod app;
 mod callback;
 mod details;
+mod effect;
 pub mod endpoints;
 mod error_codes;
 mod errors;
@@ -118,6 +119,7 @@ pub use callback::{
     verify_callback_authorization,
 };
 pub use details::{LogEntry, Operation, PaymentDetails, TransactionSummary};
+pub use effect::{Attempt, Effect, HistoryMatch, SentOperation};
 pub use error_codes::{ErrorGroup, KnownErrorCode};
 pub use errors::{
     AzureError, AzureResponseInfo, AzureResult, CallFailure, EcomError, ErrorBody, GatewayError,

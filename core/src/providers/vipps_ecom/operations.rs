@@ -21,11 +21,15 @@ use super::transaction_info::TransactionInfo;
 use crate::foundation::lenient::{opt_or_none, opt_text_lenient, text_or_number};
 use crate::foundation::money::Amount;
 
-/// The body of a capture, cancel or refund request.
+/// The body of a capture, cancel or refund request (eCom API
+/// specification (OpenAPI), schemas `PaymentActionsRequest` and
+/// `CancelPaymentActionRequest`).
 ///
 /// Build it with [`OperationRequest::capture`],
-/// [`OperationRequest::cancel`] or [`OperationRequest::refund`], which
-/// check the amount rules against what is known about the payment first.
+/// [`OperationRequest::cancel`],
+/// [`OperationRequest::cancel_releasing_remaining_funds`] or
+/// [`OperationRequest::refund`], which check the amount rules against what
+/// is known about the payment first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationRequest {
@@ -33,6 +37,11 @@ pub struct OperationRequest {
     pub merchant_info: MerchantRef,
     /// `transaction`.
     pub transaction: OperationTransaction,
+    /// `shouldReleaseRemainingFunds` (cancel only): "An opt-in field to
+    /// instruct the release of remaining funds after a partial capture";
+    /// absent means `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub should_release_remaining_funds: Option<bool>,
 }
 
 /// `merchantInfo` of an operation request.

@@ -240,12 +240,27 @@ impl Callback {
 impl OperationResponse {
     /// The facts the response to the merchant's own capture, cancel or
     /// refund proves: a cancel the merchant made is
-    /// [`CancelledBy::Merchant`].
+    /// [`CancelledBy::Merchant`]; what its `transactionSummary` says stays
+    /// captured and refunded is kept (a cancel after a partial capture
+    /// answers `"capturedAmount": 10000` — Vipps eCom API guide,
+    /// "Cancelling a partially captured order"). Its `amount` is the
+    /// payment's, not a proof that anything was reserved.
     pub fn to_status(&self) -> PaymentStatus {
         let info = &self.transaction_info;
         let s = observed(info.time_stamp);
         let s = match info.status {
-            OperationStatus::Cancelled => return s.with_cancelled(CancelledBy::Merchant),
+            OperationStatus::Cancelled => {
+                let mut s = s.with_cancelled(CancelledBy::Merchant);
+                if let Some(summary) = &self.transaction_summary {
+                    if !summary.captured_amount.is_zero() {
+                        s = s.with_captured(summary.captured_amount);
+                    }
+                    if !summary.refunded_amount.is_zero() {
+                        s = s.with_refunded(summary.refunded_amount);
+                    }
+                }
+                s
+            }
             OperationStatus::Captured => captured_at(s.with_captured(info.amount), info.time_stamp),
             OperationStatus::Refund => {
                 let s = s.with_refunded(info.amount);
