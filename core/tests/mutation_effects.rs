@@ -311,6 +311,8 @@ fn cancel_after_a_partial_capture_releases_the_rest() {
     assert_eq!(s.state(), PaymentState::Captured { full: false });
     // The response alone says the same, without what the caller knew.
     assert_eq!(done.status.amounts().captured, a(10000));
+    assert_eq!(done.status.amounts().remaining_to_capture, Amount::ZERO);
+    assert_eq!(done.status.state(), PaymentState::Captured { full: false });
 }
 
 /// A capture or refund whose effect may or may not be in a history of the

@@ -244,7 +244,8 @@ impl OperationResponse {
     /// captured and refunded is kept (a cancel after a partial capture
     /// answers `"capturedAmount": 10000` — Vipps eCom API guide,
     /// "Cancelling a partially captured order"). Its `amount` is the
-    /// payment's, not a proof that anything was reserved.
+    /// payment's: a proof of the reservation only where something was
+    /// captured.
     pub fn to_status(&self) -> PaymentStatus {
         let info = &self.transaction_info;
         let s = observed(info.time_stamp);
@@ -253,7 +254,12 @@ impl OperationResponse {
                 let mut s = s.with_cancelled(CancelledBy::Merchant);
                 if let Some(summary) = &self.transaction_summary {
                     if !summary.captured_amount.is_zero() {
-                        s = s.with_captured(summary.captured_amount);
+                        // A capture proves the reservation, and the
+                        // cancel's `amount` is the payment's: what was
+                        // reserved.
+                        s = s
+                            .with_reserved(info.amount)
+                            .with_captured(summary.captured_amount);
                     }
                     if !summary.refunded_amount.is_zero() {
                         s = s.with_refunded(summary.refunded_amount);
