@@ -578,7 +578,8 @@ fn rule_error(e: OperationError) -> ProviderError {
         return ProviderError::code(KnownErrorCode::AlreadyProcessed);
     }
     let field = match &e {
-        OperationError::EmptyTransactionText { .. } => "transaction.transactionText",
+        OperationError::EmptyTransactionText { .. }
+        | OperationError::TransactionTextTooLong { .. } => "transaction.transactionText",
         OperationError::ZeroRefund
         | OperationError::RefundWindowClosed { .. }
         | OperationError::NotReserved { .. }

@@ -152,9 +152,9 @@ async fn initiate_applies_the_seeds_rules() {
         ),
         (
             "orderId",
-            json!("a".repeat(31)),
+            json!("a".repeat(51)),
             "transaction.orderId",
-            "the maximum is 30",
+            "the maximum is 50",
         ),
         ("amount", json!(-5), "transaction.amount", ""),
         ("amount", json!(0), "transaction.amount", "larger than zero"),

@@ -4,9 +4,9 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The most characters a key given as text may have (appswitch's choice:
-/// the provider names no limit; 40 fits a UUID and the limits other PSPs
-/// set for the same header).
+/// The most characters a key given as text may have: "Max 40 characters"
+/// (eCom API specification (OpenAPI), header `X-Request-Id` of
+/// `capturePaymentUsingPOST` and `refundPaymentUsingPOST`).
 pub const MAX_KEY_LEN: usize = 40;
 
 /// The `X-Request-Id` of one mutation: "an idempotency header ensuring that

@@ -53,9 +53,44 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// "Refunds can be made up to 365 days after capture." (seed 001, "Refund")
 pub const REFUND_WINDOW: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
-/// The longest `orderId`: "The maximum length of an `orderId` is 30
-/// alphanumeric characters: a-z, A-Z, 0-9 and '-'." (seed 001)
-pub const ORDER_ID_MAX_LEN: usize = 30;
+/// The longest `orderId`: "Maximum length is 50 alphanumeric characters:
+/// a-z, A-Z, 0-9 and '-'." (eCom API specification (OpenAPI), every
+/// `orderId`: `pattern: '^[a-zA-Z0-9-]{1,50}$'`, `maxLength: 50`). The
+/// seed's guide said 30; the published specification is newer and allows
+/// 50.
+pub const ORDER_ID_MAX_LEN: usize = 50;
+
+/// The smallest payment: "Minimum 1 NOK" — `minimum: 100` øre (eCom API
+/// specification (OpenAPI), schema `TransactionInfoInitiate`, `amount`).
+pub const MIN_AMOUNT_ORE: u64 = 100;
+
+/// The longest `transactionText`: `maxLength: 100` (eCom API specification
+/// (OpenAPI), schemas `TransactionInfoInitiate`, `Transaction`,
+/// `CancelTransaction`).
+pub const TRANSACTION_TEXT_MAX_LEN: usize = 100;
+
+/// The digits of a merchant serial number in a request: "Early MSNs were
+/// five digits, new ones are six digits." — `minLength: 5`, `maxLength: 6`
+/// (eCom API specification (OpenAPI), `merchantSerialNumber`).
+pub const MSN_DIGITS: core::ops::RangeInclusive<usize> = 5..=6;
+
+/// The longest URL the initiate request takes (`callbackPrefix`,
+/// `fallBack`, `consentRemovalPrefix`, `shippingDetailsPrefix`):
+/// `maxLength: 255` (eCom API specification (OpenAPI), schema
+/// `MerchantInfo`).
+pub const URL_MAX_LEN: usize = 255;
+
+/// The longest `authToken`: `maxLength: 255` (eCom API specification
+/// (OpenAPI), schema `MerchantInfo`).
+pub const AUTH_TOKEN_MAX_LEN: usize = 255;
+
+/// The longest `shippingMethod`: "Max length: 256 characters" (eCom API
+/// specification (OpenAPI), schema `ShippingDetails`).
+pub const SHIPPING_METHOD_MAX_LEN: usize = 256;
+
+/// The longest `shippingMethodId`: `maxLength: 100` (eCom API
+/// specification (OpenAPI), schema `ShippingDetails`).
+pub const SHIPPING_METHOD_ID_MAX_LEN: usize = 100;
 
 /// "we strongly recommend using at least 6 characters" (seed 001).
 pub const ORDER_ID_RECOMMENDED_MIN_LEN: usize = 6;

@@ -131,9 +131,10 @@ pub use express::{
 };
 pub use headers::SystemHeaders;
 pub use initiate::{
-    CustomerInfo, InitiateRequest, InitiateResponse, InitiateTransaction, MerchantInfo, PaymentType,
+    AdditionalTransactionData, CustomerInfo, InitiateRequest, InitiateResponse,
+    InitiateTransaction, MerchantInfo, PaymentType,
 };
-pub use initiate_builder::{InitiateBuilder, InitiateError};
+pub use initiate_builder::{BuiltInitiate, InitiateBuilder, InitiateError, InitiateWarning};
 pub use legacy::{OrderStatusInfo, OrderStatusResponse};
 pub use msn::{MerchantSerialNumber, MsnError};
 pub use operations::{

@@ -41,7 +41,7 @@
 //! ```
 
 use super::error_codes::KnownErrorCode;
-use super::limits::REFUND_WINDOW;
+use super::limits::{REFUND_WINDOW, TRANSACTION_TEXT_MAX_LEN};
 use super::msn::MerchantSerialNumber;
 use super::operations::{MerchantRef, OperationRequest, OperationTransaction};
 use crate::foundation::money::Amount;
@@ -57,6 +57,17 @@ pub enum OperationError {
     EmptyTransactionText {
         /// `capture`, `cancel` or `refund`.
         operation: &'static str,
+    },
+    /// `transaction.transactionText` is longer than the specification's
+    /// `maxLength: 100` (schemas `Transaction`, `CancelTransaction`).
+    #[error(
+        "`transaction.transactionText` of the {operation} is {len} characters long; the maximum is 100"
+    )]
+    TransactionTextTooLong {
+        /// `capture`, `cancel` or `refund`.
+        operation: &'static str,
+        /// Its length, in characters.
+        len: usize,
     },
     /// A refund of zero.
     #[error("`transaction.amount` of the refund is 0")]
@@ -167,6 +178,7 @@ impl OperationError {
             OperationError::AlreadyCancelled { .. }
             | OperationError::Cancelled { .. }
             | OperationError::EmptyTransactionText { .. }
+            | OperationError::TransactionTextTooLong { .. }
             | OperationError::ZeroRefund
             | OperationError::RefundWindowClosed { .. } => None,
         }
@@ -285,8 +297,11 @@ pub fn check_cancel(
 }
 
 fn text(text: &str, operation: &'static str) -> Result<String, OperationError> {
+    let len = text.chars().count();
     if text.trim().is_empty() {
         Err(OperationError::EmptyTransactionText { operation })
+    } else if len > TRANSACTION_TEXT_MAX_LEN {
+        Err(OperationError::TransactionTextTooLong { operation, len })
     } else {
         Ok(text.to_string())
     }
@@ -548,6 +563,29 @@ mod tests {
                 operation: "capture"
             })
         );
+        for operation in ["capture", "cancel", "refund"] {
+            let long = "x".repeat(101);
+            let captured = reserved.clone().with_captured(a(100));
+            let e = match operation {
+                "capture" => OperationRequest::capture(&msn, &reserved, None, &long),
+                "cancel" => OperationRequest::cancel(&msn, &reserved, &long),
+                _ => OperationRequest::refund(
+                    &msn,
+                    &captured,
+                    a(100),
+                    &long,
+                    Timestamp::from_millis(0),
+                ),
+            };
+            assert_eq!(
+                e,
+                Err(OperationError::TransactionTextTooLong {
+                    operation,
+                    len: 101
+                })
+            );
+        }
+        assert!(OperationRequest::capture(&msn, &reserved, None, &"ø".repeat(100)).is_ok());
         let r = OperationRequest::capture(&msn, &reserved, Some(Amount::ZERO), "all").unwrap();
         assert_eq!(r.transaction.amount, None);
         let r = OperationRequest::cancel(&msn, &reserved, "No socks for you!").unwrap();
