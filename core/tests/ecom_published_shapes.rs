@@ -125,6 +125,12 @@ fn bank_id_verified_is_read_in_every_published_form() {
             read.to_status().state(),
             PaymentState::Refunded { full: true }
         );
+        // Written back with the specification's types.
+        let back = serde_json::to_value(&read).unwrap();
+        assert_eq!(
+            back["transactionSummary"]["bankIdentificationNumber"],
+            492560
+        );
         // The express callback carries the same block.
         let mut c = express_callback_example();
         c["userDetails"]["bankIdVerified"] = form.clone();

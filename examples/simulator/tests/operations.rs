@@ -92,7 +92,27 @@ async fn partial_captures_then_refunds_follow_the_amount_rules() {
         state(&m, "order-cap-1").await,
         PaymentState::Refunded { full: false }
     );
-    let d = PaymentDetails::parse_json(&m.details("order-cap-1").await.text).unwrap();
+    let raw = m.details("order-cap-1").await;
+    // Field types as in the specification: `bankIdentificationNumber` and
+    // the amounts are integers, ids and texts strings.
+    let summary = &raw.json()["transactionSummary"];
+    assert!(summary["bankIdentificationNumber"].is_u64(), "{summary}");
+    assert!(summary["capturedAmount"].is_u64(), "{summary}");
+    for e in raw.json()["transactionLogHistory"].as_array().unwrap() {
+        assert!(
+            e["amount"].is_u64() && e["operationSuccess"].is_boolean(),
+            "{e}"
+        );
+        assert!(
+            e["transactionId"].is_string() && e["requestId"].is_string(),
+            "{e}"
+        );
+        assert!(
+            e["timeStamp"].is_string() && e["transactionText"].is_string(),
+            "{e}"
+        );
+    }
+    let d = PaymentDetails::parse_json(&raw.text).unwrap();
     assert_eq!(d.entry_for_request("cap-a").unwrap().amount.minor(), 15000);
     assert_eq!(
         d.entry_for_request("ref-a").unwrap().operation.as_str(),

@@ -158,11 +158,20 @@ async fn initiate_applies_the_seeds_rules() {
         ),
         ("amount", json!(-5), "transaction.amount", ""),
         ("amount", json!(0), "transaction.amount", "larger than zero"),
+        // The specification's limits: "Minimum 1 NOK", transactionText
+        // `maxLength: 100`.
+        ("amount", json!(99), "transaction.amount", "Minimum 1 NOK"),
         (
             "transactionText",
             json!(" "),
             "transaction.transactionText",
             "required",
+        ),
+        (
+            "transactionText",
+            json!("x".repeat(101)),
+            "transaction.transactionText",
+            "maxLength is 100",
         ),
     ];
     for (i, (field, value, code, message)) in cases.into_iter().enumerate() {

@@ -120,9 +120,22 @@ pub struct TransactionSummary {
     #[serde(
         default,
         deserialize_with = "opt_text_lenient",
+        serialize_with = "integer_if_digits",
         skip_serializing_if = "Option::is_none"
     )]
     pub bank_identification_number: Option<String>,
+}
+
+/// Writes digits as the integer the specification says the field is
+/// (`"bankIdentificationNumber": 492560`), anything else as text.
+fn integer_if_digits<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match v.as_deref() {
+        Some(t) => match t.parse::<u64>() {
+            Ok(n) if t.bytes().all(|b| b.is_ascii_digit()) => s.serialize_u64(n),
+            _ => s.serialize_str(t),
+        },
+        None => s.serialize_none(),
+    }
 }
 
 /// One entry of `transactionLogHistory` (eCom API specification
