@@ -179,7 +179,7 @@ pub enum Confirmation {
     /// The provider answered the operation with `2xx` ("The capture is
     /// only successful when the response is `HTTP 200 OK`").
     Response,
-    /// The details history shows the operation (seed 000: "check status of
+    /// The details history shows the operation (Vipps knowledge base, "Exception handling": "check status of
     /// last transaction in transaction history prior to executing the
     /// service call again"): the entry with this plan's `X-Request-Id`, or
     /// — where the history carries no key, as on every `VOID` — the entry

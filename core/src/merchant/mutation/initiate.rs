@@ -1,4 +1,4 @@
-//! The initiate plan: "The initiate call is not idempotent" (seed 001,
+//! The initiate plan: "The initiate call is not idempotent" (Vipps eCom API guide,
 //! "Payment retries"), so a request whose outcome is unknown is never sent
 //! again with the same `orderId`.
 

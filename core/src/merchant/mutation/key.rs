@@ -11,7 +11,7 @@ pub const MAX_KEY_LEN: usize = 40;
 
 /// The `X-Request-Id` of one mutation: "an idempotency header ensuring that
 /// if the merchant retries a request with the same `X-Request-Id` the
-/// retried request will not make additional changes" (seed 001,
+/// retried request will not make additional changes" (Vipps eCom API guide,
 /// "Idempotency").
 ///
 /// Make one per operation from 16 random bytes drawn by the caller (the

@@ -9,7 +9,7 @@
 //! - Every capture, cancel and refund carries an [`IdempotencyKey`]
 //!   (`X-Request-Id`), made from 16 random bytes the caller draws: "if the
 //!   merchant retries a request with the same `X-Request-Id` the retried
-//!   request will not make additional changes" (seed 001, "Idempotency").
+//!   request will not make additional changes" (Vipps eCom API guide, "Idempotency").
 //!   The key and the exact request body are kept for every retry and in
 //!   the [`MutationSnapshot`].
 //! - The amount rules ([`check_capture`](crate::providers::vipps_ecom::check_capture),
@@ -27,14 +27,14 @@
 //!     unreadable `2xx`): "if/when the socket read timeout occurs, … call
 //!     `GET:/ecomm/v2/payments/{orderId}/details` and check status of last
 //!     transaction in transaction history prior to executing the service
-//!     call again" (seed 000). If the history shows the operation — by the
+//!     call again" (Vipps knowledge base, "Exception handling"). If the history shows the operation — by the
 //!     entry with this plan's key, or by its effect where the history
 //!     carries no key (no `VOID` does: the cancel endpoint takes no
 //!     `X-Request-Id`): the operation, its amount, logged after the plan
 //!     first sent it; for a cancel, the payment cancelled at all
 //!     ([`PaymentDetails::effect_of`](crate::providers::vipps_ecom::PaymentDetails::effect_of))
 //!     — the operation is done; otherwise it is sent again "using the same
-//!     idempotency key" (seed 000, "PSP connection issues"). A full
+//!     idempotency key" (Vipps knowledge base, "Exception handling", "PSP connection issues"). A full
 //!     capture the history shows is done, not "nothing remains to
 //!     capture"; a cancel of a payment already cancelled is done, not
 //!     repeated.
@@ -44,7 +44,7 @@
 //!   initiate 2 a minute; capture, cancel and refund 5 a minute; details
 //!   120 a minute, per order) is never exceeded: a request that would
 //!   exceed it is handed out later ([`OrderRates`]).
-//! - "The initiate call is not idempotent" (seed 001, "Payment retries"):
+//! - "The initiate call is not idempotent" (Vipps eCom API guide, "Payment retries"):
 //!   [`InitiatePlan`] never sends an initiate whose outcome is unknown
 //!   again with the same `orderId`; it checks whether the order exists and
 //!   says [`InitiateAction::NewOrderId`] (error 34 says it at once).

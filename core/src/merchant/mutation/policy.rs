@@ -15,10 +15,10 @@ use crate::providers::vipps_ecom::limits;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MutationPolicy {
-    /// "no less than 1 second socket connection timeout" (seed 000).
+    /// "no less than 1 second socket connection timeout" (Vipps knowledge base, "Exception handling").
     #[serde(with = "serde_millis")]
     pub connect_timeout: Duration,
-    /// "5 seconds socket read timeout" (seed 000). A request with no answer
+    /// "5 seconds socket read timeout" (Vipps knowledge base, "Exception handling"). A request with no answer
     /// after connect + read timeout is taken as a read timeout.
     #[serde(with = "serde_millis")]
     pub read_timeout: Duration,

@@ -1,5 +1,5 @@
 //! Callbacks: `POST:[callbackPrefix]/v2/payments/{orderId}` from the
-//! provider to the merchant (seed 001, "Callbacks").
+//! provider to the merchant (Vipps eCom API guide, "Callbacks").
 //!
 //! "The callback will be performed _only once_ during a payment process"
 //! and "will not be retried": a backend must also poll the details, and
@@ -87,7 +87,7 @@ impl Callback {
 /// `transactionInfo` of a callback.
 pub type CallbackTransactionInfo = TransactionInfo<CallbackStatus>;
 
-/// The statuses a callback reports (seed 001, "Callback statuses").
+/// The statuses a callback reports (Vipps eCom API guide, "Callback statuses").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CallbackStatus {

@@ -1,5 +1,5 @@
 //! `GET:/ecomm/v2/payments/{orderId}/details`: the whole history of a
-//! payment (seed 001, "Get payment details").
+//! payment (Vipps eCom API guide, "Get payment details").
 //!
 //! "The response … always contain[s] _the entire history_ of payments for
 //! the order, not just the current status." The status is derived from the
@@ -192,7 +192,7 @@ pub struct LogEntry {
 /// deprecated get-order-status endpoint, which uses the same words.
 ///
 /// The seed's two tables ("Requests and responses" and "Get payment
-/// status") and seed 000 ("until either a `REJECT`, `USER_CANCEL`,
+/// status") and the knowledge base's "Exception handling" ("until either a `REJECT`, `USER_CANCEL`,
 /// `RESERVE` or `SALE` status is received") name them all. A name this
 /// crate does not know is kept as [`Other`](Self::Other) and proves
 /// nothing.
@@ -212,14 +212,14 @@ pub enum Operation {
     Refund,
     /// `CANCEL`: "Payment canceled, by user in Vipps".
     Cancel,
-    /// `USER_CANCEL` (seed 000): the user cancelled.
+    /// `USER_CANCEL` (Vipps knowledge base, "Exception handling"): the user cancelled.
     UserCancel,
     /// `VOID`: "Payment canceled, by merchant".
     Void,
     /// `FAILED`: "Payment failed failed because of no coverage, outdated
     /// card details or similar." (deprecated name)
     Failed,
-    /// `REJECTED` (or seed 000's `REJECT`): "No user action in the Vipps
+    /// `REJECTED` (or the exception-handling guide's `REJECT`): "No user action in the Vipps
     /// app, i.e timeout."
     Rejected,
     /// A name this crate does not know, as sent.

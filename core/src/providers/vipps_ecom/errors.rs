@@ -1,5 +1,5 @@
 //! The provider's error bodies, and what to do after a failed call
-//! (seed 001, "HTTP response codes" and "Errors").
+//! (Vipps eCom API guide, "HTTP response codes" and "Errors").
 //!
 //! "HTTP responses with errors from the application gateway contain one
 //! error JSON object. Error responses produced from the application gateway
@@ -145,7 +145,7 @@ pub struct AzureResult {
     pub message: String,
 }
 
-/// The access token service's error (seed 001, "Access token").
+/// The access token service's error (Vipps eCom API guide, "Access token").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenError {
     /// `error`, e.g. `unauthorized_client`.
@@ -256,7 +256,7 @@ pub enum CallFailure<'a> {
 ///   [`ErrorClass::CheckThenRetry`] whatever the body says — "if/when the
 ///   socket read timeout occurs, … call `GET:/ecomm/v2/payments/{orderId}/details`
 ///   and check status of last transaction in transaction history prior to
-///   executing the service call again" (seed 000).
+///   executing the service call again" (Vipps knowledge base, "Exception handling").
 /// - `429 Too Many Requests`: [`ErrorClass::RetryLater`].
 /// - `401 Unauthorized`, `403 Forbidden`: [`ErrorClass::Final`] ("Invalid
 ///   credentials" — fix the configuration; a fresh access token is the

@@ -1,6 +1,6 @@
 //! Express checkout ("Vipps Hurtigkasse"): shipping options, the
 //! shipping-details call the provider makes to the merchant, and the
-//! shopper's details the provider shares (seed 001, "Express checkout
+//! shopper's details the provider shares (Vipps eCom API guide, "Express checkout
 //! payments" and "Express checkout API endpoints required on the merchant
 //! side").
 //!

@@ -1,11 +1,11 @@
 //! `POST:/ecomm/v2/payments`: the initiate request and its response
-//! (seed 001, "Initiate payment flow: API calls").
+//! (Vipps eCom API guide, "Initiate payment flow: API calls").
 //!
 //! Build requests with [`InitiateRequest::builder`], which refuses what the
 //! provider would refuse (or silently ignore). These types also read
 //! requests (a provider simulator does), tolerating what real merchants
 //! send: `merchantSerialNumber` as a string or a number, a mobile number in
-//! any format (seed 003: the provider accepts them), unknown fields.
+//! any format (Vipps technical update 2022-01: the provider accepts them), unknown fields.
 
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +63,7 @@ impl InitiateRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerInfo {
     /// `mobileNumber`, to prefill the landing page. The builder sends it
-    /// as `91234567` (seed 003) or leaves it out; when reading, any text
+    /// as `91234567` (Vipps technical update 2022-01) or leaves it out; when reading, any text
     /// (or number) is kept as sent.
     #[serde(
         default,
@@ -150,7 +150,7 @@ pub struct InitiateTransaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_landing_page: Option<bool>,
     /// `useExplicitCheckoutFlow` (express): the shopper must actively pick
-    /// address and shipping method — "strongly recommended" (seed 003).
+    /// address and shipping method — "strongly recommended" (Vipps technical update 2022-01).
     /// Since March 2023 the explicit flow is the only one and the field "no
     /// longer has any effect" (eCom API changelog); it is still accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,7 +188,7 @@ pub struct AdditionalTransactionData {
 
 /// The initiate response: where to send the shopper.
 ///
-/// "The deeplink URL is only valid for five minutes." (seed 001)
+/// "The deeplink URL is only valid for five minutes." (Vipps eCom API guide)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitiateResponse {

@@ -1,7 +1,7 @@
 //! Vipps eCom API v2: the provider's numbers, wire types and rules
-//! (seed `001_417674a0b721b627.txt`, the eCom API guide; `000` exception
-//! handling; `003` the 2022-01 technical update, and the Recurring API's
-//! charge status).
+//! (the Vipps eCom API guide and OpenAPI specification, the eCom API
+//! changelog, the knowledge base's "Exception handling", the 2022-01
+//! technical update, and the Recurring API's charge status).
 //!
 //! The wire types use the provider's exact field names and accept what
 //! real payloads vary in — `merchantSerialNumber` as a string or a number,

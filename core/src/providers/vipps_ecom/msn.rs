@@ -1,5 +1,5 @@
 //! The merchant serial number (MSN): "The merchant's Vipps id. Example:
-//! `123456`." (seed 001, "Payment identification").
+//! `123456`." (Vipps eCom API guide, "Payment identification").
 
 use core::fmt;
 

@@ -1,5 +1,5 @@
 //! The merchant's operations on a reserved payment: capture, cancel and
-//! refund (seed 001, "Capture", "Cancel", "Refund").
+//! refund (Vipps eCom API guide, "Capture", "Cancel", "Refund").
 //!
 //! | call | request | response `status` |
 //! |---|---|---|

@@ -1,5 +1,5 @@
 //! The merchant's `orderId`: its hard rule, the provider's recommendations
-//! and a generator of readable ids (seed 001, "orderId recommendations";
+//! and a generator of readable ids (Vipps eCom API guide, "orderId recommendations";
 //! the length limit as the eCom API specification (OpenAPI) publishes it:
 //! up to 50 characters, where the seed said 30).
 //!
@@ -62,7 +62,7 @@ pub enum OrderIdError {
     CounterTooLarge(u64),
 }
 
-/// A recommendation of seed 001 that an otherwise valid `orderId` ignores.
+/// A recommendation of the Vipps eCom API guide that an otherwise valid `orderId` ignores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderIdWarning {
     /// "we strongly recommend using at least 6 characters".
