@@ -89,7 +89,8 @@ impl EcomError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayError {
-    /// `statusCode`: the HTTP status.
+    /// `statusCode`: the HTTP status (a number, or its text).
+    #[serde(deserialize_with = "u16_lenient")]
     pub status_code: u16,
     /// `message`.
     #[serde(default)]
