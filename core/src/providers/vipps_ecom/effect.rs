@@ -121,8 +121,18 @@ pub enum Effect<'a> {
 }
 
 impl PaymentDetails {
-    /// What the history says about `attempt` (see the
-    /// [module documentation](self) for the rules).
+    /// What the history says about `attempt`:
+    ///
+    /// 1. An entry of the operation with the attempt's key decides: it
+    ///    happened (or, `"operationSuccess": false`, it failed).
+    /// 2. Otherwise, for a cancel: any successful `VOID` or `CANCEL` — the
+    ///    payment is cancelled, so the cancel is done.
+    /// 3. Otherwise, for a capture or refund of an amount: a successful
+    ///    entry of that operation and amount, carrying no other request's
+    ///    key, logged no earlier than the first send less the clock skew;
+    ///    an entry without a `timeStamp` counts only if the operation's
+    ///    total has grown by the amount since before the attempt.
+    /// 4. Otherwise it has not happened (yet).
     ///
     /// ```
     /// # #[cfg(feature = "json")] {
