@@ -185,6 +185,24 @@ fn a_cancel_of_a_payment_already_cancelled_is_done_without_a_send() {
         };
         assert_eq!(done.sends, 0, "{history_op}: never repeated");
     }
+    // The caller says cancelled, the provider's history does not: nothing
+    // is sent against what the caller knows.
+    let mut now = T0;
+    let status = PaymentStatus::initiated()
+        .with_reserved(a(20000))
+        .with_cancelled(CancelledBy::Merchant);
+    let mut plan = MutationPlan::cancel(&order(), &msn(), &status, "Duplicate", key()).unwrap();
+    let MutationAction::CheckDetails(c) = next(&mut plan, &mut now) else {
+        panic!()
+    };
+    plan.handle_http(c.id, 200, None, &body(reserved_history(20000)), now);
+    assert!(matches!(
+        next(&mut plan, &mut now),
+        MutationAction::Failed(MutationFailure::Refused {
+            error: OperationError::AlreadyCancelled { .. },
+            ..
+        })
+    ));
 }
 
 #[test]

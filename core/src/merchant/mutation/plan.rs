@@ -116,7 +116,9 @@ impl MutationPlan {
     ///
     /// A payment `status` already shows cancelled is not cancelled again:
     /// the plan checks the details first, and is done when they show the
-    /// `VOID` or `CANCEL`.
+    /// `VOID` or `CANCEL` (if they do not, it is refused with
+    /// [`OperationError::AlreadyCancelled`]: nothing is sent against what
+    /// the caller knows).
     pub fn cancel(
         order_id: &OrderId,
         msn: &MerchantSerialNumber,
