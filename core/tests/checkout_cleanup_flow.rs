@@ -40,6 +40,8 @@ fn everything_a_backend_keeps_can_cross_await_points_and_threads() {
 }
 
 /// The provider, scripted: the first cancel times out but goes through.
+/// Its `VOID` carries no `requestId`, as the provider's history does (the
+/// cancel endpoint takes no `X-Request-Id`).
 struct Provider {
     cancelled_with: Option<String>,
     cancels: u32,
@@ -49,9 +51,9 @@ struct Provider {
 impl Provider {
     fn details(&self) -> String {
         let void = match &self.cancelled_with {
-            Some(key) => format!(
-                r#",{{"operation": "VOID", "operationSuccess": true, "amount": 20000, "requestId": "{key}"}}"#
-            ),
+            Some(_key) => {
+                r#",{"operation": "VOID", "operationSuccess": true, "amount": 20000, "timeStamp": "2023-11-14T22:15:00Z"}"#.to_string()
+            }
             None => String::new(),
         };
         format!(

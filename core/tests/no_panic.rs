@@ -95,7 +95,7 @@ fn parse_everything(text: &str) {
     let _ = MerchantEndpoint::from_path(text);
     let _ = (
         ErrorGroup::from_name(text),
-        KnownErrorCode::from_code(text),
+        KnownErrorCode::from_group_code(&ErrorGroup::from_name(text), text),
         Operation::from_name(text),
     );
     let _ = (

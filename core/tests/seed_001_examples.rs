@@ -151,7 +151,11 @@ fn express_callback_reserves_and_shares_details() {
     );
     let user = c.user_details.as_ref().unwrap();
     assert_eq!(user.user_id.as_deref(), Some("1234567"));
-    assert_eq!(user.bank_id_verified.as_deref(), Some("Y"));
+    assert_eq!(
+        user.bank_id_verified,
+        Some(true),
+        "\"Y\" in the earlier guide"
+    );
     assert!(
         !format!("{user:?}").contains("12345678901"),
         "no ssn in logs"
@@ -446,8 +450,8 @@ fn ecom_error_array() {
     assert_eq!(errors.len(), 1);
     assert_eq!(
         errors[0].error_group,
-        ErrorGroup::Payments,
-        "`Payment` in the seed"
+        ErrorGroup::Payment,
+        "`Payment` in the seed and the specification"
     );
     assert_eq!(
         errors[0].known_code(),

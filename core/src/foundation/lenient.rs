@@ -111,6 +111,12 @@ pub(crate) fn u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Err
     d.deserialize_any(V)
 }
 
+/// A `u16` (an HTTP status) sent as a number or as decimal text.
+pub(crate) fn u16_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    let v = u64_lenient(d)?;
+    u16::try_from(v).map_err(|_| de::Error::custom(format!("`{v}` is too large for a status")))
+}
+
 /// Like [`u64_lenient`], `null` or absent reading as `None`.
 pub(crate) fn opt_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     struct V;
@@ -163,6 +169,243 @@ pub(crate) mod u64_text {
     }
 }
 
+/// Optional text that tolerates what a descriptive field should not be:
+/// a string, or a number or boolean kept as its text; `null`, absent, an
+/// object or an array read as `None` (the odd value is skipped, the body
+/// is still read). For fields no decision depends on (`transactionText`,
+/// names, …).
+pub(crate) fn opt_text_lenient<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("text, a number, a boolean or null")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(None)
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// An optional unsigned integer (`addressId`) sent as a number or as its
+/// text; any other value reads as `None`.
+pub(crate) fn opt_u64_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(opt_text_lenient(d)?.and_then(|t| parse_u64(&t).ok()))
+}
+
+/// A yes/no flag in every form the provider's material shows: a boolean,
+/// `0` / `1`, `"Y"` / `"N"`, `"true"` / `"false"`, `"1"` / `"0"`
+/// (case-insensitive). `None` for anything else.
+fn flag_of_text(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" | "1" => Some(true),
+        "n" | "no" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A flag read in every form [`flag_of_text`] knows, numbers `0` and `1`
+/// and booleans included. When `required`, anything else is an error (made
+/// inside the visitor, so the error's path names the field); otherwise it
+/// reads as `None`.
+struct FlagVisitor {
+    required: bool,
+}
+
+impl FlagVisitor {
+    fn done<E: de::Error>(&self, v: Option<bool>) -> Result<Option<bool>, E> {
+        match v {
+            None if self.required => Err(E::custom(
+                "expected a boolean, 0 or 1, \"Y\" or \"N\", or \"true\" or \"false\"",
+            )),
+            v => Ok(v),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for FlagVisitor {
+    type Value = Option<bool>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean, 0 or 1, \"Y\" or \"N\", or \"true\" or \"false\"")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.done(match v {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => self.done(None),
+        }
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.done(if v == 0.0 {
+            Some(false)
+        } else if v == 1.0 {
+            Some(true)
+        } else {
+            None
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.done(flag_of_text(v))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.done(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.done(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        self.done(None)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        self.done(None)
+    }
+}
+
+/// An optional flag (`bankIdVerified`) in every form the provider's
+/// material shows; an unreadable value is `None`, never an error.
+pub(crate) fn opt_flag_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    d.deserialize_option(FlagVisitor { required: false })
+}
+
+/// A required flag (`operationSuccess`) in every form the provider's
+/// material shows; a value that is none of them is an error naming the
+/// field (a success is never guessed).
+pub(crate) fn flag_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    d.deserialize_any(FlagVisitor { required: true })?
+        .ok_or_else(|| de::Error::custom("expected a boolean"))
+}
+
+/// An amount in øre: an integer, an integral number (`20000.0`), or its
+/// decimal text (`"20000"`); `null` reads as zero. Negative or fractional
+/// amounts are an error naming the field: money is never guessed.
+pub(crate) fn amount_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Amount;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an amount in øre (a non-negative integer, or its text)")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+            Ok(Amount::from_minor(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+            u64::try_from(v)
+                .map(Amount::from_minor)
+                .map_err(|_| E::custom(format!("amount {v} is negative")))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+            // 2^53: the largest integer an f64 holds exactly.
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+                // Non-negative, integral and in range: the cast is exact.
+                Ok(Amount::from_minor(v as u64))
+            } else {
+                Err(E::custom(format!(
+                    "amount {v} is not a whole number of øre"
+                )))
+            }
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+            parse_u64(v).map(Amount::from_minor).map_err(E::custom)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Amount, E> {
+            Ok(Amount::ZERO)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Amount, E> {
+            Ok(Amount::ZERO)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Amount, D2::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// An optional block read if it can be, and `None` if it cannot: one odd
+/// block (a `userDetails` of `"[Expired]"`, a `shippingDetails` of another
+/// shape) never refuses the body around it.
+pub(crate) fn opt_or_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OrNone<T> {
+        Read(T),
+        Odd(de::IgnoredAny),
+    }
+    Ok(
+        match <Option<OrNone<T>> as serde::Deserialize>::deserialize(d)? {
+            Some(OrNone::Read(t)) => Some(t),
+            Some(OrNone::Odd(_)) | None => None,
+        },
+    )
+}
+
+/// A list that may be sent as `null`: read as empty.
+pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(<Option<Vec<T>> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 fn parse_u64(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
@@ -203,6 +446,24 @@ pub(crate) mod rfc3339_opt {
             }
         }
         d.deserialize_option(V)
+    }
+}
+
+/// Serde for a timestamp in a provider *response*: RFC 3339 text (a
+/// missing zone reads as UTC), written as RFC 3339. A value that is not a
+/// readable timestamp reads as `None` — "when" is then unknown — and never
+/// refuses the body.
+pub(crate) mod rfc3339_lenient {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+        super::rfc3339_opt::serialize(t, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Timestamp>, D::Error> {
+        Ok(super::opt_text_lenient(d)?.and_then(|t| Timestamp::parse_rfc3339(&t).ok()))
     }
 }
 
@@ -272,6 +533,13 @@ pub(crate) mod kroner {
                     .map_err(|_| E::custom(format!("shipping cost {v} is negative")))
                     .and_then(|v| self.visit_u64(v))
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                // A cost sent as its decimal text ("99.00"): the same rules.
+                match v.trim().parse::<f64>() {
+                    Ok(f) if !v.trim().is_empty() => self.visit_f64(f),
+                    _ => Err(E::custom(format!("shipping cost `{v}` is not a number"))),
+                }
+            }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 if !v.is_finite() || v < 0.0 {
                     return Err(E::custom(format!(
@@ -318,7 +586,7 @@ mod tests {
             serde_json::to_string(&Cost(Amount::from_minor(3000))).unwrap(),
             "30.0"
         );
-        for bad in ["-1", "-0.5", "30.005", "1e300", "\"30\""] {
+        for bad in ["-1", "-0.5", "30.005", "1e300", "\"thirty\"", "\"\""] {
             assert!(serde_json::from_str::<Cost>(bad).is_err(), "{bad}");
         }
     }

@@ -94,7 +94,7 @@ pub enum PayloadError {
         keys: Vec<String>,
     },
     /// A JSON object of none of the provider's error-body shapes.
-    #[error("not a provider error body (found keys: {}); expected an array of `{{errorGroup, errorCode, errorMessage}}`, a gateway `{{statusCode, message}}` or a token error `{{error, error_description}}`", if keys.is_empty() { "none".to_string() } else { keys.join(", ") })]
+    #[error("not a provider error body (found keys: {}); expected an array of `{{errorGroup, errorCode, errorMessage}}`, a gateway `{{statusCode, message}}`, an API-management `{{responseInfo, result}}` or a token error `{{error, error_description}}`", if keys.is_empty() { "none".to_string() } else { keys.join(", ") })]
     UnrecognisedError {
         /// The object's keys (the first 12, sorted).
         keys: Vec<String>,

@@ -26,10 +26,12 @@
 //! | nothing yet | [`Initiated`](PaymentState::Initiated) |
 //!
 //! Seed 001 ("Payment states"): a capture is only possible after a reserve,
-//! a refund only after a capture, and "Partially captured reservations can
-//! not be cancelled" — so in any history the provider can produce, this
-//! order is the order in which things happen, and "the latest successful
-//! operation decides" gives the same answer.
+//! and a refund only after a capture. A cancel after a partial capture
+//! (allowed since April 2022, eCom API changelog; the seed predates it)
+//! releases the rest: the payment stays captured — money moved — and
+//! nothing remains to capture. So in any history the provider can produce,
+//! this order is the order in which things happen, and "the latest
+//! successful operation decides" gives the same answer.
 //!
 //! ```
 //! use appswitch_core::foundation::money::Amount;
@@ -93,9 +95,12 @@ pub enum PaymentState {
     /// The amount is reserved on the shopper's account.
     Reserved,
     /// Money was captured: `full` when the whole reservation was captured
-    /// (or a direct-capture sale), partial otherwise.
+    /// (or a direct-capture sale), partial otherwise. A partial capture
+    /// whose rest the merchant released (a cancel after the capture,
+    /// allowed since April 2022: eCom API changelog) stays partial, with
+    /// [`PaymentStatus::cancelled`] set and nothing left to capture.
     Captured {
-        /// True when nothing remains to capture.
+        /// True when the captured total reaches the reservation.
         full: bool,
     },
     /// Money was refunded: `full` when everything captured was refunded.
@@ -103,7 +108,8 @@ pub enum PaymentState {
         /// True when nothing captured remains to refund.
         full: bool,
     },
-    /// Cancelled before any capture.
+    /// Cancelled before any capture (a cancel after a partial capture
+    /// leaves the payment [`Captured`](Self::Captured)).
     Cancelled {
         /// Who cancelled.
         by: CancelledBy,
@@ -221,7 +227,10 @@ pub struct Amounts {
     /// Refunded in total.
     pub refunded: Amount,
     /// What can still be captured: reserved − captured, and zero once the
-    /// payment is cancelled.
+    /// payment is cancelled — before any capture, or after a partial one
+    /// ("Once this operation has been performed, there will be zero funds
+    /// remaining to capture", Vipps eCom API guide, "Cancelling a partially
+    /// captured order").
     pub remaining_to_capture: Amount,
     /// What can still be refunded: captured − refunded.
     pub remaining_to_refund: Amount,
@@ -370,12 +379,11 @@ impl PaymentStatus {
         let refunded = self.refunded.unwrap_or_default();
         let captured = self.captured.unwrap_or_default().max(refunded);
         let reserved = self.reserved.unwrap_or_default().max(captured);
-        let cancelled_before_capture = self.cancelled.is_some() && self.captured.is_none();
         Amounts {
             reserved,
             captured,
             refunded,
-            remaining_to_capture: if cancelled_before_capture {
+            remaining_to_capture: if self.cancelled.is_some() {
                 Amount::ZERO
             } else {
                 reserved.saturating_sub(captured)

@@ -177,9 +177,11 @@ async fn bad_checkouts_are_refused_naming_the_rule() {
             json!({"basketId": "b", "amount": 1, "isApp": true}),
             "`isApp` disagrees with `fallback`",
         ),
+        // The provider's minimum: "Minimum 1 NOK" (a mobile number that
+        // cannot be normalised is no longer a refusal: it only prefills).
         (
-            json!({"basketId": "b", "amount": 1, "mobileNumber": "call me"}),
-            "mobile",
+            json!({"basketId": "b", "amount": 99, "mobileNumber": "call me"}),
+            "the smallest payment is 100 øre",
         ),
     ] {
         let r = shop.post("/api/checkout", body.clone()).await;

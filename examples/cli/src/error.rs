@@ -69,6 +69,10 @@ fn describe(body: &ErrorBody, http_status: Option<u16>) -> Value {
         ErrorBody::Gateway(g) => json!({
             "kind": "gateway", "statusCode": g.status_code, "message": g.message,
         }),
+        ErrorBody::Azure(a) => json!({
+            "kind": "azure", "statusCode": a.response_info.response_code,
+            "message": a.response_info.response_message, "result": a.result.message,
+        }),
         ErrorBody::Token(t) => json!({
             "kind": "token", "error": t.error, "description": t.error_description,
             "errorCodes": t.error_codes, "traceId": t.trace_id, "correlationId": t.correlation_id,

@@ -12,11 +12,13 @@ fn the_seeds_ecom_error() {
     ));
     assert_eq!(v["kind"], "ecom");
     assert_eq!(v["class"], "final");
-    assert_eq!(v["errors"][0]["group"], "Payments");
+    // The group as the specification spells it; the meaning in the
+    // provider's current words (Vipps eCom API guide, "Error codes").
+    assert_eq!(v["errors"][0]["group"], "Payment");
     assert_eq!(v["errors"][0]["known"], "RefusedExpiredCard");
     assert_eq!(
         v["errors"][0]["meaning"],
-        "Refused by issuer because of expired card"
+        "Refused by the issuer: Expired card."
     );
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::payload::PayloadError;
-use appswitch_core::providers::vipps_ecom::limits::RateLimitedApi;
+use appswitch_core::providers::vipps_ecom::limits::{self, RateLimitedApi};
 use appswitch_core::providers::vipps_ecom::{
     AccessTokenResponse, InitiateRequest, InitiateResponse, KnownErrorCode, OperationRequest,
     headers,
@@ -128,11 +128,59 @@ fn check_initiate(shared: &Shared, r: &InitiateRequest) -> Result<(), ProviderEr
             "Payment amounts must be larger than zero.",
         ));
     }
+    // The specification's limits (eCom API specification (OpenAPI),
+    // schemas `TransactionInfoInitiate` and `MerchantInfo`).
+    if r.transaction.amount.minor() < limits::MIN_AMOUNT_ORE {
+        return Err(ProviderError::invalid(
+            "transaction.amount",
+            "Minimum 1 NOK (100 øre).",
+        ));
+    }
     if r.transaction.transaction_text.trim().is_empty() {
         return Err(ProviderError::invalid(
             "transaction.transactionText",
             "transactionText is required",
         ));
+    }
+    let lengths = [
+        (
+            "transaction.transactionText",
+            Some(r.transaction.transaction_text.as_str()),
+            limits::TRANSACTION_TEXT_MAX_LEN,
+        ),
+        (
+            "merchantInfo.callbackPrefix",
+            Some(info.callback_prefix.as_str()),
+            limits::URL_MAX_LEN,
+        ),
+        (
+            "merchantInfo.fallBack",
+            Some(info.fall_back.as_str()),
+            limits::URL_MAX_LEN,
+        ),
+        (
+            "merchantInfo.consentRemovalPrefix",
+            info.consent_removal_prefix.as_deref(),
+            limits::URL_MAX_LEN,
+        ),
+        (
+            "merchantInfo.shippingDetailsPrefix",
+            info.shipping_details_prefix.as_deref(),
+            limits::URL_MAX_LEN,
+        ),
+        (
+            "merchantInfo.authToken",
+            info.auth_token.as_ref().map(|t| t.expose()),
+            limits::AUTH_TOKEN_MAX_LEN,
+        ),
+    ];
+    for (field, value, max) in lengths {
+        if value.is_some_and(|v| v.chars().count() > max) {
+            return Err(ProviderError::invalid(
+                field,
+                &format!("maxLength is {max} characters"),
+            ));
+        }
     }
     // "If `isApp` is true, the `fallBack` is not validated with Apache
     // Commons UrlValidator" — appswitch's app-scheme rule applies instead.
@@ -446,7 +494,10 @@ async fn mutate(
         let key = key.as_deref();
         let answer = match mutation {
             Mutation::Capture => p.capture(r.transaction.amount, text, key, now, txn),
-            Mutation::Cancel => p.cancel(text, key, now, txn),
+            Mutation::Cancel => {
+                let release = r.should_release_remaining_funds == Some(true);
+                p.cancel(text, key, release, now, txn)
+            }
             Mutation::Refund => match r.transaction.amount {
                 Some(amount) if amount > Amount::ZERO => p.refund(amount, text, key, now, txn),
                 _ => Err(ProviderError::invalid(

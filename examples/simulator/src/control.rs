@@ -39,7 +39,8 @@ use crate::state::{GlobalRecord, Shared};
 pub struct OrderView {
     /// The `orderId`.
     pub order_id: String,
-    /// The state the history proves, as the status document names it.
+    /// The state of the payment, as the status document names it: what the
+    /// history proves, and the timeout (which the history does not show).
     pub status: StatusName,
     /// `awaitingShopper`, `reservePending` or `done`.
     pub phase: &'static str,

@@ -9,11 +9,12 @@
 //! | initiated | shopper approves | `RESERVE` (`SALE` with direct capture) | `RESERVED` (express: `RESERVE`; `SALE`) |
 //! | initiated | shopper rejects in the app | `CANCEL` | `CANCELLED` |
 //! | initiated | card refused | `RESERVE`, `operationSuccess: false` | `RESERVE_FAILED` |
-//! | initiated | 5 + 5 minutes pass | `REJECTED` | `REJECTED` |
+//! | initiated | 5 + 5 minutes pass | none (the specification's `TransactionLogHistory.operation` has no `REJECTED`) | `REJECTED` |
 //! | initiated | merchant cancels | `CANCEL` ("Cancelling a pending order") | — |
-//! | reserved | merchant captures (partly) | `CAPTURE` | — |
-//! | reserved | merchant cancels | `VOID` | — |
-//! | captured | merchant refunds (partly) | `REFUND` | — |
+//! | reserved | merchant captures (partly) | `CAPTURE`, with the `X-Request-Id` as `requestId` | — |
+//! | reserved | merchant cancels | `VOID`, no `requestId` (the cancel endpoint takes no `X-Request-Id`) | — |
+//! | partly captured | merchant cancels with `shouldReleaseRemainingFunds` | `VOID` (eCom API changelog, April 2022) | — |
+//! | captured | merchant refunds (partly) | `REFUND`, with the `X-Request-Id` | — |
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -22,9 +23,10 @@ use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_ecom::limits::{APP_WINDOW, DEEPLINK_VALIDITY};
 use appswitch_core::providers::vipps_ecom::{
-    Callback, CallbackStatus, CallbackTransactionInfo, InitiateRequest, KnownErrorCode, LogEntry,
-    Operation, OperationError, OperationInfo, OperationResponse, OperationStatus, PaymentDetails,
-    ShippingDetails, TransactionSummary, UserDetails, check_cancel, check_capture, check_refund,
+    Callback, CallbackStatus, CallbackTransactionInfo, EcomError, InitiateRequest, KnownErrorCode,
+    LogEntry, Operation, OperationError, OperationInfo, OperationResponse, OperationStatus,
+    PaymentDetails, ShippingDetails, TransactionSummary, UserDetails, check_cancel, check_capture,
+    check_refund,
 };
 use appswitch_core::status::{PaymentState, PaymentStatus};
 
@@ -103,6 +105,10 @@ pub(crate) struct Payment {
     /// "The `transactionSummary` will not be part of the response if the
     /// user not reacted to the Vipps landing page or app-switch."
     user_reacted: bool,
+    /// The payment timed out. The history shows nothing of it (the
+    /// provider writes no entry); the simulator's own view of the payment
+    /// (control API, landing page) does.
+    timed_out: bool,
     direct_capture: bool,
     pub(crate) shipping: Option<ShippingDetails>,
     pub(crate) user: Option<UserDetails>,
@@ -129,6 +135,7 @@ impl Payment {
             phase: Phase::AwaitingShopper,
             history: Vec::new(),
             user_reacted: false,
+            timed_out: false,
             direct_capture,
             shipping: None,
             user: None,
@@ -171,9 +178,11 @@ impl Payment {
     }
 
     /// The facts the history proves — the same derivation a merchant
-    /// makes from the details response.
+    /// makes from the details response — and the timeout, which only the
+    /// callback tells a merchant.
     pub(crate) fn status(&self) -> PaymentStatus {
-        self.details(false).to_status()
+        let s = self.details(false).to_status();
+        if self.timed_out { s.with_rejected() } else { s }
     }
 
     pub(crate) fn state(&self) -> PaymentState {
@@ -219,11 +228,29 @@ impl Payment {
             transaction_log_history: self.history.iter().rev().cloned().collect(),
             sub: None,
             user_details: self.user.clone(),
-            shipping_details: self.shipping.clone(),
+            shipping_details: self.shipping.clone().map(|mut ship| {
+                // The details response's address is the specification's
+                // `Address`: the post code is `postCode` there.
+                if let Some(address) = ship.address.as_mut() {
+                    address.post_code = address.zip_code.take().or(address.post_code.take());
+                }
+                ship
+            }),
         }
     }
 
     fn callback(&self, status: CallbackStatus, now: Timestamp, txn: String) -> Callback {
+        // "errorInfo" (schema `Error`) says why a payment failed.
+        let error_info = matches!(
+            status,
+            CallbackStatus::ReserveFailed | CallbackStatus::SaleFailed
+        )
+        .then(|| EcomError {
+            error_group: KnownErrorCode::RefusedByIssuer.group(),
+            error_code: KnownErrorCode::RefusedByIssuer.code().to_string(),
+            error_message: KnownErrorCode::RefusedByIssuer.meaning().to_string(),
+            context_id: None,
+        });
         Callback {
             merchant_serial_number: self.request.merchant_info.merchant_serial_number.clone(),
             order_id: self.order_id().to_string(),
@@ -236,6 +263,7 @@ impl Payment {
             },
             shipping_details: self.shipping.clone(),
             user_details: self.user.clone(),
+            error_info,
         }
     }
 
@@ -308,11 +336,13 @@ impl Payment {
     }
 
     /// The payment timed out at `now`: "User did not act on the payment
-    /// (timeout, etc)".
+    /// (timeout, etc.)" — the `REJECTED` callback. The history gets no
+    /// entry: the specification's `TransactionLogHistory.operation` is one
+    /// of `INITIATE RESERVE SALE CAPTURE REFUND CANCEL VOID` (eCom API
+    /// specification (OpenAPI), schema `TransactionLogHistory`).
     pub(crate) fn time_out(&mut self, now: Timestamp, txn: String) -> Callback {
         self.phase = Phase::Done;
-        let amount = self.amount();
-        self.log(Operation::Rejected, true, amount, now, txn.clone(), None);
+        self.timed_out = true;
         self.callback(CallbackStatus::Rejected, now, txn)
     }
 
@@ -331,11 +361,13 @@ impl Payment {
             .or(options.first())
             .cloned();
         self.shipping = Some(ShippingDetails {
+            // The callback's address is the specification's
+            // `AddressExpress`: the post code is `zipCode` there.
             address: Some(appswitch_core::providers::vipps_ecom::Address {
                 address_line1: Some("Dronning Eufemias gate 42".into()),
                 city: Some("Oslo".into()),
                 country: Some("Norway".into()),
-                post_code: Some("0191".into()),
+                zip_code: Some("0191".into()),
                 ..Default::default()
             }),
             shipping_cost: chosen.as_ref().map_or(Amount::ZERO, |o| o.shipping_cost),
@@ -346,8 +378,8 @@ impl Payment {
             ),
             shipping_method_id: chosen.map(|o| o.shipping_method_id),
         });
+        // The specification's `UserDetails` no longer has `bankIdVerified`.
         self.user = Some(UserDetails {
-            bank_id_verified: Some("Y".into()),
             email: Some("ada@example.com".into()),
             first_name: Some("Ada".into()),
             last_name: Some("Lovelace".into()),
@@ -418,7 +450,12 @@ impl Payment {
         txn: String,
         text: &str,
     ) -> OperationResponse {
+        // "paymentInstrument … Not included until a user has chosen and
+        // approved in the app"; the refund response has none.
+        let approved = self.status().reserved.is_some();
         OperationResponse {
+            payment_instrument: (approved && status != OperationStatus::Refund)
+                .then(|| "Visa".to_string()),
             order_id: self.order_id().to_string(),
             transaction_info: OperationInfo {
                 amount,
@@ -457,11 +494,16 @@ impl Payment {
     }
 
     /// `PUT …/cancel`: a pending order is cancelled (`CANCEL`), a
-    /// reservation voided (`VOID`); nothing once money was captured.
+    /// reservation voided (`VOID`); after a partial capture only with
+    /// `shouldReleaseRemainingFunds` (eCom API changelog, April 2022), which
+    /// releases what remains. The entry carries no `requestId`: the cancel
+    /// endpoint takes no `X-Request-Id` (eCom API specification (OpenAPI),
+    /// `cancelPaymentRequestUsingPUT`).
     pub(crate) fn cancel(
         &mut self,
         text: &str,
         key: Option<&str>,
+        release_remaining_funds: bool,
         now: Timestamp,
         txn: String,
     ) -> Result<OperationResponse, ProviderError> {
@@ -470,16 +512,19 @@ impl Payment {
             return replay;
         }
         let state = self.state();
-        let answer = check_cancel(&self.status())
+        let answer = check_cancel(&self.status(), release_remaining_funds)
             .map_err(rule_error)
             .and_then(|()| match state {
                 PaymentState::Initiated => Ok(Operation::Cancel),
-                PaymentState::Reserved => Ok(Operation::Void),
+                // A reservation, or what remains of a partly captured one.
+                PaymentState::Reserved | PaymentState::Captured { full: false } => {
+                    Ok(Operation::Void)
+                }
                 // Already over: the merchant should look at the details.
                 PaymentState::Cancelled { .. }
                 | PaymentState::Rejected
                 | PaymentState::Failed { .. }
-                | PaymentState::Captured { .. }
+                | PaymentState::Captured { full: true }
                 | PaymentState::Refunded { .. } => {
                     Err(ProviderError::code(KnownErrorCode::AlreadyProcessed))
                 }
@@ -489,7 +534,7 @@ impl Payment {
                 self.scheduled
                     .retain(|s| !matches!(s, Scheduled::Reserve(_)));
                 let amount = self.amount();
-                self.log(op, true, amount, now, txn.clone(), key);
+                self.log(op, true, amount, now, txn.clone(), None);
                 self.record.cancels += 1;
                 self.response(OperationStatus::Cancelled, amount, now, txn, text)
             });
@@ -529,8 +574,12 @@ fn rule_error(e: OperationError) -> ProviderError {
     if let Some(code) = e.provider_code() {
         return ProviderError::code(code);
     }
+    if let OperationError::AlreadyCancelled { .. } = e {
+        return ProviderError::code(KnownErrorCode::AlreadyProcessed);
+    }
     let field = match &e {
-        OperationError::EmptyTransactionText { .. } => "transaction.transactionText",
+        OperationError::EmptyTransactionText { .. }
+        | OperationError::TransactionTextTooLong { .. } => "transaction.transactionText",
         OperationError::ZeroRefund
         | OperationError::RefundWindowClosed { .. }
         | OperationError::NotReserved { .. }
@@ -539,6 +588,7 @@ fn rule_error(e: OperationError) -> ProviderError {
         | OperationError::CaptureExceedsReserved { .. }
         | OperationError::NotCaptured
         | OperationError::RefundExceedsCaptured { .. }
+        | OperationError::AlreadyCancelled { .. }
         | OperationError::CancelAfterCapture { .. } => "transaction.amount",
     };
     ProviderError::invalid(field, &e.to_string())

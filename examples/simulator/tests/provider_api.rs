@@ -152,17 +152,26 @@ async fn initiate_applies_the_seeds_rules() {
         ),
         (
             "orderId",
-            json!("a".repeat(31)),
+            json!("a".repeat(51)),
             "transaction.orderId",
-            "the maximum is 30",
+            "the maximum is 50",
         ),
         ("amount", json!(-5), "transaction.amount", ""),
         ("amount", json!(0), "transaction.amount", "larger than zero"),
+        // The specification's limits: "Minimum 1 NOK", transactionText
+        // `maxLength: 100`.
+        ("amount", json!(99), "transaction.amount", "Minimum 1 NOK"),
         (
             "transactionText",
             json!(" "),
             "transaction.transactionText",
             "required",
+        ),
+        (
+            "transactionText",
+            json!("x".repeat(101)),
+            "transaction.transactionText",
+            "maxLength is 100",
         ),
     ];
     for (i, (field, value, code, message)) in cases.into_iter().enumerate() {

@@ -228,8 +228,25 @@ async fn an_unopened_link_dies_after_five_minutes() {
         d.json().get("transactionSummary").is_none(),
         "the shopper never reacted"
     );
+    // The history has no entry for the timeout (the specification's
+    // `TransactionLogHistory.operation` has no `REJECTED`): only INITIATE.
+    let history = d.json()["transactionLogHistory"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0]["operation"], "INITIATE");
     let details = PaymentDetails::parse_json(&d.text).unwrap();
-    assert_eq!(details.to_status().state(), PaymentState::Rejected);
+    assert_eq!(details.to_status().state(), PaymentState::Initiated);
+    // Read at the deadline's final check, it is rejected.
+    assert_eq!(
+        details.to_status_after_payment_window().state(),
+        PaymentState::Rejected
+    );
+    assert_eq!(
+        sim.control().order("order-late-1").unwrap().status,
+        appswitch_core::status::StatusName::Rejected
+    );
     let page = http().get(&page_url).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 410, "the link is dead");
     assert_eq!(decide(&page_url, "approve").await.status().as_u16(), 409);

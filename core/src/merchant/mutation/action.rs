@@ -179,9 +179,13 @@ pub enum Confirmation {
     /// The provider answered the operation with `2xx` ("The capture is
     /// only successful when the response is `HTTP 200 OK`").
     Response,
-    /// The details history shows an operation with this plan's
-    /// `X-Request-Id` (seed 000: "check status of last transaction in
-    /// transaction history prior to executing the service call again").
+    /// The details history shows the operation (Vipps knowledge base, "Exception handling": "check status of
+    /// last transaction in transaction history prior to executing the
+    /// service call again"): the entry with this plan's `X-Request-Id`, or
+    /// — where the history carries no key, as on every `VOID` — the entry
+    /// that shows its effect (the operation, its amount, after the plan
+    /// first sent it; for a cancel, the payment's `VOID` or `CANCEL`). See
+    /// [`PaymentDetails::effect_of`](crate::providers::vipps_ecom::PaymentDetails::effect_of).
     History {
         /// The history entry.
         entry: LogEntry,

@@ -1,4 +1,4 @@
-//! The initiate plan: "The initiate call is not idempotent" (seed 001,
+//! The initiate plan: "The initiate call is not idempotent" (Vipps eCom API guide,
 //! "Payment retries"), so a request whose outcome is unknown is never sent
 //! again with the same `orderId`.
 
@@ -14,7 +14,9 @@ use crate::foundation::request::{RequestId, TransportErrorKind};
 use crate::foundation::retry::{ErrorClass, RetryAfter};
 use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::limits::RateLimitedApi;
-use crate::providers::vipps_ecom::{InitiateRequest, InitiateResponse, KnownErrorCode, endpoints};
+use crate::providers::vipps_ecom::{
+    InitiateRequest, InitiateResponse, KnownErrorCode, Operation, PaymentDetails, endpoints,
+};
 use crate::status::PaymentStatus;
 
 /// Send the initiate request: `POST` [`endpoints::INITIATE`] with `body`
@@ -43,12 +45,23 @@ pub struct InitiateSend {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "found")]
 pub enum PreviousOrder {
-    /// The provider has the order: the initiate went through but its answer
-    /// (with the URL) was lost. Nobody can be sent to it, but a shopper may
-    /// still pay it (a landing page prefilled with their number): keep it
-    /// in the [checkout session](crate::merchant::checkout) until it settles, or
+    /// The provider has the order, and it is the one this plan sent: its
+    /// `INITIATE` is for this amount and was logged after the plan first
+    /// sent it (or the history does not say otherwise). The initiate went
+    /// through but its answer (with the URL) was lost. Nobody can be sent
+    /// to it, but a shopper may still pay it (a landing page prefilled with
+    /// their number): keep it in the
+    /// [checkout session](crate::merchant::checkout) until it settles, or
     /// cancel it.
     Exists {
+        /// What its details show.
+        status: PaymentStatus,
+    },
+    /// The provider has an order with this id, but not the one this plan
+    /// sent: its `INITIATE` is for another amount, or was logged before the
+    /// plan first sent its request. The `orderId` was taken by another
+    /// payment — neither track nor cancel it on this payment's behalf.
+    Foreign {
         /// What its details show.
         status: PaymentStatus,
     },
@@ -132,6 +145,9 @@ pub(crate) struct InitiateState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last: Option<Problem>,
     pacer: Pacer,
+    /// When the initiate was first sent, by the caller's clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    began_at: Option<Timestamp>,
 }
 
 /// A sans-io plan for one initiate. It sends the request again only after
@@ -177,6 +193,7 @@ impl InitiatePlan {
                 next: CallKind::Send,
                 last: None,
                 pacer: Pacer::new(MutationPolicy::vipps(), jitter_seed),
+                began_at: None,
             },
             finished: None,
         }
@@ -218,14 +235,17 @@ impl InitiatePlan {
             (s.pacer.policy.connect_timeout, s.pacer.policy.read_timeout);
         match self.state.pacer.start(call, api, now) {
             Start::Now(id) => match call {
-                CallKind::Send => InitiateAction::Send(InitiateSend {
-                    id,
-                    path: endpoints::INITIATE.to_string(),
-                    body: self.state.request.clone(),
-                    attempt: self.state.pacer.sends,
-                    connect_timeout,
-                    read_timeout,
-                }),
+                CallKind::Send => {
+                    self.state.began_at.get_or_insert(now);
+                    InitiateAction::Send(InitiateSend {
+                        id,
+                        path: endpoints::INITIATE.to_string(),
+                        body: self.state.request.clone(),
+                        attempt: self.state.pacer.sends,
+                        connect_timeout,
+                        read_timeout,
+                    })
+                }
                 CallKind::Check => InitiateAction::CheckDetails(DetailsCheck {
                     id,
                     order_id: self.state.order_id.clone(),
@@ -339,7 +359,12 @@ impl PlanDecisions for InitiatePlan {
             )),
             (CallKind::Check, ProviderAnswer::Details(d)) if d.order_id == self.state.order_id => {
                 let status = d.to_status();
-                self.new_order_id(PreviousOrder::Exists { status });
+                let found = if self.is_ours(&d) {
+                    PreviousOrder::Exists { status }
+                } else {
+                    PreviousOrder::Foreign { status }
+                };
+                self.new_order_id(found);
                 Ok(())
             }
             (
@@ -405,6 +430,38 @@ impl PlanDecisions for InitiatePlan {
     /// Only the URL or a proof that the order exists would help, and an
     /// answer that came too late is not waited for: the plan has moved on.
     fn on_late_answer(&mut self, _id: RequestId, _answer: ProviderAnswer) {}
+}
+
+impl InitiatePlan {
+    /// Whether the order the details show is the one this plan sent,
+    /// judged by its effect (the history has no key for an initiate): an
+    /// `INITIATE` entry for this amount, logged no earlier than the plan's
+    /// first send less the allowed clock skew. An `INITIATE` for another
+    /// amount, or only older ones, is another payment's; a history without
+    /// any `INITIATE` (or without its time) cannot say otherwise and counts
+    /// as this plan's.
+    fn is_ours(&self, details: &PaymentDetails) -> bool {
+        let s = &self.state;
+        let amount = s.request.transaction.amount;
+        let after = s
+            .began_at
+            .map(|t| t.saturating_sub(s.pacer.policy.clock_skew));
+        let mut initiates = details
+            .transaction_log_history
+            .iter()
+            .filter(|e| e.operation == Operation::Initiate)
+            .peekable();
+        if initiates.peek().is_none() {
+            return true;
+        }
+        initiates.any(|e| {
+            e.amount == amount
+                && match (e.time_stamp, after) {
+                    (Some(t), Some(after)) => t >= after,
+                    (None, _) | (_, None) => true,
+                }
+        })
+    }
 }
 
 /// The details check found no such order: `404`, or error 35

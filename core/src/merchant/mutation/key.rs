@@ -4,14 +4,14 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The most characters a key given as text may have (appswitch's choice:
-/// the provider names no limit; 40 fits a UUID and the limits other PSPs
-/// set for the same header).
+/// The most characters a key given as text may have: "Max 40 characters"
+/// (eCom API specification (OpenAPI), header `X-Request-Id` of
+/// `capturePaymentUsingPOST` and `refundPaymentUsingPOST`).
 pub const MAX_KEY_LEN: usize = 40;
 
 /// The `X-Request-Id` of one mutation: "an idempotency header ensuring that
 /// if the merchant retries a request with the same `X-Request-Id` the
-/// retried request will not make additional changes" (seed 001,
+/// retried request will not make additional changes" (Vipps eCom API guide,
 /// "Idempotency").
 ///
 /// Make one per operation from 16 random bytes drawn by the caller (the

@@ -9,7 +9,7 @@
 //! - Every capture, cancel and refund carries an [`IdempotencyKey`]
 //!   (`X-Request-Id`), made from 16 random bytes the caller draws: "if the
 //!   merchant retries a request with the same `X-Request-Id` the retried
-//!   request will not make additional changes" (seed 001, "Idempotency").
+//!   request will not make additional changes" (Vipps eCom API guide, "Idempotency").
 //!   The key and the exact request body are kept for every retry and in
 //!   the [`MutationSnapshot`].
 //! - The amount rules ([`check_capture`](crate::providers::vipps_ecom::check_capture),
@@ -19,24 +19,32 @@
 //!   retry.
 //! - What a failed call means is decided by the error model alone
 //!   ([`classify`](crate::providers::vipps_ecom::classify) → [`ErrorClass`](crate::foundation::retry::ErrorClass)):
-//!   - `RetryLater` (`429`, error 98 or 33, a connection never made):
+//!   - `RetryLater` (`429`, `VippsError` 98 or 94, a connection never made):
 //!     nothing happened; send again, with the same key, after the
 //!     `Retry-After` (or a jittered backoff).
-//!   - `CheckThenRetry` (read timeout, `5xx`, errors 52, 63, 92, 99, an
+//!   - `CheckThenRetry` (read timeout, `5xx`, `Payment` 52 and 63,
+//!     `VippsError` 92 and 99, an
 //!     unreadable `2xx`): "if/when the socket read timeout occurs, … call
 //!     `GET:/ecomm/v2/payments/{orderId}/details` and check status of last
 //!     transaction in transaction history prior to executing the service
-//!     call again" (seed 000). If the history has an entry with this
-//!     plan's key ([`PaymentDetails::entry_for_request`](crate::providers::vipps_ecom::PaymentDetails::entry_for_request)),
-//!     the operation is done; otherwise it is sent again "using the same
-//!     idempotency key" (seed 000, "PSP connection issues").
-//!   - `Final` (errors 61, 71, 93, `401`, …) and `NewOrderId`: the plan
+//!     call again" (Vipps knowledge base, "Exception handling"). If the history shows the operation — by the
+//!     entry with this plan's key, or by its effect where the history
+//!     carries no key (no `VOID` does: the cancel endpoint takes no
+//!     `X-Request-Id`): the operation, its amount, logged after the plan
+//!     first sent it; for a cancel, the payment cancelled at all
+//!     ([`PaymentDetails::effect_of`](crate::providers::vipps_ecom::PaymentDetails::effect_of))
+//!     — the operation is done; otherwise it is sent again "using the same
+//!     idempotency key" (Vipps knowledge base, "Exception handling", "PSP connection issues"). A full
+//!     capture the history shows is done, not "nothing remains to
+//!     capture"; a cancel of a payment already cancelled is done, not
+//!     repeated.
+//!   - `Final` (`Payment` 61, 71, 93 and 98, `401`, …) and `NewOrderId`: the plan
 //!     fails with the provider's answer, its codes and its class.
 //! - The rate-limit table ([`RATE_LIMITS`](crate::providers::vipps_ecom::limits::RATE_LIMITS):
 //!   initiate 2 a minute; capture, cancel and refund 5 a minute; details
 //!   120 a minute, per order) is never exceeded: a request that would
 //!   exceed it is handed out later ([`OrderRates`]).
-//! - "The initiate call is not idempotent" (seed 001, "Payment retries"):
+//! - "The initiate call is not idempotent" (Vipps eCom API guide, "Payment retries"):
 //!   [`InitiatePlan`] never sends an initiate whose outcome is unknown
 //!   again with the same `orderId`; it checks whether the order exists and
 //!   says [`InitiateAction::NewOrderId`] (error 34 says it at once).

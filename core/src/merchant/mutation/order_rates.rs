@@ -11,7 +11,7 @@ use crate::providers::vipps_ecom::limits::{RateLimitedApi, rate_limit};
 /// `calls` starts in any rolling `per` window of
 /// [`RATE_LIMITS`](crate::providers::vipps_ecom::limits::RATE_LIMITS) — initiate 2 a
 /// minute, capture, cancel and refund 5 a minute each, details 120 a minute
-/// (seed 001, "Rate limiting"; the key is "orderId + msn" or "orderId +
+/// (Vipps eCom API guide, "Rate limiting"; the key is "orderId + msn" or "orderId +
 /// ocp", so one `OrderRates` belongs to one order of one sale unit).
 ///
 /// Every plan keeps one. To run several plans on the same order one after

@@ -20,8 +20,9 @@ use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::limits::RateLimitedApi;
 use crate::providers::vipps_ecom::order_id::OrderId;
 use crate::providers::vipps_ecom::{
-    MerchantSerialNumber, OperationError, OperationRequest, OperationResponse, OperationStatus,
-    PaymentDetails, check_cancel, check_capture, check_refund, endpoints,
+    Attempt, Effect, MerchantSerialNumber, OperationError, OperationRequest, OperationResponse,
+    OperationStatus, PaymentDetails, SentOperation, check_cancel, check_capture, check_refund,
+    endpoints,
 };
 use crate::status::PaymentStatus;
 
@@ -44,6 +45,35 @@ pub(crate) struct PlanState {
     #[serde(default)]
     maybe_applied: bool,
     pacer: Pacer,
+    /// What the operation does to the history, and what was known before
+    /// it was first sent: how a details check recognises its effect.
+    /// (Absent in snapshots written before it existed; see
+    /// [`PlanState::sent_effect`].)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sent: Option<SentEffect>,
+    /// When the operation was first sent, by the caller's clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    began_at: Option<Timestamp>,
+}
+
+/// What a plan's operation does, and the totals known before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SentEffect {
+    operation: SentOperation,
+    captured_before: Amount,
+    refunded_before: Amount,
+}
+
+impl SentEffect {
+    fn new(operation: SentOperation, status: &PaymentStatus) -> SentEffect {
+        let a = status.amounts();
+        SentEffect {
+            operation,
+            captured_before: a.captured,
+            refunded_before: a.refunded,
+        }
+    }
 }
 
 /// A sans-io plan for one capture, cancel or refund: it hands out
@@ -69,16 +99,26 @@ impl MutationPlan {
         key: IdempotencyKey,
     ) -> Result<MutationPlan, OperationError> {
         let request = OperationRequest::capture(msn, status, amount, transaction_text)?;
+        // What the provider will capture: for no amount, all that remains.
+        let amount = check_capture(status, amount)?;
         Ok(MutationPlan::new(
             MutationKind::Capture,
             order_id,
             request,
             status,
             key,
+            SentOperation::Capture { amount },
         ))
     }
 
-    /// A cancel, after [`check_cancel`] on `status`.
+    /// A cancel, after [`check_cancel`] on `status` without
+    /// `shouldReleaseRemainingFunds`: refused once anything is captured.
+    ///
+    /// A payment `status` already shows cancelled is not cancelled again:
+    /// the plan checks the details first, and is done when they show the
+    /// `VOID` or `CANCEL` (if they do not, it is refused with
+    /// [`OperationError::AlreadyCancelled`]: nothing is sent against what
+    /// the caller knows).
     pub fn cancel(
         order_id: &OrderId,
         msn: &MerchantSerialNumber,
@@ -86,14 +126,62 @@ impl MutationPlan {
         transaction_text: &str,
         key: IdempotencyKey,
     ) -> Result<MutationPlan, OperationError> {
-        let request = OperationRequest::cancel(msn, status, transaction_text)?;
-        Ok(MutationPlan::new(
+        MutationPlan::cancel_with(order_id, msn, status, transaction_text, key, false)
+    }
+
+    /// A cancel with `"shouldReleaseRemainingFunds": true`, after
+    /// [`check_cancel`]: after a partial capture it releases what remains
+    /// reserved (allowed since April 2022, eCom API changelog; Vipps eCom
+    /// API guide, "Cancelling a partially captured order"). Like
+    /// [`cancel`](Self::cancel) otherwise.
+    pub fn cancel_releasing_remaining_funds(
+        order_id: &OrderId,
+        msn: &MerchantSerialNumber,
+        status: &PaymentStatus,
+        transaction_text: &str,
+        key: IdempotencyKey,
+    ) -> Result<MutationPlan, OperationError> {
+        MutationPlan::cancel_with(order_id, msn, status, transaction_text, key, true)
+    }
+
+    fn cancel_with(
+        order_id: &OrderId,
+        msn: &MerchantSerialNumber,
+        status: &PaymentStatus,
+        transaction_text: &str,
+        key: IdempotencyKey,
+        release: bool,
+    ) -> Result<MutationPlan, OperationError> {
+        let build = |status: &PaymentStatus| {
+            if release {
+                OperationRequest::cancel_releasing_remaining_funds(msn, status, transaction_text)
+            } else {
+                OperationRequest::cancel(msn, status, transaction_text)
+            }
+        };
+        let (request, check_first) = match build(status) {
+            Ok(request) => (request, false),
+            // "A cancel of an already-cancelled payment is done, not
+            // repeated": the details confirm it before anything is sent.
+            // The body is built (its text checked) against a payment with
+            // no facts, which every cancel rule allows.
+            Err(OperationError::AlreadyCancelled { .. }) => {
+                (build(&PaymentStatus::initiated())?, true)
+            }
+            Err(e) => return Err(e),
+        };
+        let mut plan = MutationPlan::new(
             MutationKind::Cancel,
             order_id,
             request,
             status,
             key,
-        ))
+            SentOperation::Cancel,
+        );
+        if check_first {
+            plan.state.next = CallKind::Check;
+        }
+        Ok(plan)
     }
 
     /// A refund of `amount`, after [`check_refund`] on `status` at `now`.
@@ -113,6 +201,7 @@ impl MutationPlan {
             request,
             status,
             key,
+            SentOperation::Refund { amount },
         ))
     }
 
@@ -122,6 +211,7 @@ impl MutationPlan {
         request: OperationRequest,
         status: &PaymentStatus,
         key: IdempotencyKey,
+        operation: SentOperation,
     ) -> MutationPlan {
         let seed = key.jitter_seed();
         MutationPlan {
@@ -135,6 +225,8 @@ impl MutationPlan {
                 last: None,
                 maybe_applied: false,
                 pacer: Pacer::new(MutationPolicy::vipps(), seed),
+                sent: Some(SentEffect::new(operation, status)),
+                began_at: None,
             },
             finished: None,
         }
@@ -198,7 +290,12 @@ impl MutationPlan {
             CallKind::Check => RateLimitedApi::GetPaymentDetails,
         };
         match self.state.pacer.start(call, api, now) {
-            Start::Now(id) => self.request(call, id),
+            Start::Now(id) => {
+                if call == CallKind::Send {
+                    self.state.began_at.get_or_insert(now);
+                }
+                self.request(call, id)
+            }
             Start::Wait(at) => MutationAction::WaitUntil(at),
             Start::Exhausted => {
                 self.give_up();
@@ -279,26 +376,42 @@ impl MutationPlan {
         }
     }
 
-    /// Seed 000: after a timeout or PSP error, the history decides — the
-    /// entry with this plan's `X-Request-Id` means done (or failed); none
-    /// means retry with the same key, if the amount rules still allow.
+    /// The history searched for this plan's operation.
+    fn attempt(&self) -> Attempt<'_> {
+        let s = &self.state;
+        let sent = s.sent_effect();
+        Attempt {
+            operation: sent.operation,
+            request_id: s.idempotency_key.as_str(),
+            began_at: s.began_at,
+            clock_skew: s.pacer.policy.clock_skew,
+            captured_before: sent.captured_before,
+            refunded_before: sent.refunded_before,
+        }
+    }
+
+    /// Seed 000: after a timeout or PSP error, the history decides whether
+    /// the operation already happened — by the entry with this plan's
+    /// `X-Request-Id`, or by its effect where the history carries no key
+    /// ([`PaymentDetails::effect_of`]). Done (or failed) if so; otherwise
+    /// sent again with the same key, if the amount rules still allow.
     fn on_details(&mut self, details: &PaymentDetails, now: Timestamp) {
         self.state.pacer.checked();
         let facts = details.to_status();
         self.state.status = self.state.status.clone().merge(&facts);
-        match details.entry_for_request(self.state.idempotency_key.as_str()) {
-            Some(entry) if entry.operation_success => {
+        match details.effect_of(&self.attempt()) {
+            Effect::Applied { entry, .. } => {
                 let entry = entry.clone();
                 self.done(facts, Confirmation::History { entry });
             }
-            Some(entry) => {
+            Effect::Unsuccessful { entry } => {
                 let failure = MutationFailure::UnsuccessfulInHistory {
                     kind: self.state.kind,
                     entry: entry.clone(),
                 };
                 self.finished = Some(Err(failure));
             }
-            None => {
+            Effect::NotApplied => {
                 self.state.maybe_applied = false;
                 match self.rules_allow(now) {
                     Ok(()) => self.state.next = CallKind::Send,
@@ -318,7 +431,10 @@ impl MutationPlan {
             MutationKind::Capture => {
                 check_capture(&s.status, s.request.transaction.amount).map(|_| ())
             }
-            MutationKind::Cancel => check_cancel(&s.status),
+            MutationKind::Cancel => check_cancel(
+                &s.status,
+                s.request.should_release_remaining_funds == Some(true),
+            ),
             MutationKind::Refund => check_refund(
                 &s.status,
                 s.request.transaction.amount.unwrap_or(Amount::ZERO),
@@ -382,6 +498,9 @@ impl MutationPlan {
 
     pub(crate) fn from_state(mut state: PlanState) -> Result<MutationPlan, PolicyError> {
         state.pacer.policy.validate()?;
+        if state.sent.is_none() {
+            state.sent = Some(state.sent_effect());
+        }
         // The answer to the request in flight never comes: its outcome is
         // unknown, so the details are checked first.
         if let Some(f) = state.pacer.take_any() {
@@ -490,10 +609,7 @@ impl PlanDecisions for MutationPlan {
                 }
             }
             ProviderAnswer::Details(details) if details.order_id == self.state.order_id => {
-                if let Some(entry) = details
-                    .entry_for_request(self.state.idempotency_key.as_str())
-                    .filter(|e| e.operation_success)
-                {
+                if let Effect::Applied { entry, .. } = details.effect_of(&self.attempt()) {
                     let entry = entry.clone();
                     self.done(details.to_status(), Confirmation::History { entry });
                 }
@@ -510,6 +626,27 @@ impl PlanDecisions for MutationPlan {
 impl PlanState {
     pub(crate) fn idempotency_key(&self) -> &IdempotencyKey {
         &self.idempotency_key
+    }
+
+    /// What the operation does to the history. A snapshot written before
+    /// this was kept gives it from its request and its facts: the capture
+    /// or refund amount sent (a capture of everything: what remains), and
+    /// what was captured and refunded when the snapshot was taken.
+    fn sent_effect(&self) -> SentEffect {
+        if let Some(sent) = self.sent {
+            return sent;
+        }
+        let amount = self.request.transaction.amount;
+        let operation = match self.kind {
+            MutationKind::Capture => SentOperation::Capture {
+                amount: amount.unwrap_or(self.status.amounts().remaining_to_capture),
+            },
+            MutationKind::Refund => SentOperation::Refund {
+                amount: amount.unwrap_or(Amount::ZERO),
+            },
+            MutationKind::Cancel => SentOperation::Cancel,
+        };
+        SentEffect::new(operation, &self.status)
     }
 
     /// The state a resumed plan starts from: details first, fresh budgets.

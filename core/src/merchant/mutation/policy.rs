@@ -15,10 +15,10 @@ use crate::providers::vipps_ecom::limits;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MutationPolicy {
-    /// "no less than 1 second socket connection timeout" (seed 000).
+    /// "no less than 1 second socket connection timeout" (Vipps knowledge base, "Exception handling").
     #[serde(with = "serde_millis")]
     pub connect_timeout: Duration,
-    /// "5 seconds socket read timeout" (seed 000). A request with no answer
+    /// "5 seconds socket read timeout" (Vipps knowledge base, "Exception handling"). A request with no answer
     /// after connect + read timeout is taken as a read timeout.
     #[serde(with = "serde_millis")]
     pub read_timeout: Duration,
@@ -33,11 +33,22 @@ pub struct MutationPolicy {
     pub max_sends: u32,
     /// Give up after this many details checks (appswitch's choice: 10).
     pub max_checks: u32,
+    /// How far the provider's clock may be behind the merchant's when a
+    /// details check looks for an operation's effect: a history entry up to
+    /// this much older than the first send still counts as made after it
+    /// (appswitch's choice: 60 s; see
+    /// [`PaymentDetails::effect_of`](crate::providers::vipps_ecom::PaymentDetails::effect_of)).
+    #[serde(with = "serde_millis", default = "default_clock_skew")]
+    pub clock_skew: Duration,
+}
+
+fn default_clock_skew() -> Duration {
+    Duration::from_secs(60)
 }
 
 impl MutationPolicy {
     /// The defaults: 1 s / 5 s timeouts, backoff 2 s … 30 s, at most 5
-    /// sends and 10 checks.
+    /// sends and 10 checks, 60 s of clock skew.
     pub fn vipps() -> MutationPolicy {
         MutationPolicy {
             connect_timeout: limits::CONNECT_TIMEOUT,
@@ -48,6 +59,7 @@ impl MutationPolicy {
             },
             max_sends: 5,
             max_checks: 10,
+            clock_skew: default_clock_skew(),
         }
     }
 

@@ -412,12 +412,14 @@ fn cancel_and_refund_use_their_method_path_and_status() {
         (req.method, req.path.as_str()),
         (HttpMethod::Put, "/ecomm/v2/payments/shop-1042-a/cancel")
     );
-    // A "Captured" answer to a cancel is not a confirmation: check.
+    // A "Captured" answer to a cancel is not a confirmation: check. The
+    // history's `VOID` carries no `requestId` (the cancel endpoint takes no
+    // `X-Request-Id`): the cancel is confirmed by its effect.
     cancel.handle_http(req.id, 200, None, &operation("Captured", 100), now);
     check_answered(
         &mut cancel,
         &mut now,
-        &[("VOID", true, 100, key().as_str())],
+        &[("VOID", true, 100, ""), ("RESERVE", true, 100, "")],
     );
     let MutationAction::Done(done) = cancel.poll(now) else {
         panic!()

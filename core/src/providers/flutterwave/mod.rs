@@ -1,7 +1,9 @@
 //! Flutterwave (Rave v2): long requests answered by polling a ping URL
-//! (seed `002_a8b733aee8e2a6b7.txt`, "Handling Timeouts Via API").
+//! (Flutterwave (Rave), "Handling Timeouts Via API").
 //!
-//! With `use_polling=1`, a charge that takes too long is answered with a
+//! With `use_polling=1` ([`with_use_polling`] adds it to the charge and
+//! validate endpoints that need it), a charge that takes too long is
+//! answered with a
 //! [`LongRequest`] (`"message": "LONG-REQ"`) carrying a `ping_url` and an
 //! advised `wait` in milliseconds. The client waits, then polls the ping URL
 //! until its [`PingAnswer`] says `completed`, and then — "Do I still need to
@@ -35,7 +37,12 @@ use crate::foundation::json_text::{FieldError, Value};
 use crate::foundation::money::Amount;
 use crate::status::PaymentStatus;
 
+mod polling;
 mod read;
+
+pub use polling::{
+    PollingEndpoint, PollingUrlError, USE_POLLING, requires_use_polling, with_use_polling,
+};
 
 /// The `message` of a long-request answer.
 pub const LONG_REQUEST_MESSAGE: &str = "LONG-REQ";
@@ -52,7 +59,7 @@ pub struct Envelope<T> {
 }
 
 /// `data` of a `LONG-REQ` answer: "The request is taking too long. Please
-/// poll the ping_url to get response" (seed 002).
+/// poll the ping_url to get response" (Flutterwave, "Handling Timeouts Via API").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LongRequest {
     /// The URL to poll for the result.
@@ -64,7 +71,7 @@ pub struct LongRequest {
     #[serde(rename = "REQUEST", default, skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
     /// "`"wait": 7468`, is the advised wait time before you should start
-    /// polling" — milliseconds (seed 002).
+    /// polling" — milliseconds (Flutterwave, "Handling Timeouts Via API").
     pub wait: u64,
 }
 
@@ -78,9 +85,9 @@ impl LongRequest {
 /// Whether the ping URL has the result yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PingStatus {
-    /// "If we still don't have a success or failure response" (seed 002).
+    /// "If we still don't have a success or failure response" (Flutterwave, "Handling Timeouts Via API").
     Pending,
-    /// "Once we have a success or failure response" (seed 002).
+    /// "Once we have a success or failure response" (Flutterwave, "Handling Timeouts Via API").
     Completed,
 }
 
@@ -162,7 +169,7 @@ pub struct ChargeTransaction {
     pub charged_amount: Option<Amount>,
 }
 
-/// `data` of an error answer — seed 002's "Sample response when there is a
+/// `data` of an error answer — Flutterwave's "Sample response when there is a
 /// timeout": the outcome of the charge is not known.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ErrorData {
@@ -182,7 +189,7 @@ pub enum FlutterwaveBody {
     /// A ping answer.
     Ping(Box<PingAnswer>),
     /// `"status": "error"`: "Timeouts happen when a request takes to long
-    /// to provide respond or you get a 5xx error" (seed 002) — the outcome is
+    /// to provide respond or you get a 5xx error" (Flutterwave, "Handling Timeouts Via API") — the outcome is
     /// unknown, so ask again.
     Error(ErrorData),
 }

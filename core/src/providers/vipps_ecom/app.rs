@@ -34,7 +34,7 @@ pub struct PaymentApp {
     pub payment_window: Duration,
 }
 
-/// Vipps, as seed 001 describes it.
+/// Vipps, as the Vipps eCom API guide describes it.
 ///
 /// - "The URL is for an deeplink, for app-switch to the Vipps app, with
 ///   `vipps://`" and "In our test environment (MT) the scheme is

@@ -1,5 +1,5 @@
 //! Callbacks: `POST:[callbackPrefix]/v2/payments/{orderId}` from the
-//! provider to the merchant (seed 001, "Callbacks").
+//! provider to the merchant (Vipps eCom API guide, "Callbacks").
 //!
 //! "The callback will be performed _only once_ during a payment process"
 //! and "will not be retried": a backend must also poll the details, and
@@ -25,29 +25,53 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
+use super::errors::EcomError;
 use super::express::{ShippingDetails, UserDetails};
 use super::msn::MerchantSerialNumber;
 use super::transaction_info::TransactionInfo;
+use crate::foundation::lenient::{opt_or_none, text_or_number};
 
-/// The body of a callback, regular or express.
+/// The body of a callback, regular or express (eCom API specification
+/// (OpenAPI), schemas `RegularCheckOutPaymentRequest` and
+/// `ExpressCheckOutPaymentRequest`).
 ///
 /// An express callback adds `shippingDetails` and `userDetails` and says
-/// `RESERVE` where a regular one says `RESERVED`.
+/// `RESERVE` where a regular one says `RESERVED`. An odd optional block is
+/// skipped, never a reason to refuse the callback.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Callback {
-    /// `merchantSerialNumber` (a number in the seed's examples).
+    /// `merchantSerialNumber` (a string in the specification, a number in
+    /// the guide's examples).
     pub merchant_serial_number: MerchantSerialNumber,
     /// `orderId`.
+    #[serde(deserialize_with = "text_or_number")]
     pub order_id: String,
     /// `transactionInfo`: what happened.
     pub transaction_info: CallbackTransactionInfo,
     /// `shippingDetails` (express).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shipping_details: Option<ShippingDetails>,
     /// `userDetails` (express).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_details: Option<UserDetails>,
+    /// `errorInfo`: why the payment failed, for a `RESERVE_FAILED` or
+    /// `SALE_FAILED` (schema `Error`: `errorGroup`, `errorCode`,
+    /// `errorMessage`, `contextId`).
+    #[serde(
+        default,
+        deserialize_with = "opt_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_info: Option<EcomError>,
 }
 
 impl Callback {
@@ -63,7 +87,7 @@ impl Callback {
 /// `transactionInfo` of a callback.
 pub type CallbackTransactionInfo = TransactionInfo<CallbackStatus>;
 
-/// The statuses a callback reports (seed 001, "Callback statuses").
+/// The statuses a callback reports (Vipps eCom API guide, "Callback statuses").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CallbackStatus {

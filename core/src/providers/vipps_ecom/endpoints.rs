@@ -1,5 +1,5 @@
 //! The provider's API paths, and the merchant's endpoints the provider
-//! calls (seed 001, "API endpoints" and "Callback endpoints").
+//! calls (Vipps eCom API guide, "API endpoints" and "Callback endpoints").
 //!
 //! ```
 //! use appswitch_core::providers::vipps_ecom::endpoints::{self, MerchantEndpoint};

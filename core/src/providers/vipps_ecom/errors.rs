@@ -1,11 +1,16 @@
 //! The provider's error bodies, and what to do after a failed call
-//! (seed 001, "HTTP response codes" and "Errors").
+//! (Vipps eCom API guide, "HTTP response codes" and "Errors").
 //!
 //! "HTTP responses with errors from the application gateway contain one
 //! error JSON object. Error responses produced from the application gateway
 //! include `401`, `403`, `422` and `429`. HTTP responses with errors from
 //! the Vipps backend will contain an _array_ of JSON objects." The access
-//! token service has a third shape.
+//! token service has a third shape, and the published specification a
+//! fourth: "Errors can be from both our own code (where we have full
+//! control) and from Microsoft Azure" — `{"responseInfo": {"responseCode",
+//! "responseMessage"}, "result": {"message"}}` (eCom API specification
+//! (OpenAPI), response `ErrorResponse`, schemas `ErrorArray` and
+//! `ErrorFromAzure`).
 //!
 //! ```
 //! # #[cfg(feature = "json")] {
@@ -26,7 +31,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error_codes::{ErrorGroup, KnownErrorCode};
-use crate::foundation::lenient::{opt_text_or_number, text_or_number};
+use crate::foundation::lenient::{opt_text_or_number, text_or_number, u16_lenient};
 use crate::foundation::retry::ErrorClass;
 
 /// One entry of the backend's error array.
@@ -52,19 +57,17 @@ pub struct EcomError {
 }
 
 impl EcomError {
-    /// The seed's code, if this is one of them (not for `InvalidRequest`,
-    /// whose code is a field name).
+    /// The provider's code, if the table has this (group, code) pair
+    /// (never for `InvalidRequest`, whose code is a field name).
     pub fn known_code(&self) -> Option<KnownErrorCode> {
-        match self.error_group {
-            ErrorGroup::InvalidRequest => None,
-            _ => KnownErrorCode::from_code(&self.error_code),
-        }
+        KnownErrorCode::from_group_code(&self.error_group, &self.error_code)
     }
 
-    /// What to do about this error alone: the known code's class; for an
-    /// unknown code, [`ErrorClass::CheckThenRetry`] in the `VippsError`
-    /// group (an internal error leaves the outcome unknown) and
-    /// [`ErrorClass::Final`] otherwise.
+    /// What to do about this error alone: the known code's class; for a
+    /// code the table does not have under this group, the group decides —
+    /// [`ErrorClass::CheckThenRetry`] for `VippsError` ("Internal Vipps
+    /// application error" leaves the outcome unknown) and
+    /// [`ErrorClass::Final`] for every other group.
     pub fn class(&self) -> ErrorClass {
         match (self.known_code(), &self.error_group) {
             (Some(code), _) => code.class(),
@@ -72,7 +75,7 @@ impl EcomError {
             (
                 None,
                 ErrorGroup::Authentication
-                | ErrorGroup::Payments
+                | ErrorGroup::Payment
                 | ErrorGroup::InvalidRequest
                 | ErrorGroup::User
                 | ErrorGroup::Merchant
@@ -86,14 +89,64 @@ impl EcomError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayError {
-    /// `statusCode`: the HTTP status.
+    /// `statusCode`: the HTTP status (a number, or its text).
+    #[serde(deserialize_with = "u16_lenient")]
     pub status_code: u16,
     /// `message`.
     #[serde(default)]
     pub message: String,
 }
 
-/// The access token service's error (seed 001, "Access token").
+/// The second error shape of the specification: an error from the API
+/// management layer in front of the provider (eCom API specification
+/// (OpenAPI), schema `ErrorFromAzure`): "Vipps has limited control of
+/// these errors … The most important property is the HTTP status code."
+///
+/// ```
+/// # #[cfg(feature = "json")] {
+/// use appswitch_core::foundation::retry::ErrorClass;
+/// use appswitch_core::providers::vipps_ecom::ErrorBody;
+///
+/// let body = ErrorBody::parse_json(r#"{"responseInfo": {"responseCode": 401,
+///     "responseMessage": "Unauthorized"}, "result": {"message":
+///     "(An error from Azure API Management, possibly related to authentication)"}}"#).unwrap();
+/// let ErrorBody::Azure(e) = &body else { unreachable!() };
+/// assert_eq!(e.response_info.response_code, 401);
+/// assert_eq!(body.class(), ErrorClass::Final);
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureError {
+    /// `responseInfo`: the HTTP status, again.
+    pub response_info: AzureResponseInfo,
+    /// `result`: "When possible: A description of what went wrong."
+    #[serde(default)]
+    pub result: AzureResult,
+}
+
+/// `responseInfo` of an [`AzureError`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureResponseInfo {
+    /// `responseCode`: the HTTP status (a number, or its text).
+    #[serde(deserialize_with = "u16_lenient")]
+    pub response_code: u16,
+    /// `responseMessage`, e.g. `Unauthorized`.
+    #[serde(default)]
+    pub response_message: String,
+}
+
+/// `result` of an [`AzureError`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureResult {
+    /// `message`.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The access token service's error (Vipps eCom API guide, "Access token").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenError {
     /// `error`, e.g. `unauthorized_client`.
@@ -127,7 +180,7 @@ impl TokenError {
     }
 }
 
-/// An error body of any of the provider's three shapes.
+/// An error body of any of the provider's shapes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ErrorBody {
@@ -136,6 +189,8 @@ pub enum ErrorBody {
     Ecom(Vec<EcomError>),
     /// The application gateway's object.
     Gateway(GatewayError),
+    /// The API management layer's `{responseInfo, result}` object.
+    Azure(AzureError),
     /// The access token service's object.
     Token(TokenError),
 }
@@ -152,6 +207,9 @@ impl ErrorBody {
                 .max_by_key(|c| severity(*c))
                 .unwrap_or(ErrorClass::Final),
             ErrorBody::Gateway(g) => class_of_status(g.status_code).unwrap_or(ErrorClass::Final),
+            ErrorBody::Azure(a) => {
+                class_of_status(a.response_info.response_code).unwrap_or(ErrorClass::Final)
+            }
             ErrorBody::Token(t) => t.class(),
         }
     }
@@ -160,7 +218,7 @@ impl ErrorBody {
     pub fn known_codes(&self) -> Vec<KnownErrorCode> {
         match self {
             ErrorBody::Ecom(errors) => errors.iter().filter_map(EcomError::known_code).collect(),
-            ErrorBody::Gateway(_) | ErrorBody::Token(_) => Vec::new(),
+            ErrorBody::Gateway(_) | ErrorBody::Azure(_) | ErrorBody::Token(_) => Vec::new(),
         }
     }
 }
@@ -199,7 +257,7 @@ pub enum CallFailure<'a> {
 ///   [`ErrorClass::CheckThenRetry`] whatever the body says — "if/when the
 ///   socket read timeout occurs, … call `GET:/ecomm/v2/payments/{orderId}/details`
 ///   and check status of last transaction in transaction history prior to
-///   executing the service call again" (seed 000).
+///   executing the service call again" (Vipps knowledge base, "Exception handling").
 /// - `429 Too Many Requests`: [`ErrorClass::RetryLater`].
 /// - `401 Unauthorized`, `403 Forbidden`: [`ErrorClass::Final`] ("Invalid
 ///   credentials" — fix the configuration; a fresh access token is the

@@ -1,11 +1,11 @@
 //! `POST:/ecomm/v2/payments`: the initiate request and its response
-//! (seed 001, "Initiate payment flow: API calls").
+//! (Vipps eCom API guide, "Initiate payment flow: API calls").
 //!
 //! Build requests with [`InitiateRequest::builder`], which refuses what the
 //! provider would refuse (or silently ignore). These types also read
 //! requests (a provider simulator does), tolerating what real merchants
 //! send: `merchantSerialNumber` as a string or a number, a mobile number in
-//! any format (seed 003: the provider accepts them), unknown fields.
+//! any format (Vipps technical update 2022-01: the provider accepts them), unknown fields.
 
 use serde::{Deserialize, Serialize};
 
@@ -63,8 +63,13 @@ impl InitiateRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerInfo {
     /// `mobileNumber`, to prefill the landing page. The builder sends it
-    /// as `91234567` (seed 003); when reading, any text is kept as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// as `91234567` (Vipps technical update 2022-01) or leaves it out; when reading, any text
+    /// (or number) is kept as sent.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::lenient::opt_text_or_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mobile_number: Option<String>,
 }
 
@@ -145,14 +150,45 @@ pub struct InitiateTransaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_landing_page: Option<bool>,
     /// `useExplicitCheckoutFlow` (express): the shopper must actively pick
-    /// address and shipping method — "strongly recommended" (seed 003).
+    /// address and shipping method — "strongly recommended" (Vipps technical update 2022-01).
+    /// Since March 2023 the explicit flow is the only one and the field "no
+    /// longer has any effect" (eCom API changelog); it is still accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_explicit_checkout_flow: Option<bool>,
+    /// `additionalData`: "Additional data about the payment. This is only
+    /// required in special situations" — airline data (eCom API
+    /// specification (OpenAPI), schema `AdditionalTransactionData`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_data: Option<AdditionalTransactionData>,
+}
+
+/// `additionalData` of the initiate request: the passenger and ticket of
+/// an airline payment (eCom API specification (OpenAPI), schema
+/// `AdditionalTransactionData`; its lengths are checked by the builder).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdditionalTransactionData {
+    /// `passengerName`: "Passenger name, initials, and a title" (1–49
+    /// characters, e.g. `FLYER / MARY MS.`).
+    pub passenger_name: String,
+    /// `airlineCode`: "IATA 3-digit accounting code (PAX); numeric. It
+    /// identifies the carrier. eg KLM = 074" (3 characters).
+    pub airline_code: String,
+    /// `airlineDesignatorCode`: "IATA 2-letter accounting code (PAX);
+    /// alphabetical … Eg KLM = KL" (2 characters).
+    pub airline_designator_code: String,
+    /// `ticketNumber`: "The ticket's unique identifier" (1–150
+    /// characters; optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+    /// `agencyInvoiceNumber`: "Reference number for the invoice, issued by
+    /// the agency" (1–6 characters).
+    pub agency_invoice_number: String,
 }
 
 /// The initiate response: where to send the shopper.
 ///
-/// "The deeplink URL is only valid for five minutes." (seed 001)
+/// "The deeplink URL is only valid for five minutes." (Vipps eCom API guide)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitiateResponse {

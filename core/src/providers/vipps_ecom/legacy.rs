@@ -1,5 +1,5 @@
 //! The deprecated get-order-status response: "**IMPORTANT: This endpoint is
-//! deprecated. Use Get payment details.**" (seed 001, "Get payment
+//! deprecated. Use Get payment details.**" (Vipps eCom API guide, "Get payment
 //! status"). Still read, because old backends pass it through.
 
 use serde::{Deserialize, Serialize};
@@ -20,5 +20,5 @@ pub struct OrderStatusResponse {
 /// `transactionInfo` of the deprecated order-status response: its
 /// `status` is one of the deprecated names (`INITIATE`, `REGISTER`,
 /// `RESERVE`, `SALE`, `CAPTURE`, `REFUND`, `CANCEL`, `VOID`, `FAILED`,
-/// `REJECTED`; seed 000 adds `USER_CANCEL`).
+/// `REJECTED`; Vipps knowledge base, "Exception handling" adds `USER_CANCEL`).
 pub type OrderStatusInfo = TransactionInfo<Operation>;

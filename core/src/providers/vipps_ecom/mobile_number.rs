@@ -1,7 +1,7 @@
 //! The shopper's `mobileNumber`, normalised the way the provider wants it.
 //!
 //! "Please make sure you send the mobileNumber in 91234567 format, not
-//! +47 91 23 45 67 or something else." (seed 003) The provider accepts the
+//! +47 91 23 45 67 or something else." (Vipps technical update 2022-01) The provider accepts the
 //! other formats but then cannot prefill the landing page, so appswitch
 //! normalises what it can and refuses what it cannot:
 //!

@@ -1,7 +1,7 @@
 //! Vipps eCom API v2: the provider's numbers, wire types and rules
-//! (seed `001_417674a0b721b627.txt`, the eCom API guide; `000` exception
-//! handling; `003` the 2022-01 technical update, and the Recurring API's
-//! charge status).
+//! (the Vipps eCom API guide and OpenAPI specification, the eCom API
+//! changelog, the knowledge base's "Exception handling", the 2022-01
+//! technical update, and the Recurring API's charge status).
 //!
 //! The wire types use the provider's exact field names and accept what
 //! real payloads vary in — `merchantSerialNumber` as a string or a number,
@@ -49,7 +49,7 @@
 //! | callback `RESERVE_FAILED` / `SALE_FAILED` | failed, with the status as reason |
 //! | callback `CANCELLED` / `REJECTED` | cancelled by the user / rejected |
 //! | capture / refund response | captured / refunded, totals from `transactionSummary` |
-//! | cancel response (the merchant's own call) | cancelled by the merchant |
+//! | cancel response (the merchant's own call) | cancelled by the merchant; captured / refunded as its `transactionSummary` says (a cancel after a partial capture) |
 //! | deprecated status name | as its operation above (`FAILED`: failed, `REJECTED`: rejected) |
 //!
 //! `transactionSummary` only refines the amounts of steps the history (or
@@ -92,6 +92,7 @@
 pub mod app;
 mod callback;
 mod details;
+mod effect;
 pub mod endpoints;
 mod error_codes;
 mod errors;
@@ -118,17 +119,22 @@ pub use callback::{
     verify_callback_authorization,
 };
 pub use details::{LogEntry, Operation, PaymentDetails, TransactionSummary};
+pub use effect::{Attempt, Effect, HistoryMatch, SentOperation};
 pub use error_codes::{ErrorGroup, KnownErrorCode};
-pub use errors::{CallFailure, EcomError, ErrorBody, GatewayError, TokenError, classify};
+pub use errors::{
+    AzureError, AzureResponseInfo, AzureResult, CallFailure, EcomError, ErrorBody, GatewayError,
+    TokenError, classify,
+};
 pub use express::{
     Address, ShippingDetails, ShippingDetailsRequest, ShippingDetailsResponse, ShippingOption,
     UserDetails,
 };
 pub use headers::SystemHeaders;
 pub use initiate::{
-    CustomerInfo, InitiateRequest, InitiateResponse, InitiateTransaction, MerchantInfo, PaymentType,
+    AdditionalTransactionData, CustomerInfo, InitiateRequest, InitiateResponse,
+    InitiateTransaction, MerchantInfo, PaymentType,
 };
-pub use initiate_builder::{InitiateBuilder, InitiateError};
+pub use initiate_builder::{BuiltInitiate, InitiateBuilder, InitiateError, InitiateWarning};
 pub use legacy::{OrderStatusInfo, OrderStatusResponse};
 pub use msn::{MerchantSerialNumber, MsnError};
 pub use operations::{

@@ -1,5 +1,5 @@
 //! The merchant serial number (MSN): "The merchant's Vipps id. Example:
-//! `123456`." (seed 001, "Payment identification").
+//! `123456`." (Vipps eCom API guide, "Payment identification").
 
 use core::fmt;
 
@@ -38,6 +38,17 @@ pub enum MsnError {
     /// The MSN is longer than 20 digits.
     #[error("`merchantSerialNumber` `{0}` is longer than 20 digits")]
     TooLong(String),
+    /// A request's MSN has another number of digits than the provider's
+    /// 5 or 6 ("Early MSNs were five digits, new ones are six digits";
+    /// `minLength: 5`, `maxLength: 6` — eCom API specification (OpenAPI),
+    /// `merchantSerialNumber`).
+    #[error("`merchantSerialNumber` `{msn}` has {digits} digits; the provider's have 5 or 6")]
+    DigitCount {
+        /// The MSN as given.
+        msn: String,
+        /// How many digits it has.
+        digits: usize,
+    },
 }
 
 impl MerchantSerialNumber {
@@ -52,6 +63,20 @@ impl MerchantSerialNumber {
             Err(MsnError::TooLong(text))
         } else {
             Ok(MerchantSerialNumber(text))
+        }
+    }
+
+    /// Checks `text` as the provider checks an MSN it is sent: digits
+    /// only, 5 or 6 of them ([`limits::MSN_DIGITS`](super::limits::MSN_DIGITS)).
+    /// [`new`](Self::new) is laxer (1–20 digits), for reading what others
+    /// send.
+    pub fn for_request(text: impl Into<String>) -> Result<Self, MsnError> {
+        let msn = MerchantSerialNumber::new(text)?;
+        let digits = msn.0.len();
+        if super::limits::MSN_DIGITS.contains(&digits) {
+            Ok(msn)
+        } else {
+            Err(MsnError::DigitCount { msn: msn.0, digits })
         }
     }
 
@@ -135,5 +160,24 @@ mod tests {
             MerchantSerialNumber::new("x1").unwrap_err().to_string(),
             "`merchantSerialNumber` `x1` must contain only the digits 0-9"
         );
+    }
+
+    #[test]
+    fn a_request_needs_five_or_six_digits() {
+        for digits in 1..=20usize {
+            let text = "1".repeat(digits);
+            let r = MerchantSerialNumber::for_request(text.clone());
+            if (5..=6).contains(&digits) {
+                assert_eq!(r.unwrap().as_str(), text);
+            } else {
+                assert_eq!(r, Err(MsnError::DigitCount { msn: text, digits }));
+            }
+            // Read from what others send, any 1–20 digits are kept.
+            assert!(MerchantSerialNumber::new("1".repeat(digits)).is_ok());
+        }
+        assert!(matches!(
+            MerchantSerialNumber::for_request("12a456"),
+            Err(MsnError::NotDigits(_))
+        ));
     }
 }

@@ -1,5 +1,5 @@
 //! The merchant's operations on a reserved payment: capture, cancel and
-//! refund (seed 001, "Capture", "Cancel", "Refund").
+//! refund (Vipps eCom API guide, "Capture", "Cancel", "Refund").
 //!
 //! | call | request | response `status` |
 //! |---|---|---|
@@ -18,13 +18,18 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::details::TransactionSummary;
 use super::msn::MerchantSerialNumber;
 use super::transaction_info::TransactionInfo;
+use crate::foundation::lenient::{opt_or_none, opt_text_lenient, text_or_number};
 use crate::foundation::money::Amount;
 
-/// The body of a capture, cancel or refund request.
+/// The body of a capture, cancel or refund request (eCom API
+/// specification (OpenAPI), schemas `PaymentActionsRequest` and
+/// `CancelPaymentActionRequest`).
 ///
 /// Build it with [`OperationRequest::capture`],
-/// [`OperationRequest::cancel`] or [`OperationRequest::refund`], which
-/// check the amount rules against what is known about the payment first.
+/// [`OperationRequest::cancel`],
+/// [`OperationRequest::cancel_releasing_remaining_funds`] or
+/// [`OperationRequest::refund`], which check the amount rules against what
+/// is known about the payment first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationRequest {
@@ -32,6 +37,11 @@ pub struct OperationRequest {
     pub merchant_info: MerchantRef,
     /// `transaction`.
     pub transaction: OperationTransaction,
+    /// `shouldReleaseRemainingFunds` (cancel only): "An opt-in field to
+    /// instruct the release of remaining funds after a partial capture";
+    /// absent means `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub should_release_remaining_funds: Option<bool>,
 }
 
 /// `merchantInfo` of an operation request.
@@ -56,25 +66,45 @@ pub struct OperationTransaction {
     pub transaction_text: String,
 }
 
-/// The response to a capture, cancel or refund.
+/// The response to a capture, cancel or refund (eCom API specification
+/// (OpenAPI), schemas `TransactionResponse`, `CancelTransactionResponse`
+/// and `RefundTransactionResponse`).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationResponse {
     /// `orderId`.
+    #[serde(deserialize_with = "text_or_number")]
     pub order_id: String,
     /// `transactionInfo` (capture, cancel) or `transaction` (refund).
     #[serde(alias = "transaction")]
     pub transaction_info: OperationInfo,
     /// `transactionSummary` (also read from the lowercase
-    /// `transactionsummary`).
-    #[serde(default, alias = "transactionsummary")]
+    /// `transactionsummary`). For a cancel after a partial capture it says
+    /// what stays captured (Vipps eCom API guide, "Cancelling a partially
+    /// captured order").
+    #[serde(
+        default,
+        alias = "transactionsummary",
+        deserialize_with = "opt_or_none"
+    )]
     pub transaction_summary: Option<TransactionSummary>,
+    /// `paymentInstrument`: "Text which describes what instrument was used
+    /// to complete the payment" (e.g. `Mastercard`), in capture and cancel
+    /// responses; "Not included until a user has chosen and approved in the
+    /// app."
+    #[serde(default, deserialize_with = "opt_text_lenient")]
+    pub payment_instrument: Option<String>,
 }
 
 impl Serialize for OperationResponse {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let fields = 2 + usize::from(self.transaction_summary.is_some());
+        let fields = 2
+            + usize::from(self.transaction_summary.is_some())
+            + usize::from(self.payment_instrument.is_some());
         let mut st = s.serialize_struct("OperationResponse", fields)?;
+        if let Some(instrument) = &self.payment_instrument {
+            st.serialize_field("paymentInstrument", instrument)?;
+        }
         st.serialize_field("orderId", &self.order_id)?;
         match self.transaction_info.status {
             OperationStatus::Refund => st.serialize_field("transaction", &self.transaction_info)?,

@@ -1,5 +1,7 @@
 //! The merchant's `orderId`: its hard rule, the provider's recommendations
-//! and a generator of readable ids (seed 001, "orderId recommendations").
+//! and a generator of readable ids (Vipps eCom API guide, "orderId recommendations";
+//! the length limit as the eCom API specification (OpenAPI) publishes it:
+//! up to 50 characters, where the seed said 30).
 //!
 //! ```
 //! use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdWarning};
@@ -23,10 +25,12 @@ use serde::{Deserialize, Serialize};
 use crate::providers::vipps_ecom::MerchantSerialNumber;
 use crate::providers::vipps_ecom::limits::{ORDER_ID_MAX_LEN, ORDER_ID_RECOMMENDED_MIN_LEN};
 
-/// An `orderId`: 1–30 characters of `a-z A-Z 0-9 -`.
+/// An `orderId`: 1–50 characters of `a-z A-Z 0-9 -`.
 ///
-/// "The maximum length of an `orderId` is 30 alphanumeric characters:
-/// a-z, A-Z, 0-9 and '-'." (seed 001). It "must be unique for the MSN".
+/// "Maximum length is 50 alphanumeric characters: a-z, A-Z, 0-9 and '-'."
+/// (eCom API specification (OpenAPI), `orderId`, pattern
+/// `^[a-zA-Z0-9-]{1,50}$`; the seed's guide said 30). It "must be unique
+/// for the MSN".
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OrderId(String);
 
@@ -34,10 +38,10 @@ pub struct OrderId(String);
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OrderIdError {
     /// The id is empty.
-    #[error("`orderId` is empty (it needs 1 to 30 characters)")]
+    #[error("`orderId` is empty (it needs 1 to {ORDER_ID_MAX_LEN} characters)")]
     Empty,
-    /// The id is longer than 30 characters.
-    #[error("`orderId` is {len} characters long; the maximum is 30")]
+    /// The id is longer than [`ORDER_ID_MAX_LEN`] (50) characters.
+    #[error("`orderId` is {len} characters long; the maximum is {ORDER_ID_MAX_LEN}")]
     TooLong {
         /// Its length in characters.
         len: usize,
@@ -58,7 +62,7 @@ pub enum OrderIdError {
     CounterTooLarge(u64),
 }
 
-/// A recommendation of seed 001 that an otherwise valid `orderId` ignores.
+/// A recommendation of the Vipps eCom API guide that an otherwise valid `orderId` ignores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderIdWarning {
     /// "we strongly recommend using at least 6 characters".
@@ -137,7 +141,7 @@ impl OrderId {
     /// core has no state and no storage).
     ///
     /// Fails when the counter needs more than 12 digits, or the MSN is so
-    /// long that the id would exceed 30 characters.
+    /// long that the id would exceed 50 characters.
     pub fn sequential(msn: &MerchantSerialNumber, counter: u64) -> Result<Self, OrderIdError> {
         if counter >= 10u64.pow(COUNTER_DIGITS) {
             return Err(OrderIdError::CounterTooLarge(counter));
@@ -227,9 +231,17 @@ mod tests {
         assert_eq!(OrderId::new(""), Err(OrderIdError::Empty));
         assert!(OrderId::new("a").is_ok());
         assert!(OrderId::new("a".repeat(30)).is_ok());
+        assert!(
+            OrderId::new("a".repeat(50)).is_ok(),
+            "the specification's 50"
+        );
         assert_eq!(
-            OrderId::new("a".repeat(31)),
-            Err(OrderIdError::TooLong { len: 31 })
+            OrderId::new("a".repeat(51)),
+            Err(OrderIdError::TooLong { len: 51 })
+        );
+        assert_eq!(
+            OrderId::new("a".repeat(51)).unwrap_err().to_string(),
+            "`orderId` is 51 characters long; the maximum is 50"
         );
         assert_eq!(
             OrderId::new("order_1"),
@@ -277,10 +289,14 @@ mod tests {
             Err(OrderIdError::CounterTooLarge(1_000_000_000_000))
         );
         assert!(OrderId::sequential(&m, 7).unwrap().warnings().is_empty());
-        assert!(matches!(
-            OrderId::sequential(&msn("1234567890123456"), 1),
-            Err(OrderIdError::TooLong { len: 31 })
-        ));
+        // The longest MSN read (20 digits) still fits the 50 characters.
+        assert_eq!(
+            OrderId::sequential(&msn("12345678901234567890"), 1)
+                .unwrap()
+                .as_str()
+                .len(),
+            35
+        );
         let r = OrderId::random(&m, 0x0fff_ffff_ffff_ffff).unwrap();
         assert_eq!(r.as_str().len(), 21);
         assert!(r.as_str().starts_with("654321-"));

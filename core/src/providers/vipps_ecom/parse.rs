@@ -7,7 +7,7 @@ use serde::de::IgnoredAny;
 
 use super::callback::Callback;
 use super::details::PaymentDetails;
-use super::errors::{EcomError, ErrorBody, GatewayError, TokenError};
+use super::errors::{AzureError, EcomError, ErrorBody, GatewayError, TokenError};
 use super::express::{ShippingDetailsRequest, ShippingDetailsResponse};
 use super::initiate::{InitiateRequest, InitiateResponse};
 use super::legacy::OrderStatusResponse;
@@ -45,10 +45,12 @@ pub fn parse_shipping_details_request(text: &str) -> Result<ShippingDetailsReque
 }
 
 impl ErrorBody {
-    /// Reads an error body of any of the three shapes: the backend's array
-    /// (a single error object is read as an array of one), the gateway's
-    /// `{statusCode, message}`, or the token service's
-    /// `{error, error_description, …}`.
+    /// Reads an error body of any of the provider's shapes: the backend's
+    /// array (a single error object is read as an array of one), the
+    /// gateway's `{statusCode, message}`, the API management layer's
+    /// `{responseInfo, result}` (eCom API specification (OpenAPI), schema
+    /// `ErrorFromAzure`), or the token service's `{error,
+    /// error_description, …}`.
     pub fn parse_json(text: &str) -> Result<ErrorBody, PayloadError> {
         match text.trim_start().as_bytes().first() {
             Some(b'[') => return parse(text).map(ErrorBody::Ecom),
@@ -64,6 +66,8 @@ impl ErrorBody {
         let keys: BTreeMap<String, IgnoredAny> = parse(text)?;
         if keys.contains_key("statusCode") {
             parse::<GatewayError>(text).map(ErrorBody::Gateway)
+        } else if keys.contains_key("responseInfo") {
+            parse::<AzureError>(text).map(ErrorBody::Azure)
         } else if keys.contains_key("errorCode") || keys.contains_key("errorGroup") {
             parse::<EcomError>(text).map(|e| ErrorBody::Ecom(vec![e]))
         } else if keys.contains_key("error") {

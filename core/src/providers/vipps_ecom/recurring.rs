@@ -1,5 +1,5 @@
 //! Vipps Recurring API charges: only the status, which is what the tracker
-//! needs (seed `003_e2b9795f2850e592.txt`, "Recurring API: The
+//! needs (Vipps technical update 2022-01, "Recurring API: The
 //! "PROCESSING" status").
 //!
 //! "The status of a charge will be PROCESSING while Vipps MobilePay is
@@ -37,7 +37,7 @@ pub enum ChargeStatus {
     Pending,
     /// Due; Vipps will attempt it.
     Due,
-    /// "while Vipps MobilePay is taking care of business" (seed 003): not
+    /// "while Vipps MobilePay is taking care of business" (Vipps technical update 2022-01): not
     /// final, whatever `failureReason` says.
     Processing,
     /// Reserved (a reserve-capture charge).

@@ -4,7 +4,13 @@
 //!
 //! - "The amount to capture cannot be higher than the reserved amount."
 //! - "The refunded amount cannot be larger than the captured amount."
-//! - "Partially captured reservations can not be cancelled."
+//! - A cancel after a partial capture needs `shouldReleaseRemainingFunds:
+//!   true` ("Added capability to cancel a partially captured order", eCom
+//!   API changelog, April 2022; Vipps eCom API guide, "Cancelling a
+//!   partially captured order"): "When `shouldReleaseRemainingFunds` is set
+//!   to `false`, any request to cancel after a partial or full capture has
+//!   been performed will be rejected." The seed ("Partially captured
+//!   reservations can not be cancelled") predates it.
 //! - "Refunds can be made up to 365 days after capture."
 //!
 //! ```
@@ -28,17 +34,19 @@
 //!         remaining: Amount::from_minor(10000),
 //!     })
 //! );
-//! // Partially captured: no cancel.
+//! // Partially captured: a plain cancel is refused, releasing the rest is not.
 //! assert!(matches!(OperationRequest::cancel(&msn, &status, "No"), Err(OperationError::CancelAfterCapture { .. })));
+//! let release = OperationRequest::cancel_releasing_remaining_funds(&msn, &status, "No more socks").unwrap();
+//! assert_eq!(release.should_release_remaining_funds, Some(true));
 //! ```
 
 use super::error_codes::KnownErrorCode;
-use super::limits::REFUND_WINDOW;
+use super::limits::{REFUND_WINDOW, TRANSACTION_TEXT_MAX_LEN};
 use super::msn::MerchantSerialNumber;
 use super::operations::{MerchantRef, OperationRequest, OperationTransaction};
 use crate::foundation::money::Amount;
 use crate::foundation::time::Timestamp;
-use crate::status::{PaymentState, PaymentStatus};
+use crate::status::{CancelledBy, PaymentState, PaymentStatus};
 
 /// Why a capture, cancel or refund must not be requested.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +57,17 @@ pub enum OperationError {
     EmptyTransactionText {
         /// `capture`, `cancel` or `refund`.
         operation: &'static str,
+    },
+    /// `transaction.transactionText` is longer than the specification's
+    /// `maxLength: 100` (schemas `Transaction`, `CancelTransaction`).
+    #[error(
+        "`transaction.transactionText` of the {operation} is {len} characters long; the maximum is 100"
+    )]
+    TransactionTextTooLong {
+        /// `capture`, `cancel` or `refund`.
+        operation: &'static str,
+        /// Its length, in characters.
+        len: usize,
     },
     /// A refund of zero.
     #[error("`transaction.amount` of the refund is 0")]
@@ -110,11 +129,27 @@ pub enum OperationError {
         /// When refunds stopped being possible.
         closed_at: Timestamp,
     },
-    /// "Partially captured reservations can not be cancelled."
-    #[error("cannot cancel: {} øre is captured already (refund instead)", captured.minor())]
+    /// A cancel after a capture: without `shouldReleaseRemainingFunds` it
+    /// "will be rejected"; with it, only while something remains reserved
+    /// ("The payment must be `RESERVED` for this to take effect").
+    #[error(
+        "cannot cancel: {} øre is captured already and {} øre remain reserved (refund what was captured; cancel with shouldReleaseRemainingFunds to release what remains)",
+        captured.minor(),
+        remaining.minor()
+    )]
     CancelAfterCapture {
         /// Captured so far.
         captured: Amount,
+        /// Reserved and not yet captured: what a cancel with
+        /// `shouldReleaseRemainingFunds` would release.
+        remaining: Amount,
+    },
+    /// The payment is cancelled already: there is nothing to cancel (and a
+    /// plan that finds this in the details is done, not repeated).
+    #[error("cannot cancel: the payment is cancelled already (by the {})", by.as_str())]
+    AlreadyCancelled {
+        /// Who cancelled it.
+        by: CancelledBy,
     },
 }
 
@@ -140,8 +175,10 @@ impl OperationError {
                 operation: "refund",
             } => Some(KnownErrorCode::RefundAfterCancel),
             OperationError::CancelAfterCapture { .. } => Some(KnownErrorCode::CancelAfterCapture),
-            OperationError::Cancelled { .. }
+            OperationError::AlreadyCancelled { .. }
+            | OperationError::Cancelled { .. }
             | OperationError::EmptyTransactionText { .. }
+            | OperationError::TransactionTextTooLong { .. }
             | OperationError::ZeroRefund
             | OperationError::RefundWindowClosed { .. } => None,
         }
@@ -155,6 +192,12 @@ pub fn check_capture(
     amount: Option<Amount>,
 ) -> Result<Amount, OperationError> {
     let state = status.state();
+    if status.cancelled.is_some() && !matches!(state, PaymentState::Cancelled { .. }) {
+        // Cancelled after a partial capture: the rest was released.
+        return Err(OperationError::Cancelled {
+            operation: "capture",
+        });
+    }
     match state {
         PaymentState::Cancelled { .. } => {
             return Err(OperationError::Cancelled {
@@ -223,19 +266,42 @@ pub fn check_refund(
     Ok(())
 }
 
-/// Checks a cancel: allowed while nothing is captured (also while the
-/// payment is only initiated — "Cancelling a pending order").
-pub fn check_cancel(status: &PaymentStatus) -> Result<(), OperationError> {
-    let captured = status.amounts().captured;
-    if status.captured.is_some() || !captured.is_zero() {
-        return Err(OperationError::CancelAfterCapture { captured });
+/// Checks a cancel, with `shouldReleaseRemainingFunds` set to
+/// `release_remaining_funds`:
+///
+/// - nothing captured: allowed (also while the payment is only initiated —
+///   "Cancelling a pending order");
+/// - partly captured: allowed only with `release_remaining_funds` ("Cancelling
+///   a partially captured order");
+/// - everything captured: refused — nothing remains to release;
+/// - cancelled already: refused with [`OperationError::AlreadyCancelled`].
+pub fn check_cancel(
+    status: &PaymentStatus,
+    release_remaining_funds: bool,
+) -> Result<(), OperationError> {
+    if let Some(by) = status.cancelled {
+        return Err(OperationError::AlreadyCancelled { by });
     }
-    Ok(())
+    let a = status.amounts();
+    let captured_any = status.captured.is_some() || !a.captured.is_zero();
+    if !captured_any {
+        return Ok(());
+    }
+    if release_remaining_funds && !a.remaining_to_capture.is_zero() {
+        return Ok(());
+    }
+    Err(OperationError::CancelAfterCapture {
+        captured: a.captured,
+        remaining: a.remaining_to_capture,
+    })
 }
 
 fn text(text: &str, operation: &'static str) -> Result<String, OperationError> {
+    let len = text.chars().count();
     if text.trim().is_empty() {
         Err(OperationError::EmptyTransactionText { operation })
+    } else if len > TRANSACTION_TEXT_MAX_LEN {
+        Err(OperationError::TransactionTextTooLong { operation, len })
     } else {
         Ok(text.to_string())
     }
@@ -250,6 +316,7 @@ fn request(msn: &MerchantSerialNumber, amount: Option<Amount>, text: String) -> 
             amount,
             transaction_text: text,
         },
+        should_release_remaining_funds: None,
     }
 }
 
@@ -268,15 +335,36 @@ impl OperationRequest {
         Ok(request(msn, amount.filter(|a| !a.is_zero()), t))
     }
 
-    /// A cancel request, after [`check_cancel`].
+    /// A cancel request, after [`check_cancel`] without
+    /// `shouldReleaseRemainingFunds` (which "will default to `false`"):
+    /// refused once anything is captured.
     pub fn cancel(
         msn: &MerchantSerialNumber,
         status: &PaymentStatus,
         transaction_text: &str,
     ) -> Result<OperationRequest, OperationError> {
         let t = text(transaction_text, "cancel")?;
-        check_cancel(status)?;
+        check_cancel(status, false)?;
         Ok(request(msn, None, t))
+    }
+
+    /// A cancel request with `"shouldReleaseRemainingFunds": true`, after
+    /// [`check_cancel`]: after a partial capture it releases what remains
+    /// reserved ("Once this operation has been performed, there will be
+    /// zero funds remaining to capture. Do not call this endpoint until you
+    /// are sure you have captured all you need." — Vipps eCom API guide,
+    /// "Cancelling a partially captured order"). Before any capture it is
+    /// an ordinary cancel.
+    pub fn cancel_releasing_remaining_funds(
+        msn: &MerchantSerialNumber,
+        status: &PaymentStatus,
+        transaction_text: &str,
+    ) -> Result<OperationRequest, OperationError> {
+        let t = text(transaction_text, "cancel")?;
+        check_cancel(status, true)?;
+        let mut r = request(msn, None, t);
+        r.should_release_remaining_funds = Some(true);
+        Ok(r)
     }
 
     /// A refund request, after [`check_refund`] at `now`.
@@ -399,21 +487,69 @@ mod tests {
             e.to_string(),
             "`transaction.amount` 15001 øre exceeds the 15000 øre that remain to capture"
         );
-        let e = check_cancel(&PaymentStatus::initiated().with_captured(a(5))).unwrap_err();
+        let e = check_cancel(&PaymentStatus::initiated().with_captured(a(5)), false).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "cannot cancel: 5 øre is captured already (refund instead)"
+            "cannot cancel: 5 øre is captured already and 0 øre remain reserved (refund what was captured; cancel with shouldReleaseRemainingFunds to release what remains)"
         );
     }
 
+    /// Vipps eCom API guide, "Cancel" and "Cancelling a partially captured
+    /// order", over every stage of a payment and both values of the flag.
     #[test]
     fn cancel_rules() {
         let reserved = PaymentStatus::initiated().with_reserved(a(20000));
-        assert_eq!(check_cancel(&PaymentStatus::initiated()), Ok(()));
-        assert_eq!(check_cancel(&reserved), Ok(()));
+        let partial = reserved.clone().with_captured(a(10000));
+        let full = reserved.clone().with_captured(a(20000));
+        let refunded = full.clone().with_refunded(a(5000));
+        let voided = reserved.clone().with_cancelled(CancelledBy::Merchant);
+        let user_cancelled = PaymentStatus::initiated().with_cancelled(CancelledBy::User);
+        for release in [false, true] {
+            assert_eq!(check_cancel(&PaymentStatus::initiated(), release), Ok(()));
+            assert_eq!(check_cancel(&reserved, release), Ok(()));
+            assert_eq!(
+                check_cancel(&partial, release).is_ok(),
+                release,
+                "a partial capture: only with shouldReleaseRemainingFunds"
+            );
+            for captured in [&full, &refunded] {
+                assert!(matches!(
+                    check_cancel(captured, release),
+                    Err(OperationError::CancelAfterCapture { remaining, .. }) if remaining.is_zero()
+                ));
+            }
+            assert_eq!(
+                check_cancel(&voided, release),
+                Err(OperationError::AlreadyCancelled {
+                    by: CancelledBy::Merchant
+                })
+            );
+            assert_eq!(
+                check_cancel(&user_cancelled, release),
+                Err(OperationError::AlreadyCancelled {
+                    by: CancelledBy::User
+                })
+            );
+        }
         assert_eq!(
-            check_cancel(&reserved.with_captured(a(1))),
-            Err(OperationError::CancelAfterCapture { captured: a(1) })
+            check_cancel(&partial, false),
+            Err(OperationError::CancelAfterCapture {
+                captured: a(10000),
+                remaining: a(10000)
+            })
+        );
+        // Released: nothing remains to capture, and the capture rule says why.
+        let released = partial.with_cancelled(CancelledBy::Merchant);
+        assert_eq!(released.amounts().remaining_to_capture, Amount::ZERO);
+        assert_eq!(
+            check_capture(&released, None),
+            Err(OperationError::Cancelled {
+                operation: "capture"
+            })
+        );
+        assert_eq!(
+            check_refund(&released, a(10000), Timestamp::from_millis(0)),
+            Ok(())
         );
     }
 
@@ -427,9 +563,33 @@ mod tests {
                 operation: "capture"
             })
         );
+        for operation in ["capture", "cancel", "refund"] {
+            let long = "x".repeat(101);
+            let captured = reserved.clone().with_captured(a(100));
+            let e = match operation {
+                "capture" => OperationRequest::capture(&msn, &reserved, None, &long),
+                "cancel" => OperationRequest::cancel(&msn, &reserved, &long),
+                _ => OperationRequest::refund(
+                    &msn,
+                    &captured,
+                    a(100),
+                    &long,
+                    Timestamp::from_millis(0),
+                ),
+            };
+            assert_eq!(
+                e,
+                Err(OperationError::TransactionTextTooLong {
+                    operation,
+                    len: 101
+                })
+            );
+        }
+        assert!(OperationRequest::capture(&msn, &reserved, None, &"ø".repeat(100)).is_ok());
         let r = OperationRequest::capture(&msn, &reserved, Some(Amount::ZERO), "all").unwrap();
         assert_eq!(r.transaction.amount, None);
         let r = OperationRequest::cancel(&msn, &reserved, "No socks for you!").unwrap();
         assert_eq!(r.transaction.amount, None);
+        assert_eq!(r.should_release_remaining_funds, None);
     }
 }

@@ -126,6 +126,71 @@ impl PaymentDetails {
     }
 }
 
+impl PaymentDetails {
+    /// The facts the history proves once the payment window has closed —
+    /// the one last check at the deadline (see
+    /// [`limits::payment_window_closed`](super::limits::payment_window_closed)):
+    /// what is still undecided then is decided by the provider's own rules.
+    ///
+    /// - A failed `RESERVE` (or `SALE`, direct capture) with no successful
+    ///   one: the payment **failed** — the card was declined and the
+    ///   shopper did not pay with another before the window closed. Inside
+    ///   the window it is only a fact, because the shopper "can retry with
+    ///   a different card, while still in the same payment process" (Vipps
+    ///   eCom API FAQ, "What functionality is included in the eCom API, but
+    ///   not the PSP API?"). The reason is the callback's word for it
+    ///   (`RESERVE_FAILED`, `SALE_FAILED`), so a callback that did arrive
+    ///   gives the same fact.
+    /// - Nothing but `INITIATE`: the shopper did not act — **rejected**, as
+    ///   the lost `REJECTED` callback would have said ("User did not act on
+    ///   the payment (timeout, etc.)", Vipps eCom API guide, "Callback
+    ///   statuses"; "the user has a total of 10 minutes to complete the
+    ///   payment", knowledge base "Timeouts"). The history itself has no
+    ///   entry for a timeout.
+    ///
+    /// A payment already decided (reserved, captured, cancelled, failed) is
+    /// as [`to_status`](Self::to_status) says. Money still beats words: a
+    /// reservation seen later outranks either fact.
+    ///
+    /// ```
+    /// # #[cfg(feature = "json")] {
+    /// use appswitch_core::status::PaymentState;
+    /// use appswitch_core::providers::vipps_ecom::PaymentDetails;
+    ///
+    /// // A declined card, and the callback that said so was lost.
+    /// let details = PaymentDetails::parse_json(r#"{"orderId": "acme-shop-123-order123abc",
+    ///   "transactionLogHistory": [
+    ///     {"amount": 20000, "operation": "RESERVE", "operationSuccess": false,
+    ///      "timeStamp": "2018-11-14T15:21:22.126Z", "transactionId": "5001420062"},
+    ///     {"amount": 20000, "operation": "INITIATE", "operationSuccess": true,
+    ///      "timeStamp": "2018-11-14T15:21:04.697Z", "transactionId": "5001420062"}]}"#).unwrap();
+    /// assert_eq!(details.to_status().state(), PaymentState::Initiated);
+    /// assert_eq!(
+    ///     details.to_status_after_payment_window().state(),
+    ///     PaymentState::Failed { reason: "RESERVE_FAILED".into() }
+    /// );
+    /// # }
+    /// ```
+    pub fn to_status_after_payment_window(&self) -> PaymentStatus {
+        let s = self.to_status();
+        if s.is_final() {
+            return s;
+        }
+        let failed = |op: &Operation| {
+            self.transaction_log_history
+                .iter()
+                .any(|e| !e.operation_success && e.operation == *op)
+        };
+        if failed(&Operation::Sale) {
+            s.with_failure(CallbackStatus::SaleFailed.as_str())
+        } else if failed(&Operation::Reserve) {
+            s.with_failure(CallbackStatus::ReserveFailed.as_str())
+        } else {
+            s.with_rejected()
+        }
+    }
+}
+
 fn add(total: Option<Amount>, amount: Amount) -> Amount {
     let total = total.unwrap_or(Amount::ZERO);
     total
@@ -175,12 +240,33 @@ impl Callback {
 impl OperationResponse {
     /// The facts the response to the merchant's own capture, cancel or
     /// refund proves: a cancel the merchant made is
-    /// [`CancelledBy::Merchant`].
+    /// [`CancelledBy::Merchant`]; what its `transactionSummary` says stays
+    /// captured and refunded is kept (a cancel after a partial capture
+    /// answers `"capturedAmount": 10000` — Vipps eCom API guide,
+    /// "Cancelling a partially captured order"). Its `amount` is the
+    /// payment's: a proof of the reservation only where something was
+    /// captured.
     pub fn to_status(&self) -> PaymentStatus {
         let info = &self.transaction_info;
         let s = observed(info.time_stamp);
         let s = match info.status {
-            OperationStatus::Cancelled => return s.with_cancelled(CancelledBy::Merchant),
+            OperationStatus::Cancelled => {
+                let mut s = s.with_cancelled(CancelledBy::Merchant);
+                if let Some(summary) = &self.transaction_summary {
+                    if !summary.captured_amount.is_zero() {
+                        // A capture proves the reservation, and the
+                        // cancel's `amount` is the payment's: what was
+                        // reserved.
+                        s = s
+                            .with_reserved(info.amount)
+                            .with_captured(summary.captured_amount);
+                    }
+                    if !summary.refunded_amount.is_zero() {
+                        s = s.with_refunded(summary.refunded_amount);
+                    }
+                }
+                s
+            }
             OperationStatus::Captured => captured_at(s.with_captured(info.amount), info.time_stamp),
             OperationStatus::Refund => {
                 let s = s.with_refunded(info.amount);

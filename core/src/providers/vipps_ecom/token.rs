@@ -1,4 +1,4 @@
-//! The access token: `POST:/accesstoken/get` (seed 001, "Access token").
+//! The access token: `POST:/accesstoken/get` (Vipps eCom API guide, "Access token").
 //!
 //! A backend-only secret: never hand it to browser or app code.
 //!
