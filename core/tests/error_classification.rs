@@ -1,6 +1,5 @@
 //! Every error code of seed 001's table is known, with its group and
 //! class; the HTTP status and the body together decide what to do.
-#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,6 +1,5 @@
 //! The initiate builder refuses every invalid combination with a typed
 //! error that names the field.
-#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -87,7 +87,6 @@ impl ProviderAnswer {
     ///     r#"[{"errorGroup": "Payments", "errorCode": "61", "errorMessage": "Captured amount exceeds the reserved amount ordered"}]"#);
     /// assert_eq!(a.known_codes(), vec![KnownErrorCode::CaptureExceedsReserved]);
     /// ```
-    #[cfg(feature = "json")]
     pub fn from_http(
         expected: Expected,
         status: u16,
@@ -232,7 +231,6 @@ mod tests {
         assert_eq!(Problem::http(400, None).class(), ErrorClass::Final);
     }
 
-    #[cfg(feature = "json")]
     #[test]
     fn reads_http_answers() {
         let ok = ProviderAnswer::from_http(

@@ -62,7 +62,6 @@
 //! plain loop (the plan is `Send + Sync`, and holds no borrowed data):
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::foundation::money::Amount;
 //! use appswitch_core::merchant::mutation::*;
 //! use appswitch_core::providers::vipps_ecom::order_id::OrderId;
@@ -101,7 +100,6 @@
 //!     "transactionInfo": {"amount": 20000, "status": "Captured", "transactionId": "5001420058"}}"#, now);
 //! let MutationAction::Done(done) = plan.poll(now) else { panic!() };
 //! assert_eq!(done.status.amounts().captured, Amount::from_minor(20000));
-//! # }
 //! ```
 
 mod action;

@@ -8,7 +8,6 @@
 //! token service has a third shape.
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::foundation::retry::ErrorClass;
 //! use appswitch_core::providers::vipps_ecom::{classify, CallFailure, ErrorBody, KnownErrorCode};
 //!
@@ -20,7 +19,6 @@
 //! // The HTTP status matters too: a 5xx leaves the outcome unknown.
 //! assert_eq!(classify(CallFailure::Http { status: 500, body: Some(&body) }), ErrorClass::CheckThenRetry);
 //! assert_eq!(classify(CallFailure::ReadTimeout), ErrorClass::CheckThenRetry);
-//! # }
 //! ```
 
 use serde::{Deserialize, Serialize};

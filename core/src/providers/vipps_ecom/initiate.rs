@@ -22,7 +22,6 @@ pub use super::initiate_builder::{InitiateBuilder, InitiateError};
 /// The body of `POST:/ecomm/v2/payments`.
 ///
 /// ```
-/// # #[cfg(feature = "json")] {
 /// use appswitch_core::foundation::money::Amount;
 /// use appswitch_core::providers::vipps_ecom::InitiateRequest;
 ///
@@ -39,7 +38,6 @@ pub use super::initiate_builder::{InitiateBuilder, InitiateError};
 /// assert_eq!(json["merchantInfo"]["fallBack"], "https://example.com/vipps/fallback-result-page/order123abc");
 /// assert_eq!(json["transaction"]["amount"], 20000);
 /// assert_eq!(json["customerInfo"], serde_json::json!({}));
-/// # }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

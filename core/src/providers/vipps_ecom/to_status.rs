@@ -68,7 +68,6 @@ impl PaymentDetails {
     /// [table](crate::providers::vipps_ecom#from-the-providers-words-to-a-status)). The order of the entries does not matter.
     ///
     /// ```
-    /// # #[cfg(feature = "json")] {
     /// use appswitch_core::status::PaymentState;
     /// use appswitch_core::providers::vipps_ecom::PaymentDetails;
     ///
@@ -82,7 +81,6 @@ impl PaymentDetails {
     /// // A failed reservation is kept as a fact, but the shopper may still pay:
     /// assert_eq!(status.state(), PaymentState::Initiated);
     /// assert_eq!(status.failed_operations.len(), 1);
-    /// # }
     /// ```
     pub fn to_status(&self) -> PaymentStatus {
         let mut s = PaymentStatus::initiated();
