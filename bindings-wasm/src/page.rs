@@ -17,14 +17,27 @@ use crate::json::to_js;
 use crate::output::WarningView;
 use crate::types;
 
-/// A built fallback with its warnings' messages.
+/// A built fallback with its warnings' messages (`Fallback` in the
+/// `.d.ts`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FallbackView<'a> {
+pub struct FallbackView<'a> {
     url: &'a str,
     is_app: bool,
     expectation: &'a url::ReturnExpectation,
     warnings: Vec<WarningView<'a>>,
+}
+
+impl<'a> FallbackView<'a> {
+    /// The view of `fallback`.
+    pub fn new(fallback: &'a url::Fallback) -> Self {
+        FallbackView {
+            url: &fallback.url,
+            is_app: fallback.is_app,
+            expectation: &fallback.expectation,
+            warnings: WarningView::all(&fallback.warnings),
+        }
+    }
 }
 
 /// Builds the fallback URL of one attempt (`merchantInfo.fallBack`), with
@@ -49,13 +62,7 @@ pub fn build_fallback(options: types::FallbackOptions) -> Result<types::Fallback
     };
     let nonce = AttemptNonce::from_random(browser::random_bytes()?);
     let fallback = spec.build(nonce).map_err(|e| fallback_error(&e))?;
-    let view = FallbackView {
-        url: &fallback.url,
-        is_app: fallback.is_app,
-        expectation: &fallback.expectation,
-        warnings: WarningView::all(&fallback.warnings),
-    };
-    Ok(to_js(&view)?.unchecked_into())
+    Ok(to_js(&FallbackView::new(&fallback))?.unchecked_into())
 }
 
 /// `params`: absent, or an object of strings.
@@ -78,19 +85,38 @@ fn params(value: &JsValue) -> Result<Vec<QueryParam>, JsValue> {
     Ok(params)
 }
 
-/// The answer of `checkUrl`.
+/// The answer of `checkUrl` (`UrlCheck` in the `.d.ts`).
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-enum UrlCheckView<'a> {
+pub enum UrlCheckView<'a> {
+    /// Acceptable, maybe with warnings.
     Ok {
         ok: bool,
         warnings: Vec<WarningView<'a>>,
     },
+    /// The rule it breaks.
     Broken {
         ok: bool,
         rule: &'static str,
         message: String,
     },
+}
+
+impl<'a> UrlCheckView<'a> {
+    /// The view of a check's result.
+    pub fn new(checked: &'a Result<url::Checked, url::UrlError>) -> Self {
+        match checked {
+            Ok(c) => UrlCheckView::Ok {
+                ok: true,
+                warnings: WarningView::all(&c.warnings),
+            },
+            Err(e) => UrlCheckView::Broken {
+                ok: false,
+                rule: e.rule(),
+                message: e.to_string(),
+            },
+        }
+    }
 }
 
 /// Checks `url` for `kind` (default `"web"`: a web fallback page;
@@ -118,18 +144,7 @@ pub fn check_url(
             })?,
     };
     let checked = url::check_url(kind, &url);
-    let view = match &checked {
-        Ok(c) => UrlCheckView::Ok {
-            ok: true,
-            warnings: WarningView::all(&c.warnings),
-        },
-        Err(e) => UrlCheckView::Broken {
-            ok: false,
-            rule: e.rule(),
-            message: e.to_string(),
-        },
-    };
-    Ok(to_js(&view)?.unchecked_into())
+    Ok(to_js(&UrlCheckView::new(&checked))?.unchecked_into())
 }
 
 /// Classifies the initiate response's `url` — landing page or app

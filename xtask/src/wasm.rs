@@ -278,7 +278,10 @@ fn module_tests(tools: &Tools, backend: &str) -> Res {
 
 /// The TypeScript consumer (`tests/ts-consumer`) type-checks against the
 /// package's `.d.ts` with `tsc --noEmit` in strict mode: the types describe
-/// every export, and none of them is `any`.
+/// every export, and none of them is `any`. With it, real values the
+/// module hands over (written by the same serde derives, from
+/// `bindings-wasm/examples/ts_values.rs`) are checked against their
+/// `.d.ts` types: a field renamed in Rust but not in the `.d.ts` fails.
 pub fn typescript_consumer(tools: &Tools) -> Res {
     let tsc = tools.tsc();
     if !tsc.is_file() {
@@ -288,6 +291,20 @@ pub fn typescript_consumer(tools: &Tools) -> Res {
         ));
     }
     build_package(tools)?;
+    let values = crate::util::output(
+        "typescript: the values the module hands over",
+        cargo().args([
+            "run",
+            "-q",
+            "-p",
+            "appswitch-wasm",
+            "--example",
+            "ts_values",
+        ]),
+    )?;
+    let generated = root().join("tests/ts-consumer/generated-values.ts");
+    std::fs::write(&generated, values)
+        .map_err(|e| Failure(format!("writing {}: {e}", generated.display())))?;
     run(
         "typescript: tsc --noEmit (tests/ts-consumer)",
         Command::new("node")

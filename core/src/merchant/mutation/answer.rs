@@ -32,8 +32,7 @@ pub enum PlanEvent {
     },
 }
 
-/// The provider's answer, read. With the `json` feature,
-/// [`ProviderAnswer::from_http`] builds it from the status, the
+/// The provider's answer, read. [`ProviderAnswer::from_http`] builds it from the status, the
 /// `Retry-After` header and the body text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]

@@ -49,7 +49,7 @@
 //! - [`MutationAction::Send`] / [`MutationAction::CheckDetails`]: make that
 //!   request, with the timeouts it carries, and feed its outcome back with
 //!   [`handle`](MutationPlan::handle) ([`PlanEvent::Answer`] or
-//!   [`PlanEvent::TransportError`]) — or, with the `json` feature, with
+//!   [`PlanEvent::TransportError`]) — or with
 //!   [`handle_http`](MutationPlan::handle_http) and the raw status,
 //!   `Retry-After` header and body. Then poll again.
 //! - [`MutationAction::WaitUntil`]: sleep until then (always later than

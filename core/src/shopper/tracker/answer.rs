@@ -374,40 +374,52 @@ mod tests {
         assert!(matches!(s.state(), PaymentState::Cancelled { .. }));
     }
 
+    /// `body` is `Malformed`, with a reason that contains `needle`.
+    fn refused(body: &str, needle: &str) {
+        let Answer::Malformed { reason } = interpret_http(200, None, body) else {
+            panic!("{body}")
+        };
+        assert!(reason.contains(needle), "{body}: {reason}");
+    }
+
     #[test]
     fn refuses_what_it_cannot_read_and_says_why() {
-        for (body, needle) in [
-            ("not json", "not JSON"),
-            ("[1]", "expected a JSON object, found an array"),
-            (r#"{"hello":1}"#, "none of"),
-            #[cfg(feature = "raw-vipps")]
-            (
-                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
-                "transactionLogHistory[0]",
-            ),
-            // The browser build does not read raw Vipps payloads: it says
-            // what to serve instead.
-            #[cfg(not(feature = "raw-vipps"))]
-            (
-                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
-                "raw Vipps details response, which this build does not read",
-            ),
-            #[cfg(not(feature = "raw-vipps"))]
-            (
-                r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
-                "serve appswitch's status document",
-            ),
-            #[cfg(not(feature = "flutterwave-answers"))]
-            (
-                r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
-                "a Flutterwave answer (`status`, `message`, `data`), which this build does not read",
-            ),
-        ] {
-            let Answer::Malformed { reason } = interpret_http(200, None, body) else {
-                panic!("{body}")
-            };
-            assert!(reason.contains(needle), "{body}: {reason}");
-        }
+        refused("not json", "not JSON");
+        refused("[1]", "expected a JSON object, found an array");
+        refused(r#"{"hello":1}"#, "none of");
+    }
+
+    #[test]
+    #[cfg(feature = "raw-vipps")]
+    fn a_raw_vipps_payload_that_cannot_be_read_names_the_field() {
+        refused(
+            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+            "transactionLogHistory[0]",
+        );
+    }
+
+    /// The browser build does not read raw Vipps payloads: it says what to
+    /// serve instead.
+    #[test]
+    #[cfg(not(feature = "raw-vipps"))]
+    fn the_browser_build_refuses_raw_vipps_payloads_and_says_what_to_serve() {
+        refused(
+            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+            "raw Vipps details response, which this build does not read",
+        );
+        refused(
+            r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+            "serve appswitch's status document",
+        );
+    }
+
+    #[test]
+    #[cfg(not(feature = "flutterwave-answers"))]
+    fn the_browser_build_refuses_flutterwave_answers_and_says_what_to_serve() {
+        refused(
+            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+            "a Flutterwave answer (`status`, `message`, `data`), which this build does not read (appswitch-core without `flutterwave-answers`): serve appswitch's status document",
+        );
     }
 
     /// What each shape of body is answered with, in this build.

@@ -356,4 +356,44 @@ mod tests {
         let back: Policy = serde_json::from_value(json).unwrap();
         assert_eq!(back, Policy::vipps());
     }
+
+    #[test]
+    fn a_policy_is_read_over_the_vipps_defaults() {
+        let read = |text: &str| crate::foundation::json::from_str::<Policy>(text);
+        assert_eq!(read("{}"), Ok(Policy::vipps()));
+        let p = read(r#"{"longPoll": 25000, "backoff": {"base": 100, "max": 200}}"#).unwrap();
+        assert_eq!(p.long_poll, Some(Duration::from_secs(25)));
+        assert_eq!(p.backoff.max, Duration::from_millis(200));
+        assert_eq!(p.poll_interval, Policy::vipps().poll_interval);
+        // `longPoll: null` turns it off; no other field may be null.
+        let on = Policy {
+            long_poll: Some(Duration::from_secs(5)),
+            ..Policy::vipps()
+        };
+        let off = serde_json::to_string(&Policy {
+            long_poll: None,
+            ..on
+        })
+        .unwrap();
+        assert_eq!(read(&off).unwrap().long_poll, None);
+        let e = read(r#"{"pollInterval": null}"#).unwrap_err();
+        assert_eq!(e.path, "pollInterval");
+        // A typo, a half nested object, a wrong kind or a number too large
+        // is an error naming the field.
+        let e = read(r#"{"pollIntervall": 1000}"#).unwrap_err();
+        assert_eq!(e.path, "pollIntervall");
+        assert!(
+            e.message.starts_with("unknown field `pollIntervall`"),
+            "{e}"
+        );
+        let e = read(r#"{"whileHidden": {"mode": "every"}}"#).unwrap_err();
+        assert_eq!(e.path, "whileHidden");
+        assert!(e.message.contains("missing field `interval`"), "{e}");
+        let e = read(r#"{"whileHidden": {"mode": "sometimes"}}"#).unwrap_err();
+        assert!(e.message.contains("unknown variant `sometimes`"), "{e}");
+        let e = read(r#"{"pollInterval": 1.5}"#).unwrap_err();
+        assert_eq!(e.path, "pollInterval");
+        let e = read(r#"{"rateCap": 4294967296}"#).unwrap_err();
+        assert_eq!(e.path, "rateCap");
+    }
 }
