@@ -5,9 +5,9 @@
 //! parsed once into a [`Value`] ([`parse`]); a body is recognised by its
 //! keys, then read as the type its keys say ([`from_value`]), through
 //! [`serde_path_to_error`], which keeps the path of the field being read.
-//! Everything is read from a `Value` (even [`from_str`]): each type's
-//! reader is instantiated for one deserializer only, which keeps the
-//! browser module small.
+//! A type read straight from text ([`from_str`]) is read by serde_json at
+//! full speed, and read again through a `Value` only when it fails, to
+//! name the field.
 //!
 //! ```
 //! use appswitch_core::foundation::json;
@@ -42,9 +42,23 @@ pub struct JsonError {
     pub message: String,
 }
 
-/// Reads a `T` from JSON text (all of it, nothing after the value).
+/// Reads a `T` from JSON text (all of it, nothing after the value), at
+/// serde_json's full speed; only text that fails is read again, through a
+/// [`Value`], to name the field. (The browser module reads through
+/// [`parse`] and [`from_value`] alone, which keeps each type's reader
+/// instantiated once.)
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
-    from_value(&parse(text)?)
+    serde_json::from_str(text).map_err(|first: serde_json::Error| {
+        let again = parse(text).and_then(|value| from_value::<T>(&value).map(|_| ()));
+        match again {
+            Err(e) => e,
+            // Read through a value, the text reads: the first error stands.
+            Ok(()) => JsonError {
+                path: String::new(),
+                message: first.to_string(),
+            },
+        }
+    })
 }
 
 /// Parses JSON text into a [`Value`] (to be recognised by its keys, then

@@ -307,7 +307,8 @@ impl PingAnswer {
         let Some(text) = &self.response else {
             return Ok(None);
         };
-        json::from_str(text)
+        json::parse(text)
+            .and_then(|value| json::from_value(&value))
             .map(Some)
             .map_err(|e| FlutterwaveError::Response(e.to_string()))
     }
