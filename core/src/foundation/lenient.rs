@@ -173,6 +173,17 @@ fn parse_u64(text: &str) -> Result<u64, String> {
         .map_err(|_| format!("`{text}` is too large for an unsigned 64-bit integer"))
 }
 
+/// A value, with `null` read as its default (as if the field were
+/// absent): for documents written by other backends (a PHP `null` for an
+/// empty object or a zero).
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A `u64` in JSON that JavaScript reads exactly: a number up to 2^53 − 1
 /// (`Number.MAX_SAFE_INTEGER`), a decimal string above it; both are read
 /// back. For the tracker's random numbers (the jitter seed and state),

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CancelledBy, PaymentState, PaymentStatus};
 use crate::foundation::json::Object;
+use crate::foundation::lenient::null_as_default;
 use crate::foundation::money::Amount;
 use crate::foundation::time::Timestamp;
 
@@ -74,15 +75,18 @@ impl StatusName {
     }
 }
 
-/// The `amounts` object, in øre. Missing fields read as zero.
+/// The `amounts` object, in øre. Missing (or `null`) fields read as zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DocumentAmounts {
     /// Reserved on the shopper's account.
+    #[serde(deserialize_with = "null_as_default")]
     pub reserved: Amount,
     /// Captured in total.
+    #[serde(deserialize_with = "null_as_default")]
     pub captured: Amount,
     /// Refunded in total.
+    #[serde(deserialize_with = "null_as_default")]
     pub refunded: Amount,
 }
 
@@ -103,8 +107,8 @@ pub struct StatusDocument {
     /// True once the shopper's part is decided (see [`PaymentState::is_final`]).
     #[serde(rename = "final")]
     pub is_final: bool,
-    /// The amounts, in øre.
-    #[serde(default)]
+    /// The amounts, in øre (absent or `null`: zero).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub amounts: DocumentAmounts,
     /// Who cancelled, when `status` is `cancelled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
