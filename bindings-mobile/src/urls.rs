@@ -137,7 +137,7 @@ impl ReturnExpectation {
     /// `POST /api/checkout` answers `returnExpectation`).
     #[uniffi::constructor]
     pub fn from_json(json: String) -> Result<std::sync::Arc<Self>, crate::errors::TrackerError> {
-        serde_json::from_str(&json)
+        appswitch_core::foundation::json::from_str(&json)
             .map(|e| std::sync::Arc::new(ReturnExpectation(e)))
             .map_err(|e| crate::errors::TrackerError::InvalidArgument {
                 field: "returnExpectation".into(),
@@ -147,7 +147,7 @@ impl ReturnExpectation {
 
     /// The same as JSON (what [`from_json`](Self::from_json) reads).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.0).unwrap_or_default()
+        appswitch_core::foundation::json::to_string(&self.0).unwrap_or_default()
     }
 
     /// The attempt's order id.

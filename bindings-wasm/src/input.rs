@@ -2,11 +2,11 @@
 //! field, so that a wrong type or a missing field is an `invalid-argument`
 //! error naming the field — never a panic, never a silent default.
 
-use appswitch_core::foundation::json_text::{FieldError, Value};
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::tracker::Policy;
 use js_sys::{Array, Object, Reflect};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::invalid;
@@ -141,14 +141,9 @@ impl Fields {
         }
     }
 
-    /// A field read by one of the core's JSON readers (`expectation`, …);
+    /// A field read as one of the core's serde types (`expectation`, …);
     /// the error names the field and says what is wrong inside it.
-    pub fn json<T>(
-        &self,
-        key: &str,
-        what: &str,
-        read: impl FnOnce(&Value) -> Result<T, FieldError>,
-    ) -> Result<T, JsValue> {
+    pub fn json<T: DeserializeOwned>(&self, key: &str, what: &str) -> Result<T, JsValue> {
         let value = self.get(key)?;
         if value.is_undefined() {
             return Err(invalid(format!(
@@ -157,7 +152,6 @@ impl Fields {
             )));
         }
         from_js(&value)
-            .and_then(|v| read(&v).map_err(|e| e.to_string()))
             .map_err(|e| invalid(format!("{}: `{key}` is not {what}: {e}", self.context)))
     }
 }
@@ -183,16 +177,20 @@ pub fn timestamp(value: &JsValue) -> Option<Timestamp> {
 }
 
 /// A policy: the Vipps defaults, with the fields `value` gives replaced
-/// ([`Policy::with_changes`]). Unknown fields are refused; nested objects
-/// (`backoff`, `whileHidden`) are replaced whole. An error names the first
-/// field that cannot be read.
+/// (serde reads a [`Policy`] over [`Policy::vipps`]). Unknown fields are
+/// refused; nested objects (`backoff`, `whileHidden`) are replaced whole.
+/// An error names the first field that cannot be read.
 pub fn policy(value: &JsValue) -> Result<Policy, JsValue> {
     Fields::new("policy", value)?;
-    let changes = from_js(value).map_err(|e| invalid(format!("policy: {e}")))?;
-    Policy::vipps().with_changes(&changes).map_err(|e| {
+    from_js::<Policy>(value).map_err(|e| {
+        let field = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!("`{}` is not valid: ", e.path)
+        };
         invalid(format!(
-            "policy: `{}` is not valid: {} (durations are whole milliseconds)",
-            e.field, e.problem
+            "policy: {field}{} (durations are whole milliseconds)",
+            e.message
         ))
     })
 }

@@ -292,10 +292,9 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
     let status_url = o.string("statusUrl")?;
     let order_id = o.string("orderId")?;
     let url = o.string("url")?;
-    let expectation = o.json(
+    let expectation: ReturnExpectation = o.json(
         "expectation",
         "a return expectation (your backend's checkout response)",
-        ReturnExpectation::from_json,
     )?;
     let now = browser::now();
     let initiated_at = o.opt_timestamp("initiatedAt")?.unwrap_or(now);

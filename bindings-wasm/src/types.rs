@@ -1,7 +1,12 @@
-//! The TypeScript types of the package: hand-written interfaces for the
-//! plain objects that go in and out (they mirror the core's serde names,
-//! camelCase), and the extern types that put them into the signatures of
-//! the exported functions.
+//! The TypeScript types of the package: interfaces for the plain objects
+//! that go in and out (the core's serde names, camelCase), and the extern
+//! types that put them into the signatures of the exported functions.
+//!
+//! They are checked against the Rust types, not kept beside them
+//! unchecked: `cargo xtask test typescript` writes real values of each
+//! (with the same serde derives, `examples/ts_values.rs`) into a
+//! TypeScript file and type-checks it against these interfaces, so a field
+//! renamed, added or dropped on one side only fails the suite.
 
 use wasm_bindgen::prelude::*;
 

@@ -4,7 +4,6 @@
 //! the result goes back into the session. Also: every type a backend keeps
 //! across `.await` points or shares between tasks is `Send + Sync +
 //! 'static`.
-#![cfg(feature = "json")]
 
 use core::time::Duration;
 

@@ -5,7 +5,7 @@
 //!
 //! The bodies are written here from the specification and the guide (the
 //! section is named above each), not copied from a file.
-#![cfg(feature = "json")]
+#![cfg(feature = "raw-vipps")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,7 +1,6 @@
 //! Every error code of the provider's table is known under its group, with
 //! its class; a code the table does not have under its group falls back to
 //! the group; the HTTP status and the body together decide what to do.
-#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

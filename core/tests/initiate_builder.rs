@@ -4,7 +4,6 @@
 //! (OpenAPI), schemas `InitiatePaymentCommand`, `MerchantInfo`,
 //! `TransactionInfoInitiate`, `AdditionalTransactionData`); what it can
 //! only improve (a mobile number) it leaves out with a warning.
-#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

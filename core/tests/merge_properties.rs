@@ -3,7 +3,8 @@
 //! capture/cancel/refund responses), in any order and any subset, merges
 //! to a status that never moves backwards, never runs ahead of the truth,
 //! and — with everything seen — is exactly right.
-#![cfg(feature = "json")]
+// Reads raw provider payloads: the crate as a backend builds it.
+#![cfg(feature = "raw-vipps")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

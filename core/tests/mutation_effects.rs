@@ -11,7 +11,7 @@
 //! `transactionText` and (mostly) `timeStamp`; merchant captures and
 //! refunds carry their key (the specification requires `X-Request-Id`
 //! there) unless the provider left it out; a `VOID` never does.
-#![cfg(feature = "json")]
+#![cfg(feature = "raw-vipps")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -3,7 +3,6 @@
 //! same key and body, never sends again after an unknown outcome without a
 //! details check that showed no operation with its key, reports done only
 //! on proof, and always ends.
-#![cfg(feature = "json")]
 
 use core::time::Duration;
 

@@ -1,7 +1,6 @@
 //! No input panics: every parser, on arbitrary text and on arbitrary JSON
 //! built from the provider's own field names and values — and everything
 //! computed from what parses (status, amounts, classes, rules).
-#![cfg(feature = "json")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

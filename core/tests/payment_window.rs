@@ -3,7 +3,7 @@
 //! nobody acted on as rejected, and everything already decided stays as
 //! it was (Vipps eCom API guide, "Callback statuses"; knowledge base
 //! "Timeouts": "the user has a total of 10 minutes").
-#![cfg(feature = "json")]
+#![cfg(feature = "raw-vipps")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

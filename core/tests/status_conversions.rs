@@ -1,6 +1,7 @@
 //! From every provider word to the right status, and from every wrong
 //! payload to an error that names the field.
-#![cfg(feature = "json")]
+// Reads raw provider payloads: the crate as a backend builds it.
+#![cfg(feature = "raw-vipps")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -274,8 +275,9 @@ fn a_document_and_provider_payloads_merge() {
     )
     .unwrap_err();
     assert!(
-        e.to_string()
-            .starts_with("`status`: `paid` is none of: initiated, reserved"),
+        e.to_string().starts_with(
+            "`status`: unknown variant `paid`, expected one of `initiated`, `reserved`"
+        ),
         "{e}"
     );
 }
@@ -332,13 +334,10 @@ fn wrong_payloads_name_the_field() {
             "not a payment payload this crate knows (found keys: orderId)",
         ),
         ("[]", "expected a JSON object, found an array"),
-        (
-            "",
-            "not JSON: expected a JSON value, found the end of the text at byte 0",
-        ),
+        ("", "not JSON: EOF while parsing a value at line 1 column 0"),
         (
             r#"{"orderId": "o""#,
-            "not JSON: expected `,` or `}`, found the end of the text at byte 15",
+            "not JSON: EOF while parsing an object at line 1 column 15",
         ),
     ];
     for (text, want) in cases {
@@ -359,8 +358,8 @@ fn tolerates_what_real_payloads_vary_in() {
     assert_eq!(e.transaction_id.as_deref(), Some("5001420062"));
     assert_eq!(e.request_id, None);
     assert_eq!(d.to_status().state(), PaymentState::Reserved);
-    // Without the `json` feature's sniffer: the untagged Deserialize reads
-    // the same payloads from an already-parsed value (as from JSON.parse).
+    // serde's Deserialize reads the same payloads from an already-parsed
+    // value (as from JSON.parse), through the same recogniser.
     let value: serde_json::Value = serde_json::from_str(text).unwrap();
     let p: StatusPayload = serde_json::from_value(value).unwrap();
     assert_eq!(p.kind(), "vipps-details");

@@ -3,7 +3,6 @@
 //! has two requests in flight, never reports success without a successful
 //! reserve / sale / capture, never takes a fact back, always settles by the
 //! deadline plus one final check's timeouts — and never panics.
-#![cfg(feature = "json")]
 
 #[path = "support/sim/mod.rs"]
 mod sim;

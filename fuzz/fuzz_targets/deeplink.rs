@@ -5,9 +5,9 @@
 //! plan is "start a new attempt".
 #![no_main]
 
+use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::deeplink::{Deeplink, LinkKind, OpenPlan};
 use appswitch_core::shopper::platform::Platform;
-use appswitch_core::foundation::time::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

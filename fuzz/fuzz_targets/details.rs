@@ -3,7 +3,9 @@
 
 use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::time::Timestamp;
-use appswitch_core::providers::vipps_ecom::{MerchantSerialNumber, OperationRequest, PaymentDetails};
+use appswitch_core::providers::vipps_ecom::{
+    MerchantSerialNumber, OperationRequest, PaymentDetails,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,11 +1,12 @@
-//! The pending store as it comes back from `localStorage` or the app's
-//! store (anything may be there: another version, a truncated write, a
-//! page's own tampering): read it; what reads must write back to the same
+//! The pending store (serde's versioned JSON) as it comes back from
+//! `localStorage` or the app's store (anything may be there: another
+//! version, a truncated write, a page's own tampering): read it, never
+//! panicking; what reads must write back to the same
 //! text and read back equal, and its payments must restore or refuse.
 #![no_main]
 
-use appswitch_core::shopper::pending::PendingStore;
 use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::pending::PendingStore;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -129,8 +129,9 @@ fn clippy() -> Res {
 }
 
 /// The Rust tests: the workspace, less what only builds for wasm; then the
-/// core's unit tests as the browser module builds it (without `json` and
-/// `raw-vipps` and `flutterwave-answers`: its own JSON reader, the status document only).
+/// core's unit tests as the browser module builds it (without `raw-vipps`
+/// and `flutterwave-answers`: it reads the status document, and refuses
+/// provider bodies by name).
 fn rust_tests() -> Res {
     run(
         "cargo test",

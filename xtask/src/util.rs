@@ -129,6 +129,23 @@ pub fn sizes(path: &Path) -> Res<(u64, u64)> {
     Ok((bytes.len() as u64, zipped.len() as u64))
 }
 
+/// The size of the file at `path` compressed with brotli at its best
+/// (quality 11, a 4 MB window): what a CDN serves a `.wasm` with.
+pub fn brotli_size(path: &Path) -> Res<u64> {
+    use std::io::Write;
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure(format!("reading {}: {e}", path.display())))?;
+    let mut out = Vec::new();
+    {
+        let mut br = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        br.write_all(&bytes)
+            .map_err(|e| Failure(format!("brotli {}: {e}", path.display())))?;
+        br.flush()
+            .map_err(|e| Failure(format!("brotli {}: {e}", path.display())))?;
+    }
+    Ok(out.len() as u64)
+}
+
 /// Formats a byte count as kB with one decimal.
 #[allow(dead_code)] // used by the package and bench commands as they land
 pub fn kb(n: u64) -> String {

@@ -79,7 +79,7 @@ async fn bad_input_is_a_typed_error_and_the_module_carries_on() {
         ),
         (
             with("policy", js(r#"{"backoff":{"base":100}}"#)),
-            "`backoff.max` is not valid: missing",
+            "`backoff` is not valid: missing field `max`",
         ),
         (
             with("policy", 7.into()),

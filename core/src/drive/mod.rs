@@ -351,5 +351,4 @@ impl<H: Host> Driver<H> {
 }
 
 #[cfg(test)]
-#[cfg(feature = "json")]
 mod tests;

@@ -10,8 +10,8 @@ use crate::foundation::time::{Timestamp, duration_millis, serde_millis};
 /// at `max`; each delay is drawn from `[d/2, d]` ("equal jitter") with the
 /// tracker's seeded generator, so that many clients failing together do not
 /// come back together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BackoffPolicy {
     /// The delay after the first error.
     #[serde(with = "serde_millis")]

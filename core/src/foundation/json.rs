@@ -1,227 +1,127 @@
-//! Reading the core's serde types from JSON text, with errors that name
-//! the field: a path such as `transactionLogHistory[2].amount`.
+//! Reading the core's serde types from JSON with serde_json, with errors
+//! that name the field: a path such as `transactionLogHistory[2].amount`.
 //!
-//! The core's own documents (the status document, Flutterwave answers,
-//! the pending store) are read by hand from a parsed
-//! [`Value`](crate::foundation::json_text::Value); the provider's raw payloads (Vipps
-//! details, callbacks, …) with serde. Two readers can do that: serde_json
-//! (with the `json` feature; it says where an error is by line and column)
-//! and the core's own [`json_text`](crate::foundation::json_text) (a byte offset), which
-//! the browser build uses so that it ships no JSON library. Both read the
-//! same serde types, so they cannot disagree on a field; [`TextReader`]
-//! picks one, [`READER`] is the one this build reads with.
+//! Every wire type is described once, by its serde derive. A text is
+//! parsed once into a [`Value`] ([`parse`]); a body is recognised by its
+//! keys, then read as the type its keys say ([`from_value`]), through
+//! [`serde_path_to_error`], which keeps the path of the field being read.
+//! A type read straight from text ([`from_str`]) is read by serde_json at
+//! full speed, and read again through a `Value` only when it fails, to
+//! name the field.
+//!
+//! ```
+//! use appswitch_core::foundation::json;
+//!
+//! #[derive(Debug, serde::Deserialize)]
+//! struct Entry { amount: u64 }
+//! #[derive(Debug, serde::Deserialize)]
+//! struct Doc { history: Vec<Entry> }
+//!
+//! let e = json::from_str::<Doc>(r#"{"history": [{"amount": 1}, {"amount": "x"}]}"#).unwrap_err();
+//! assert_eq!(e.path, "history[1].amount");
+//! assert_eq!(e.to_string(), "`history[1].amount`: invalid type: string \"x\", expected u64");
+//! assert!(json::from_str::<Doc>("{").unwrap_err().message.starts_with("not JSON: "));
+//! ```
 
-use core::marker::PhantomData;
+use serde::de::DeserializeOwned;
+pub use serde_json::Value;
 
-use serde::de::{DeserializeOwned, DeserializeSeed};
+/// A JSON object, as parsed: what the recognisers look at.
+pub type Object = serde_json::Map<String, Value>;
 
-use crate::foundation::json_text::{JsonError, Reader};
-use crate::providers::payload::PayloadError;
-
-/// A JSON reader for the core's serde types.
-#[cfg_attr(not(feature = "raw-vipps"), allow(dead_code))] // only raw payloads are read with serde
-pub(crate) trait TextReader: Copy {
-    /// Reads `text` (all of it) with `seed`.
-    fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
-    where
-        S: for<'de> DeserializeSeed<'de, Value = V>;
-
-    /// Reads a `T` from `text`.
-    fn read<T: DeserializeOwned>(self, text: &str) -> Result<T, PayloadError> {
-        self.seed(text, PhantomData::<T>)
-    }
+/// Why a JSON text or value is not the type expected: where (`path`) and
+/// what (`message`, serde's words).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", if path.is_empty() { String::new() } else { format!("`{path}`: ") })]
+pub struct JsonError {
+    /// The field, as a JSON path (`transactionLogHistory[2].amount`,
+    /// `[0]`); empty for the value itself, and for text that is not JSON.
+    pub path: String,
+    /// What is wrong: serde's description, or `not JSON: …` with the line
+    /// and column for text that is not JSON at all.
+    pub message: String,
 }
 
-/// The core's own reader ([`crate::foundation::json_text`]).
-#[derive(Clone, Copy, Debug)]
-#[cfg_attr(feature = "json", allow(dead_code))] // compared with serde_json in tests
-pub(crate) struct Lite;
-
-impl TextReader for Lite {
-    fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
-    where
-        S: for<'de> DeserializeSeed<'de, Value = V>,
-    {
-        let mut reader = Reader::new(text);
-        seed.deserialize(&mut reader)
-            .map_err(|e| reader.locate(e))
-            .and_then(|value| reader.end().map(|()| value))
-            .map_err(|e| lite_error(text, &e))
-    }
+/// Reads a `T` from JSON text (all of it, nothing after the value), at
+/// serde_json's full speed; only text that fails is read again, through a
+/// [`Value`], to name the field. (The browser module reads through
+/// [`parse`] and [`from_value`] alone, which keeps each type's reader
+/// instantiated once.)
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    serde_json::from_str(text).map_err(|first: serde_json::Error| {
+        let again = parse(text).and_then(|value| from_value::<T>(&value).map(|_| ()));
+        match again {
+            Err(e) => e,
+            // Read through a value, the text reads: the first error stands.
+            Ok(()) => JsonError {
+                path: String::new(),
+                message: first.to_string(),
+            },
+        }
+    })
 }
 
-/// A [`json_text`](crate::foundation::json_text) error on `text` as a
-/// [`PayloadError::Json`] with the path of the field where it happened.
-#[cfg_attr(feature = "json", allow(dead_code))]
-pub(crate) fn lite_error(text: &str, e: &JsonError) -> PayloadError {
-    if e.syntax {
-        return PayloadError::Json {
-            path: String::new(),
-            message: format!("not JSON: {} at byte {}", e.message, e.at),
+/// Parses JSON text into a [`Value`] (to be recognised by its keys, then
+/// read with [`from_value`]). Text that is not JSON says so and where
+/// (line and column), and names the field it broke off in, if any.
+pub fn parse(text: &str) -> Result<Value, JsonError> {
+    serde_json::from_str(text).map_err(|e: serde_json::Error| {
+        let path = if e.is_eof() || e.line() == 0 {
+            String::new()
+        } else {
+            // Read again, to find the field (only for text that is not JSON).
+            let mut de = serde_json::Deserializer::from_str(text);
+            match serde_path_to_error::deserialize::<_, Value>(&mut de) {
+                Err(e) => path_of(e.path()),
+                Ok(_) => String::new(),
+            }
         };
-    }
-    PayloadError::Json {
-        path: path_at(text, e.at),
-        message: e.message.clone(),
+        JsonError {
+            path,
+            message: format!("not JSON: {e}"),
+        }
+    })
+}
+
+/// Reads a `T` from a parsed value.
+pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, JsonError> {
+    serde_path_to_error::deserialize(value).map_err(|e| JsonError {
+        path: path_of(e.path()),
+        message: e.inner().to_string(),
+    })
+}
+
+/// Writes `value` as compact JSON text. Fails only for what JSON cannot
+/// hold (a map whose keys are not strings), which no type of the core has.
+pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
+    serde_json::to_string(value).map_err(|e| JsonError {
+        path: String::new(),
+        message: e.to_string(),
+    })
+}
+
+/// What a JSON value is, for messages: `null`, `a boolean`, `an array`, ….
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
-/// serde_json, whose errors say where by line and column.
-#[cfg(feature = "json")]
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SerdeJson;
-
-#[cfg(feature = "json")]
-impl TextReader for SerdeJson {
-    fn seed<V, S>(self, text: &str, seed: S) -> Result<V, PayloadError>
-    where
-        S: for<'de> DeserializeSeed<'de, Value = V>,
-    {
-        let mut de = serde_json::Deserializer::from_str(text);
-        seed.deserialize(&mut de)
-            .and_then(|value| de.end().map(|()| value))
-            .map_err(|e| error(text, &e))
-    }
-}
-
-/// The reader of this build: serde_json with the `json` feature, else the
-/// core's own.
-#[cfg(feature = "json")]
-pub(crate) const READER: SerdeJson = SerdeJson;
-/// The reader of this build: serde_json with the `json` feature, else the
-/// core's own.
-#[cfg(not(feature = "json"))]
-pub(crate) const READER: Lite = Lite;
-
-/// Deserialises `text` with this build's reader, naming the field on error.
-#[cfg_attr(not(feature = "json"), allow(dead_code))] // the provider types' `parse_json` helpers
-pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, PayloadError> {
-    READER.read(text)
-}
-
-/// A serde_json error on `text` as a [`PayloadError::Json`] with the path
-/// of the field where it happened.
-#[cfg(feature = "json")]
-pub(crate) fn error(text: &str, e: &serde_json::Error) -> PayloadError {
-    let full = e.to_string();
-    let location = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&location).unwrap_or(&full);
-    // A syntax error means the text is not JSON at all: say so, and where.
-    let message = if e.is_syntax() || e.is_eof() {
-        format!("not JSON: {message}{location}")
-    } else {
-        message.to_string()
-    };
-    // A cut-off text has no field to blame.
-    let path = if e.line() == 0 || e.is_eof() {
+/// `path` as text (`a.b[2].c`), empty for the value itself.
+fn path_of(path: &serde_path_to_error::Path) -> String {
+    if path.iter().next().is_none() {
         String::new()
     } else {
-        path_at(text, offset_of(text, e.line(), e.column()))
-    };
-    PayloadError::Json { path, message }
-}
-
-#[cfg(feature = "json")]
-/// The byte offset of serde_json's (1-based line, byte column).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    line_start.saturating_add(column).min(text.len())
-}
-
-enum Frame {
-    Object {
-        key: Option<String>,
-        expecting_key: bool,
-    },
-    Array {
-        index: usize,
-    },
-}
-
-/// The JSON path of the value being read at byte `end` of `text`.
-fn path_at(text: &str, end: usize) -> String {
-    let bytes = text.as_bytes();
-    let end = end.min(bytes.len());
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut i = 0;
-    while i < end {
-        let Some(&b) = bytes.get(i) else { break };
-        match b {
-            b'{' => stack.push(Frame::Object {
-                key: None,
-                expecting_key: true,
-            }),
-            b'[' => stack.push(Frame::Array { index: 0 }),
-            b'}' | b']' => {
-                stack.pop();
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array { index }) => *index += 1,
-                Some(Frame::Object { expecting_key, .. }) => *expecting_key = true,
-                None => {}
-            },
-            b':' => {
-                if let Some(Frame::Object { expecting_key, .. }) = stack.last_mut() {
-                    *expecting_key = false;
-                }
-            }
-            b'"' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < end {
-                    match bytes.get(j) {
-                        Some(b'\\') => j += 2,
-                        Some(b'"') => break,
-                        _ => j += 1,
-                    }
-                }
-                if let Some(Frame::Object {
-                    key,
-                    expecting_key: true,
-                }) = stack.last_mut()
-                {
-                    let raw = text.get(start..j.min(end)).unwrap_or_default();
-                    *key = Some(raw.to_string());
-                }
-                i = j;
-            }
-            _ => {}
-        }
-        i += 1;
+        path.to_string()
     }
-    let mut path = String::new();
-    let depth = stack.len();
-    for (n, frame) in stack.into_iter().enumerate() {
-        match frame {
-            Frame::Array { index } => path.push_str(&format!("[{index}]")),
-            Frame::Object { key: Some(k), .. } if n + 1 < depth => push_key(&mut path, &k),
-            Frame::Object {
-                key: Some(k),
-                expecting_key: false,
-            } => push_key(&mut path, &k),
-            Frame::Object { .. } => {}
-        }
-    }
-    path
-}
-
-fn push_key(path: &mut String, key: &str) {
-    if !path.is_empty() {
-        path.push('.');
-    }
-    path.push_str(key);
 }
 
 #[cfg(test)]
-#[cfg(feature = "json")]
 mod tests {
     use serde::Deserialize;
 
@@ -241,22 +141,10 @@ mod tests {
         history: Vec<Entry>,
     }
 
-    /// What serde_json says, after checking that the core's own reader
-    /// names the same field (it words syntax errors its own way).
+    /// The error of reading `text`.
     fn err(text: &str) -> (String, String) {
-        let parts = |e: PayloadError| match e {
-            PayloadError::Json { path, message } => (path, message),
-            other => panic!("{other:?}"),
-        };
-        let serde = parts(SerdeJson.read::<Doc>(text).unwrap_err());
-        let lite = parts(Lite.read::<Doc>(text).unwrap_err());
-        assert_eq!(lite.0, serde.0, "{text}");
-        if !serde.1.starts_with("not JSON") {
-            assert_eq!(lite.1, serde.1, "{text}");
-        } else {
-            assert!(lite.1.starts_with("not JSON: "), "{}", lite.1);
-        }
-        serde
+        let e = from_str::<Doc>(text).unwrap_err();
+        (e.path, e.message)
     }
 
     #[test]
@@ -281,5 +169,50 @@ mod tests {
         let (path, msg) = err("not json");
         assert_eq!(path, "");
         assert!(msg.starts_with("not JSON: expected"), "{msg}");
+        assert!(msg.ends_with("at line 1 column 2"), "{msg}");
+    }
+
+    #[test]
+    fn says_where_text_that_is_not_json_ends() {
+        for (text, path) in [
+            ("", ""),
+            ("{", ""),
+            (r#"{"orderId": "o""#, ""),
+            ("[1,]", ""),
+            (r#"{"a":1} x"#, ""),
+            ("{\"a\": {\"b\": \"\\\n\"}}", "a.b"),
+        ] {
+            let e = from_str::<Value>(text).unwrap_err();
+            assert_eq!(e.path, path, "{text}");
+            assert!(e.message.starts_with("not JSON: "), "{text}: {e}");
+            assert!(e.message.contains(" at line "), "{text}: {e}");
+            assert_eq!(parse(text).unwrap_err(), e);
+        }
+    }
+
+    #[test]
+    fn refuses_a_value_nested_too_deep_without_overflowing() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = parse(&deep).unwrap_err();
+        assert!(e.message.contains("recursion limit exceeded"), "{e}");
+    }
+
+    #[test]
+    fn names_what_a_value_is() {
+        let kinds: Vec<_> = ["null", "true", "1", "\"s\"", "[]", "{}"]
+            .iter()
+            .map(|t| kind(&parse(t).unwrap()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "null",
+                "a boolean",
+                "a number",
+                "a string",
+                "an array",
+                "an object"
+            ]
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! Serde helpers for the shapes the provider really sends: timestamps as
 //! RFC 3339 text, numbers that arrive as strings (and strings that arrive as
-//! numbers), `"Y"`/`"N"` flags and shipping costs in kroner.
+//! numbers), `"Y"`/`"N"` flags and shipping costs in kroner; and the
+//! 64-bit numbers JavaScript must read exactly ([`safe_u64`]).
 //!
 //! Every helper fails with a message that says what it expected, and the
-//! JSON reader ([`crate::providers::payload`]) adds the path of the field.
+//! JSON reader ([`crate::foundation::json`]) adds the path of the field.
 
 use core::fmt;
 
@@ -415,6 +416,52 @@ fn parse_u64(text: &str) -> Result<u64, String> {
         .map_err(|_| format!("`{text}` is too large for an unsigned 64-bit integer"))
 }
 
+/// A value, with `null` read as its default (as if the field were
+/// absent): for documents written by other backends (a PHP `null` for an
+/// empty object or a zero).
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A `u64` in JSON that JavaScript reads exactly: a number up to 2^53 − 1
+/// (`Number.MAX_SAFE_INTEGER`), a decimal string above it; both are read
+/// back. For the tracker's random numbers (the jitter seed and state),
+/// which use all 64 bits: as plain JSON numbers they would lose their low
+/// bits in `JSON.parse`.
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+/// struct S(#[serde(with = "appswitch_core::foundation::lenient::safe_u64")] u64);
+/// assert_eq!(serde_json::to_string(&S(7)).unwrap(), "7");
+/// assert_eq!(serde_json::to_string(&S(u64::MAX)).unwrap(), r#""18446744073709551615""#);
+/// assert_eq!(serde_json::from_str::<S>(r#""18446744073709551615""#).unwrap(), S(u64::MAX));
+/// assert_eq!(serde_json::from_str::<S>("7").unwrap(), S(7));
+/// ```
+pub mod safe_u64 {
+    use serde::{Deserializer, Serializer};
+
+    /// The largest integer a JavaScript number holds exactly.
+    pub const MAX_SAFE: u64 = (1 << 53) - 1;
+
+    /// Writes `v` as a number, or as a string above [`MAX_SAFE`].
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if *v <= MAX_SAFE {
+            s.serialize_u64(*v)
+        } else {
+            s.collect_str(v)
+        }
+    }
+
+    /// Reads a whole number or a decimal string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        super::u64_lenient(d)
+    }
+}
+
 /// Serde for a [`Timestamp`] written as RFC 3339 text, as the provider does.
 pub(crate) mod rfc3339_opt {
     use super::*;
@@ -563,7 +610,7 @@ pub(crate) mod kroner {
     }
 }
 
-#[cfg(all(test, feature = "json"))]
+#[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
 

@@ -6,9 +6,8 @@
 //! merchant.
 
 pub mod backoff;
-pub(crate) mod json;
-pub mod json_text;
-pub(crate) mod lenient;
+pub mod json;
+pub mod lenient;
 pub mod money;
 pub mod rate_budget;
 pub(crate) mod rate_window;

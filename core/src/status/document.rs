@@ -9,12 +9,15 @@
 //!
 //! The backend builds it with [`StatusDocument::from_status`]; the clients
 //! read it back with [`StatusDocument::to_status`]. Both sides share these
-//! serde types, so they cannot disagree on a field name.
+//! serde types, so they cannot disagree on a field name; the tracker's
+//! answer reader recognises a document by its `version` and `status`
+//! ([`StatusDocument::recognise`]).
 
 use serde::{Deserialize, Serialize};
 
 use super::{CancelledBy, PaymentState, PaymentStatus};
-use crate::foundation::json_text::{FieldError, Value, deserialize_through_value, serde_by_name};
+use crate::foundation::json::Object;
+use crate::foundation::lenient::null_as_default;
 use crate::foundation::money::Amount;
 use crate::foundation::time::Timestamp;
 
@@ -23,7 +26,8 @@ pub const STATUS_DOCUMENT_VERSION: u32 = 1;
 
 /// The `status` field: a [`PaymentState`]'s name, or `unknown` when the
 /// backend itself could not find out (provider unreachable, order unknown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StatusName {
     /// See [`PaymentState::Initiated`].
     Initiated,
@@ -71,22 +75,25 @@ impl StatusName {
     }
 }
 
-/// The `amounts` object, in øre. Missing fields read as zero.
+/// The `amounts` object, in øre. Missing (or `null`) fields read as zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DocumentAmounts {
     /// Reserved on the shopper's account.
+    #[serde(deserialize_with = "null_as_default")]
     pub reserved: Amount,
     /// Captured in total.
+    #[serde(deserialize_with = "null_as_default")]
     pub captured: Amount,
     /// Refunded in total.
+    #[serde(deserialize_with = "null_as_default")]
     pub refunded: Amount,
 }
 
-/// The status document (version [`STATUS_DOCUMENT_VERSION`]). Written by
-/// serde; read by [`StatusDocument::from_json`] (also serde's
-/// `Deserialize`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The status document (version [`STATUS_DOCUMENT_VERSION`]), written and
+/// read by serde. A missing `amounts` member reads as zero, missing
+/// optional fields as absent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusDocument {
     /// Schema version; readers refuse versions they do not know.
@@ -100,8 +107,8 @@ pub struct StatusDocument {
     /// True once the shopper's part is decided (see [`PaymentState::is_final`]).
     #[serde(rename = "final")]
     pub is_final: bool,
-    /// The amounts, in øre.
-    #[serde(default)]
+    /// The amounts, in øre (absent or `null`: zero).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub amounts: DocumentAmounts,
     /// Who cancelled, when `status` is `cancelled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,9 +121,6 @@ pub struct StatusDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-
-deserialize_through_value!(StatusDocument, StatusDocument::from_json);
-serde_by_name!(StatusName);
 
 /// Why a status document cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -145,30 +149,11 @@ pub enum DocumentError {
 }
 
 impl StatusDocument {
-    /// Reads a status document from parsed JSON; a missing `amounts`
-    /// member reads as zero, missing optional fields as absent.
-    pub fn from_json(v: &Value) -> Result<StatusDocument, FieldError> {
-        let f = v.fields("a status document")?;
-        let amounts = f
-            .opt_object("amounts", "the amounts", |a| {
-                Ok(DocumentAmounts {
-                    reserved: Amount::from_minor(a.opt_u64("reserved")?.unwrap_or(0)),
-                    captured: Amount::from_minor(a.opt_u64("captured")?.unwrap_or(0)),
-                    refunded: Amount::from_minor(a.opt_u64("refunded")?.unwrap_or(0)),
-                })
-            })?
-            .unwrap_or_default();
-        Ok(StatusDocument {
-            version: u32::try_from(f.u64("version")?).unwrap_or(u32::MAX),
-            order_id: f.str("orderId")?,
-            provider: f.str("provider")?,
-            status: f.one_of("status", &StatusName::ALL, StatusName::as_str)?,
-            is_final: f.bool("final")?,
-            amounts,
-            cancelled_by: f.opt_one_of("cancelledBy", &CancelledBy::ALL, CancelledBy::as_str)?,
-            reason: f.opt_str("reason")?,
-            updated_at: f.opt_str("updatedAt")?,
-        })
+    /// Whether a JSON object is a status document: it has a `version` and a
+    /// `status` (neither `null`). The one place that says so.
+    pub fn recognise(object: &Object) -> bool {
+        let has = |key| object.get(key).is_some_and(|v| !v.is_null());
+        has("version") && has("status")
     }
 
     /// The document for `status`, as the backend serves it.

@@ -58,7 +58,8 @@ use crate::foundation::money::Amount;
 use crate::foundation::time::Timestamp;
 
 /// Who cancelled a payment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CancelledBy {
     /// The shopper cancelled in the payment app (operation `CANCEL`).
     User,
@@ -66,8 +67,6 @@ pub enum CancelledBy {
     /// cancel call answered `"Cancelled"`).
     Merchant,
 }
-
-crate::foundation::json_text::serde_by_name!(CancelledBy);
 
 impl CancelledBy {
     /// Both.

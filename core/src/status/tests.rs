@@ -167,6 +167,37 @@ fn document_json_uses_the_documented_names() {
     assert_eq!(back["orderId"], serde_json::json!("o-1"));
 }
 
+#[test]
+fn a_document_reads_absent_and_null_as_nothing_and_names_a_wrong_field() {
+    let read = |text: &str| crate::foundation::json::from_str::<StatusDocument>(text);
+    let base =
+        r#""version":1,"orderId":"o-1","provider":"vipps","status":"initiated","final":false"#;
+    for extra in [
+        "",
+        r#","amounts":null"#,
+        r#","amounts":{"reserved":null}"#,
+        r#","cancelledBy":null,"reason":null,"updatedAt":null"#,
+    ] {
+        let doc = read(&format!("{{{base}{extra}}}")).unwrap();
+        assert_eq!(doc.amounts, DocumentAmounts::default(), "{extra}");
+        assert_eq!(
+            (doc.cancelled_by, doc.reason, doc.updated_at),
+            (None, None, None)
+        );
+    }
+    let e = read(&format!(r#"{{{base},"amounts":{{"reserved":"lots"}}}}"#)).unwrap_err();
+    assert_eq!(e.path, "amounts.reserved");
+    let e = read(r#"{"version":1,"orderId":7}"#).unwrap_err();
+    assert_eq!(e.path, "orderId");
+    assert!(
+        e.message
+            .starts_with("invalid type: integer `7`, expected a string"),
+        "{e}"
+    );
+    let e = read(&format!(r#"{{{base},"cancelledBy":"bank"}}"#)).unwrap_err();
+    assert_eq!(e.path, "cancelledBy");
+}
+
 fn amount() -> impl Strategy<Value = Option<Amount>> {
     prop::option::of((0u64..50_000).prop_map(Amount::from_minor))
 }

@@ -304,7 +304,6 @@ mod tests {
         ));
     }
 
-    #[cfg(feature = "json")]
     #[test]
     fn serde_refuses_card_numbers_too() {
         let err = serde_json::from_str::<CardFingerprint>("\"5555 5555 5555 4444\"").unwrap_err();

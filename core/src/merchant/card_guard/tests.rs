@@ -203,7 +203,6 @@ fn prune_forgets_only_what_no_longer_counts() {
     assert!(g.is_empty());
 }
 
-#[cfg(feature = "json")]
 #[test]
 fn the_state_round_trips_through_json_without_card_data() {
     let k = key("a-1");
@@ -219,7 +218,6 @@ fn the_state_round_trips_through_json_without_card_data() {
     assert!(serde_json::from_str::<CardGuard>(&tampered).is_err());
 }
 
-#[cfg(feature = "json")]
 #[test]
 fn a_dintero_failed_transaction_feeds_the_guard() {
     use crate::providers::dintero::{PayAnswer, TransactionOutcome};

@@ -286,7 +286,6 @@ fn overdue_attempts_say_so() {
     assert!(!session.is_complete(s(100)));
 }
 
-#[cfg(feature = "json")]
 #[test]
 fn the_session_round_trips_through_json() {
     let mut session = tickets();

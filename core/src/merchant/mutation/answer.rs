@@ -32,8 +32,7 @@ pub enum PlanEvent {
     },
 }
 
-/// The provider's answer, read. With the `json` feature,
-/// [`ProviderAnswer::from_http`] builds it from the status, the
+/// The provider's answer, read. [`ProviderAnswer::from_http`] builds it from the status, the
 /// `Retry-After` header and the body text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
@@ -87,7 +86,6 @@ impl ProviderAnswer {
     ///     r#"[{"errorGroup": "Payments", "errorCode": "61", "errorMessage": "Captured amount exceeds the reserved amount ordered"}]"#);
     /// assert_eq!(a.known_codes(), vec![KnownErrorCode::CaptureExceedsReserved]);
     /// ```
-    #[cfg(feature = "json")]
     pub fn from_http(
         expected: Expected,
         status: u16,
@@ -232,7 +230,6 @@ mod tests {
         assert_eq!(Problem::http(400, None).class(), ErrorClass::Final);
     }
 
-    #[cfg(feature = "json")]
     #[test]
     fn reads_http_answers() {
         let ok = ProviderAnswer::from_http(

@@ -269,7 +269,6 @@ impl InitiatePlan {
     }
 
     /// Reads an HTTP answer to request `id` and [`handle`](Self::handle)s it.
-    #[cfg(feature = "json")]
     pub fn handle_http(
         &mut self,
         id: RequestId,

@@ -169,7 +169,6 @@ mod tests {
         assert!(IdempotencyKey::new("a".repeat(40)).is_ok());
     }
 
-    #[cfg(feature = "json")]
     #[test]
     fn serde_checks_the_text() {
         let key = IdempotencyKey::from_random([7; 16]);

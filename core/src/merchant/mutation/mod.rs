@@ -57,7 +57,7 @@
 //! - [`MutationAction::Send`] / [`MutationAction::CheckDetails`]: make that
 //!   request, with the timeouts it carries, and feed its outcome back with
 //!   [`handle`](MutationPlan::handle) ([`PlanEvent::Answer`] or
-//!   [`PlanEvent::TransportError`]) — or, with the `json` feature, with
+//!   [`PlanEvent::TransportError`]) — or with
 //!   [`handle_http`](MutationPlan::handle_http) and the raw status,
 //!   `Retry-After` header and body. Then poll again.
 //! - [`MutationAction::WaitUntil`]: sleep until then (always later than
@@ -70,7 +70,6 @@
 //! plain loop (the plan is `Send + Sync`, and holds no borrowed data):
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::foundation::money::Amount;
 //! use appswitch_core::merchant::mutation::*;
 //! use appswitch_core::providers::vipps_ecom::order_id::OrderId;
@@ -109,7 +108,6 @@
 //!     "transactionInfo": {"amount": 20000, "status": "Captured", "transactionId": "5001420058"}}"#, now);
 //! let MutationAction::Done(done) = plan.poll(now) else { panic!() };
 //! assert_eq!(done.status.amounts().captured, Amount::from_minor(20000));
-//! # }
 //! ```
 
 mod action;

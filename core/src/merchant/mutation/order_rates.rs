@@ -154,7 +154,6 @@ mod tests {
         assert_eq!(r.starts(RateLimitedApi::InitiatePayment).len(), 1);
     }
 
-    #[cfg(feature = "json")]
     #[test]
     fn serialises_as_lists_of_starts() {
         let mut r = OrderRates::new();

@@ -98,7 +98,6 @@ impl Pacer {
 
     /// What the `2xx` body of request `id` is: `for_send` for the
     /// operation itself, the details otherwise.
-    #[cfg(feature = "json")]
     pub(crate) fn expected(&self, id: RequestId, for_send: super::Expected) -> super::Expected {
         if self.send_ids.contains(&id) {
             for_send

@@ -339,7 +339,6 @@ impl MutationPlan {
     /// Reads an HTTP answer to request `id` (as a details response if `id`
     /// was a details check, as an operation response otherwise) and
     /// [`handle`](Self::handle)s it. `retry_after` is the raw header.
-    #[cfg(feature = "json")]
     pub fn handle_http(
         &mut self,
         id: RequestId,

@@ -1,5 +1,4 @@
 //! Scenario tests of the plans, with a fake clock and scripted answers.
-#![cfg(feature = "json")]
 
 use core::time::Duration;
 

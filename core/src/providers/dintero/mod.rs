@@ -14,7 +14,6 @@
 //!   [`DinteroError::DuplicateReference`].
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::providers::dintero::{PayAnswer, TransactionOutcome};
 //! use appswitch_core::foundation::retry::ErrorClass;
 //!
@@ -30,7 +29,6 @@
 //! assert!(!failure.do_not_retry);
 //! assert_eq!(failure.result_code.as_deref(), Some("34"));
 //! assert_eq!(failure.class(), ErrorClass::RetryLater);
-//! # }
 //! ```
 
 use core::fmt;
@@ -379,19 +377,18 @@ pub enum PayAnswer {
     },
 }
 
-#[cfg(feature = "json")]
 impl PayAnswer {
     /// Reads an HTTP answer to a pay request.
     pub fn from_http(status: u16, body: &str) -> PayAnswer {
-        let unreadable = |e: crate::providers::payload::PayloadError| PayAnswer::Unreadable {
+        let unreadable = |e: crate::foundation::json::JsonError| PayAnswer::Unreadable {
             status,
             reason: e.to_string(),
         };
         if (200..=299).contains(&status) {
-            crate::foundation::json::parse::<Transaction>(body)
+            crate::foundation::json::from_str::<Transaction>(body)
                 .map_or_else(unreadable, PayAnswer::Transaction)
         } else {
-            crate::foundation::json::parse::<ErrorResponse>(body).map_or_else(unreadable, |e| {
+            crate::foundation::json::from_str::<ErrorResponse>(body).map_or_else(unreadable, |e| {
                 PayAnswer::Refused(DinteroError::from_response(status, &e))
             })
         }

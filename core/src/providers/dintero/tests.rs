@@ -79,7 +79,6 @@ fn statuses_decide_the_outcome() {
     );
 }
 
-#[cfg(feature = "json")]
 #[test]
 fn reads_the_seed_examples() {
     let dup = r#"{"session_id": "T11223445.5cyWnV68vzJ1kYjZPrKWWm",

@@ -25,19 +25,35 @@
 //!     Some(Ok(FlutterwaveBody::LongRequest(long))) => {
 //!         assert_eq!(long.wait().as_millis(), 7468)
 //!     }
+//!     // Without the `flutterwave-answers` feature (the browser module) the
+//!     // body is recognised, and refused by name.
+//!     Some(Err(flutterwave::FlutterwaveError::NotRead)) => {}
 //!     other => panic!("{other:?}"),
 //! }
 //! ```
+//!
+//! The one place that recognises a Rave envelope is [`read_value`]; it
+//! reads the body with the `flutterwave-answers` feature, and refuses it
+//! with [`FlutterwaveError::NotRead`] without.
 
 use core::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::foundation::json_text::{FieldError, Value};
+use crate::foundation::json::{self, Value};
 use crate::foundation::money::Amount;
 use crate::status::PaymentStatus;
 
+mod fields;
 mod polling;
+mod recognise;
+
+// Reading the recognised answers, or (without `flutterwave-answers`)
+// refusing them.
+#[cfg(feature = "flutterwave-answers")]
+mod read;
+#[cfg(not(feature = "flutterwave-answers"))]
+#[path = "read_refused.rs"]
 mod read;
 
 pub use polling::{
@@ -60,7 +76,7 @@ pub struct Envelope<T> {
 
 /// `data` of a `LONG-REQ` answer: "The request is taking too long. Please
 /// poll the ping_url to get response" (Flutterwave, "Handling Timeouts Via API").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LongRequest {
     /// The URL to poll for the result.
     pub ping_url: String,
@@ -83,7 +99,8 @@ impl LongRequest {
 }
 
 /// Whether the ping URL has the result yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PingStatus {
     /// "If we still don't have a success or failure response" (Flutterwave, "Handling Timeouts Via API").
     Pending,
@@ -92,7 +109,7 @@ pub enum PingStatus {
 }
 
 /// `data` of a ping answer (`"message": "REQSPONSE"`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PingAnswer {
     /// Row id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,7 +135,7 @@ pub struct PingAnswer {
 
 /// The charge response a completed ping embeds: an error (`"code":
 /// "FLW_ERR"`, `err_tx`, `is_err: 1`) or a transaction.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChargeResponse {
     /// `FLW_ERR` for errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,12 +150,16 @@ pub struct ChargeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx: Option<ChargeTransaction>,
     /// `1` (or `true`) when the charge failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "fields::flag"
+    )]
     pub is_err: Option<bool>,
 }
 
 /// One transaction inside a charge response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChargeTransaction {
     /// Transaction id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,14 +185,19 @@ pub struct ChargeTransaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The amount charged, in major units as the provider sends it
-    /// (`"330.07"` or `4500.00`), converted to minor units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (`"330.07"` or `4500.00`), converted to minor units; `None` when it
+    /// has more than two decimals or is not a plain number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "fields::major_units"
+    )]
     pub charged_amount: Option<Amount>,
 }
 
 /// `data` of an error answer — Flutterwave's "Sample response when there is a
 /// timeout": the outcome of the charge is not known.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorData {
     /// `FLW_ERR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +242,13 @@ pub enum FlutterwaveError {
     /// The ping answer's `response` text is not a charge response.
     #[error("Flutterwave ping answer: field `data.response`: {0}")]
     Response(String),
+    /// A Flutterwave answer, which this build does not read: appswitch-core
+    /// without `flutterwave-answers` (the browser module) reads only
+    /// appswitch's status document.
+    #[error(
+        "the body is a Flutterwave answer (`status`, `message`, `data`), which this build does not read (appswitch-core without `flutterwave-answers`): serve appswitch's status document"
+    )]
+    NotRead,
 }
 
 impl ChargeResponse {
@@ -281,8 +314,8 @@ impl PingAnswer {
         let Some(text) = &self.response else {
             return Ok(None);
         };
-        let value = Value::parse(text).map_err(|e| FlutterwaveError::Response(e.to_string()))?;
-        ChargeResponse::from_json(&value)
+        json::parse(text)
+            .and_then(|value| json::from_value(&value))
             .map(Some)
             .map_err(|e| FlutterwaveError::Response(e.to_string()))
     }
@@ -290,58 +323,17 @@ impl PingAnswer {
 
 /// Sorts a JSON body into a Flutterwave answer. `None` when the body is not
 /// a Rave envelope (an object with string `status` and `message` and an
-/// object `data`); `Some(Err(..))` when it is one but cannot be used.
+/// object `data`); `Some(Err(..))` when it is one but cannot be used (or
+/// this build does not read Flutterwave answers).
 pub fn read(body: &str) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    read_value(&Value::parse(body).ok()?)
+    read_value(&json::parse(body).ok()?)
 }
 
-/// [`read`] for a body already parsed.
+/// [`read`] for a body already parsed: the one place that recognises a
+/// Flutterwave answer.
 pub fn read_value(body: &Value) -> Option<Result<FlutterwaveBody, FlutterwaveError>> {
-    let status = body.get("status")?.as_str()?;
-    let message = body.get("message")?.as_str()?;
-    let data = body.get("data")?;
-    if !data.is_object() {
-        return None;
-    }
-    let failed = |kind| {
-        move |e: FieldError| FlutterwaveError::Data {
-            kind,
-            reason: e.to_string(),
-        }
-    };
-    if status == "error" {
-        return Some(
-            ErrorData::from_json(data)
-                .map(FlutterwaveBody::Error)
-                .map_err(failed("error")),
-        );
-    }
-    if message == LONG_REQUEST_MESSAGE || data.get("ping_url").is_some() {
-        return Some(
-            LongRequest::from_json(data)
-                .map_err(failed("LONG-REQ"))
-                .and_then(|long| {
-                    if long.ping_url.starts_with("https://") || long.ping_url.starts_with("http://")
-                    {
-                        Ok(FlutterwaveBody::LongRequest(long))
-                    } else {
-                        Err(FlutterwaveError::PingUrl(long.ping_url))
-                    }
-                }),
-        );
-    }
-    let is_ping_status = matches!(
-        data.get("status").and_then(Value::as_str),
-        Some("pending" | "completed")
-    );
-    if data.get("reqid").is_some() || is_ping_status {
-        return Some(
-            PingAnswer::from_json(data)
-                .map(|p| FlutterwaveBody::Ping(Box::new(p)))
-                .map_err(failed("ping")),
-        );
-    }
-    Some(Err(FlutterwaveError::UnknownKind(message.to_string())))
+    let (kind, data) = recognise::recognise(body.as_object()?)?;
+    Some(read::read(kind, data))
 }
 
 /// The whole number of cents `x` is, if `x` is the double nearest to an
@@ -388,5 +380,5 @@ pub fn parse_major_units(text: &str) -> Option<Amount> {
 }
 
 #[cfg(test)]
-#[cfg(feature = "json")]
+#[cfg(feature = "flutterwave-answers")]
 mod tests;

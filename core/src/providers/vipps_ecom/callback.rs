@@ -6,7 +6,6 @@
 //! merge both ([`crate::status::PaymentStatus::merge`]).
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::providers::vipps_ecom::{verify_callback_authorization, AuthToken, Callback, CallbackStatus};
 //!
 //! let token = AuthToken::new("secret-for-order123abc");
@@ -17,7 +16,6 @@
 //!   "timeStamp": "2018-12-12T11:18:38.246Z", "transactionId": "5001420062"}}"#;
 //! let callback: Callback = serde_json::from_str(body).unwrap();
 //! assert_eq!(callback.transaction_info.status, CallbackStatus::Reserved);
-//! # }
 //! ```
 
 use core::fmt;

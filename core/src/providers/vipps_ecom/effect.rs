@@ -135,7 +135,6 @@ impl PaymentDetails {
     /// 4. Otherwise it has not happened (yet).
     ///
     /// ```
-    /// # #[cfg(feature = "json")] {
     /// use core::time::Duration;
     /// use appswitch_core::foundation::money::Amount;
     /// use appswitch_core::foundation::time::Timestamp;
@@ -158,7 +157,6 @@ impl PaymentDetails {
     ///     refunded_before: Amount::ZERO,
     /// };
     /// assert!(matches!(details.effect_of(&attempt), Effect::Applied { .. }));
-    /// # }
     /// ```
     pub fn effect_of(&self, attempt: &Attempt<'_>) -> Effect<'_> {
         let history = &self.transaction_log_history;

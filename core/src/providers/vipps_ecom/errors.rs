@@ -13,7 +13,6 @@
 //! `ErrorFromAzure`).
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::foundation::retry::ErrorClass;
 //! use appswitch_core::providers::vipps_ecom::{classify, CallFailure, ErrorBody, KnownErrorCode};
 //!
@@ -25,7 +24,6 @@
 //! // The HTTP status matters too: a 5xx leaves the outcome unknown.
 //! assert_eq!(classify(CallFailure::Http { status: 500, body: Some(&body) }), ErrorClass::CheckThenRetry);
 //! assert_eq!(classify(CallFailure::ReadTimeout), ErrorClass::CheckThenRetry);
-//! # }
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -103,7 +101,6 @@ pub struct GatewayError {
 /// these errors … The most important property is the HTTP status code."
 ///
 /// ```
-/// # #[cfg(feature = "json")] {
 /// use appswitch_core::foundation::retry::ErrorClass;
 /// use appswitch_core::providers::vipps_ecom::ErrorBody;
 ///
@@ -113,7 +110,6 @@ pub struct GatewayError {
 /// let ErrorBody::Azure(e) = &body else { unreachable!() };
 /// assert_eq!(e.response_info.response_code, 401);
 /// assert_eq!(body.class(), ErrorClass::Final);
-/// # }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

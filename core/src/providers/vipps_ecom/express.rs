@@ -9,7 +9,6 @@
 //! and convert at the edge, so no floating point reaches a calculation.
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::foundation::money::Amount;
 //! use appswitch_core::providers::vipps_ecom::ShippingOption;
 //!
@@ -18,7 +17,6 @@
 //!     "shippingMethodId": "click-and-collect"}"#).unwrap();
 //! assert!(o.is_default);
 //! assert_eq!(o.shipping_cost, Amount::ZERO);
-//! # }
 //! ```
 
 use core::fmt;
@@ -289,7 +287,7 @@ impl fmt::Debug for UserDetails {
     }
 }
 
-#[cfg(all(test, feature = "json"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -20,7 +20,6 @@ use crate::providers::vipps_ecom::order_id::OrderId;
 /// The body of `POST:/ecomm/v2/payments`.
 ///
 /// ```
-/// # #[cfg(feature = "json")] {
 /// use appswitch_core::foundation::money::Amount;
 /// use appswitch_core::providers::vipps_ecom::InitiateRequest;
 ///
@@ -37,7 +36,6 @@ use crate::providers::vipps_ecom::order_id::OrderId;
 /// assert_eq!(json["merchantInfo"]["fallBack"], "https://example.com/vipps/fallback-result-page/order123abc");
 /// assert_eq!(json["transaction"]["amount"], 20000);
 /// assert_eq!(json["customerInfo"], serde_json::json!({}));
-/// # }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -59,7 +59,6 @@
 //! # Example
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::foundation::money::Amount;
 //! use appswitch_core::status::PaymentState;
 //! use appswitch_core::providers::vipps_ecom::{InitiateRequest, PaymentDetails};
@@ -86,7 +85,6 @@
 //!      "timeStamp": "2018-11-14T15:21:04.697Z", "transactionId": "5001420062", "requestId": ""}]}"#)
 //!     .unwrap();
 //! assert_eq!(details.to_status().state(), PaymentState::Reserved);
-//! # }
 //! ```
 
 pub mod app;
@@ -106,8 +104,8 @@ pub mod mobile_number;
 mod msn;
 mod operations;
 pub mod order_id;
-#[cfg(feature = "json")]
 mod parse;
+pub(crate) mod recognise;
 pub mod recurring;
 mod rules;
 mod to_status;
@@ -141,7 +139,6 @@ pub use operations::{
     MerchantRef, OperationInfo, OperationRequest, OperationResponse, OperationStatus,
     OperationTransaction,
 };
-#[cfg(feature = "json")]
 pub use parse::parse_shipping_details_request;
 pub use rules::{OperationError, check_cancel, check_capture, check_refund};
 pub use token::AccessTokenResponse;

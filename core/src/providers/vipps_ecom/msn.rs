@@ -133,7 +133,7 @@ impl<'de> Deserialize<'de> for MerchantSerialNumber {
     }
 }
 
-#[cfg(all(test, feature = "json"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -1,20 +1,26 @@
 //! `parse_json` for each wire type: serde_json plus errors that name the
 //! field ([`PayloadError::Json`] carries its path).
 
-use std::collections::BTreeMap;
-
-use serde::de::IgnoredAny;
-
 use super::callback::Callback;
 use super::details::PaymentDetails;
-use super::errors::{AzureError, EcomError, ErrorBody, GatewayError, TokenError};
+use super::errors::ErrorBody;
 use super::express::{ShippingDetailsRequest, ShippingDetailsResponse};
 use super::initiate::{InitiateRequest, InitiateResponse};
 use super::legacy::OrderStatusResponse;
 use super::operations::{OperationRequest, OperationResponse};
 use super::token::AccessTokenResponse;
-use crate::foundation::json::parse;
+use crate::foundation::json::{self, Value};
 use crate::providers::payload::PayloadError;
+
+/// Reads a `T` from `text`, naming the field on error.
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, PayloadError> {
+    Ok(json::from_str(text)?)
+}
+
+/// Reads a `T` from a parsed body, naming the field on error.
+fn read<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, PayloadError> {
+    Ok(json::from_value(value)?)
+}
 
 macro_rules! parse_json {
     ($($ty:ident: $what:literal;)*) => {$(
@@ -52,41 +58,28 @@ impl ErrorBody {
     /// `ErrorFromAzure`), or the token service's `{error,
     /// error_description, …}`.
     pub fn parse_json(text: &str) -> Result<ErrorBody, PayloadError> {
-        match text.trim_start().as_bytes().first() {
-            Some(b'[') => return parse(text).map(ErrorBody::Ecom),
-            Some(b'{') => {}
-            _ => {
-                // Let serde_json say what it is (or why it is not JSON).
-                let value: serde_json::Value = parse(text)?;
+        let value = json::parse(text)?;
+        let object = match &value {
+            Value::Array(_) => return read(&value).map(ErrorBody::Ecom),
+            Value::Object(object) => object,
+            other => {
                 return Err(PayloadError::NotAnObject {
-                    found: json_kind(&value),
+                    found: json::kind(other),
                 });
             }
-        }
-        let keys: BTreeMap<String, IgnoredAny> = parse(text)?;
-        if keys.contains_key("statusCode") {
-            parse::<GatewayError>(text).map(ErrorBody::Gateway)
-        } else if keys.contains_key("responseInfo") {
-            parse::<AzureError>(text).map(ErrorBody::Azure)
-        } else if keys.contains_key("errorCode") || keys.contains_key("errorGroup") {
-            parse::<EcomError>(text).map(|e| ErrorBody::Ecom(vec![e]))
-        } else if keys.contains_key("error") {
-            parse::<TokenError>(text).map(ErrorBody::Token)
+        };
+        if object.contains_key("statusCode") {
+            read(&value).map(ErrorBody::Gateway)
+        } else if object.contains_key("responseInfo") {
+            read(&value).map(ErrorBody::Azure)
+        } else if object.contains_key("errorCode") || object.contains_key("errorGroup") {
+            read(&value).map(|e| ErrorBody::Ecom(vec![e]))
+        } else if object.contains_key("error") {
+            read(&value).map(ErrorBody::Token)
         } else {
             Err(PayloadError::UnrecognisedError {
-                keys: keys.into_keys().take(12).collect(),
+                keys: object.keys().take(12).cloned().collect(),
             })
         }
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }

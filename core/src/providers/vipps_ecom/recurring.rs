@@ -11,7 +11,6 @@
 //! `failureReason` is still pending.
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use appswitch_core::providers::vipps_ecom::recurring::Charge;
 //! use appswitch_core::status::PaymentState;
 //!
@@ -21,7 +20,6 @@
 //! assert_eq!(processing.observation(), None, "not final until CHARGED or FAILED");
 //! let charged: Charge = serde_json::from_str(r#"{"id":"chr-1","status":"CHARGED","amount":19900}"#).unwrap();
 //! assert_eq!(charged.observation().unwrap().state(), PaymentState::Captured { full: true });
-//! # }
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -122,7 +120,6 @@ impl Charge {
 }
 
 #[cfg(test)]
-#[cfg(feature = "json")]
 mod tests {
     use super::*;
     use crate::status::PaymentState;

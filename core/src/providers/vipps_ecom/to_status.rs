@@ -68,7 +68,6 @@ impl PaymentDetails {
     /// [table](crate::providers::vipps_ecom#from-the-providers-words-to-a-status)). The order of the entries does not matter.
     ///
     /// ```
-    /// # #[cfg(feature = "json")] {
     /// use appswitch_core::status::PaymentState;
     /// use appswitch_core::providers::vipps_ecom::PaymentDetails;
     ///
@@ -82,7 +81,6 @@ impl PaymentDetails {
     /// // A failed reservation is kept as a fact, but the shopper may still pay:
     /// assert_eq!(status.state(), PaymentState::Initiated);
     /// assert_eq!(status.failed_operations.len(), 1);
-    /// # }
     /// ```
     pub fn to_status(&self) -> PaymentStatus {
         let mut s = PaymentStatus::initiated();
@@ -153,7 +151,6 @@ impl PaymentDetails {
     /// reservation seen later outranks either fact.
     ///
     /// ```
-    /// # #[cfg(feature = "json")] {
     /// use appswitch_core::status::PaymentState;
     /// use appswitch_core::providers::vipps_ecom::PaymentDetails;
     ///
@@ -169,7 +166,6 @@ impl PaymentDetails {
     ///     details.to_status_after_payment_window().state(),
     ///     PaymentState::Failed { reason: "RESERVE_FAILED".into() }
     /// );
-    /// # }
     /// ```
     pub fn to_status_after_payment_window(&self) -> PaymentStatus {
         let s = self.to_status();

@@ -3,7 +3,6 @@
 //! A backend-only secret: never hand it to browser or app code.
 //!
 //! ```
-//! # #[cfg(feature = "json")] {
 //! use core::time::Duration;
 //! use appswitch_core::foundation::time::Timestamp;
 //! use appswitch_core::providers::vipps_ecom::AccessTokenResponse;
@@ -16,7 +15,6 @@
 //! let margin = Duration::from_secs(60);
 //! assert!(!token.needs_refresh(Timestamp::from_millis(1_495_271_000_000), margin));
 //! assert!(token.needs_refresh(Timestamp::from_millis(1_495_271_250_000), margin));
-//! # }
 //! ```
 
 use core::fmt;

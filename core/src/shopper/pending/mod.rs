@@ -6,10 +6,14 @@
 //! [`Deeplink`] and the [`ReturnExpectation`] that recognises the shopper's
 //! return. Nothing in it is secret: no keys, no tokens — the nonce only ties
 //! a return to the attempt that started it. All pending payments of one app
-//! or origin live in one [`PendingStore`], stored as compact JSON (written
-//! and read by the core on every platform) under [`STORAGE_KEY`] in
-//! whatever the platform has (`localStorage`, `SharedPreferences`, the
-//! Keychain, a file).
+//! or origin live in one [`PendingStore`], stored as a versioned JSON
+//! document (serde's, written and read by the core on every platform:
+//! `{"version": 3, "payments": [{"orderId", "deeplink", "expectation",
+//! "tracker", "savedAt"}, …]}`) under [`STORAGE_KEY`] in whatever the
+//! platform has (`localStorage`, `SharedPreferences`, the Keychain, a
+//! file). A store of another version, or a damaged one, is an error for
+//! [`PendingStore::from_json`] and an empty store for
+//! [`PendingStore::from_stored`]; never a panic.
 //!
 //! ```
 //! use appswitch_core::shopper::deeplink::Deeplink;
@@ -45,6 +49,9 @@
 
 use core::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
+use crate::foundation::json::{self, Value};
 use crate::foundation::time::Timestamp;
 use crate::shopper::deeplink::Deeplink;
 use crate::shopper::tracker::{Snapshot, SnapshotError, Tracker};
@@ -53,12 +60,11 @@ use crate::shopper::url::{ReturnError, ReturnExpectation, ShopperReturned, UrlPa
 /// The key the [`PendingStore`] is kept under.
 pub const STORAGE_KEY: &str = "appswitch.pending";
 
-/// The version of the stored JSON this crate writes and reads. Version 1
-/// (serde's field-named JSON) is no longer read: such a store reads as
+/// The version of the stored JSON this crate writes and reads: 3, serde's
+/// field-named JSON of these types. Versions 1 (field-named, older types)
+/// and 2 (a positional form) are no longer read: such a store reads as
 /// empty, like any other it cannot read.
-pub const PENDING_VERSION: u32 = 2;
-
-pub(crate) mod codec;
+pub const PENDING_VERSION: u32 = 3;
 
 /// How long a pending payment is kept after the tracker's deadline: long
 /// enough for a shopper who comes back late to see the outcome (or the one
@@ -125,7 +131,8 @@ pub enum ResumeError {
 
 /// One payment in flight: what the tracker knew, the deeplink and how to
 /// recognise the return.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PendingPayment {
     /// The merchant's order id.
     pub order_id: String,
@@ -204,10 +211,17 @@ impl PendingPayment {
 }
 
 /// All pending payments of one app or origin.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingStore {
     version: u32,
+    #[serde(default)]
     payments: Vec<PendingPayment>,
+}
+
+/// The first thing read of a stored text: its version.
+#[derive(Deserialize)]
+struct Version {
+    version: u32,
 }
 
 impl Default for PendingStore {
@@ -221,19 +235,24 @@ impl Default for PendingStore {
 
 impl PendingStore {
     /// Reads a store written by [`to_json`](Self::to_json). An empty text
-    /// is an empty store.
+    /// is an empty store; a store of another version is
+    /// [`UnsupportedVersion`](PendingError::UnsupportedVersion) (its payments
+    /// are not read), a damaged one [`Corrupt`](PendingError::Corrupt),
+    /// naming the field.
     pub fn from_json(text: &str) -> Result<PendingStore, PendingError> {
         if text.trim().is_empty() {
             return Ok(PendingStore::default());
         }
-        match codec::read_store(text, PENDING_VERSION) {
-            Ok((version, Some(payments))) => Ok(PendingStore { version, payments }),
-            Ok((found, None)) => Err(PendingError::UnsupportedVersion {
-                found,
+        let corrupt = |e: json::JsonError| PendingError::Corrupt(e.to_string());
+        let value: Value = json::parse(text).map_err(corrupt)?;
+        let Version { version } = json::from_value(&value).map_err(corrupt)?;
+        if version != PENDING_VERSION {
+            return Err(PendingError::UnsupportedVersion {
+                found: version,
                 supported: PENDING_VERSION,
-            }),
-            Err(e) => Err(PendingError::Corrupt(e.to_string())),
+            });
         }
+        json::from_value(&value).map_err(corrupt)
     }
 
     /// Reads what the platform's storage holds under [`STORAGE_KEY`]:
@@ -247,7 +266,8 @@ impl PendingStore {
 
     /// The JSON to store under [`STORAGE_KEY`].
     pub fn to_json(&self) -> String {
-        codec::write_store(self)
+        // Every field is a string, a number, a boolean or made of them.
+        json::to_string(self).unwrap_or_default()
     }
 
     /// Every pending payment, oldest first.
@@ -360,5 +380,7 @@ impl PendingStore {
     }
 }
 
+#[cfg(test)]
+mod stored_form_tests;
 #[cfg(test)]
 mod tests;

@@ -12,9 +12,12 @@
 //! - a Vipps Recurring charge (seed 003, [`crate::providers::vipps_ecom::recurring`]):
 //!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
 //!
-//! With the `json` feature serde_json reads the body, else the core's own
-//! [`json_text`](crate::foundation::json_text) (the browser build): the same serde
-//! types, the same rules. Answers can also be built from typed values with
+//! The body is parsed once (serde_json), then recognised by each
+//! provider's recogniser in turn — the payment payloads first, then the
+//! formats that are only tracker answers — and read as the type it names.
+//! Without `raw-vipps` and `flutterwave-answers` (the browser module) the
+//! Vipps and Flutterwave bodies are recognised and refused, with a reason
+//! that says to serve the status document. Answers can also be built from typed values with
 //! [`Answer::from_http_status`], [`Answer::from_document`],
 //! [`Answer::from_flutterwave`] and [`Answer::from_charge`].
 
@@ -22,12 +25,12 @@ use core::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::foundation::json::TextReader;
-use crate::foundation::json_text::Value;
+use crate::foundation::json::{self, Value};
 use crate::foundation::retry::RetryAfter;
 use crate::foundation::time::serde_millis;
-use crate::providers::flutterwave::{FlutterwaveBody, PingAnswer, PingStatus};
-use crate::providers::payload::{PayloadError, StatusPayload};
+use crate::providers::flutterwave::{self, FlutterwaveBody, PingAnswer, PingStatus};
+use crate::providers::payload::{self, PayloadError, StatusPayload};
+use crate::providers::vipps_ecom::recognise::is_recurring_charge;
 use crate::providers::vipps_ecom::recurring::Charge;
 use crate::status::{PaymentStatus, StatusDocument};
 
@@ -160,102 +163,53 @@ fn ping_observation(ping: &PingAnswer) -> PaymentStatus {
 /// assert!(matches!(interpret_http(429, Some("3"), ""), Answer::RateLimited { retry_after: Some(_) }));
 /// ```
 pub fn interpret_http(status: u16, retry_after: Option<&str>, body: &str) -> Answer {
-    interpret_with(crate::foundation::json::READER, status, retry_after, body)
-}
-
-/// [`interpret_http`], reading raw Vipps payloads with `reader`.
-fn interpret_with(
-    reader: impl TextReader,
-    status: u16,
-    retry_after: Option<&str>,
-    body: &str,
-) -> Answer {
     if let Some(answer) = Answer::from_http_status(status, retry_after) {
         return answer;
     }
     if status == 204 || body.trim().is_empty() {
         return Answer::Pending;
     }
-    let value = match Value::parse(body) {
-        Ok(value) => value,
-        Err(e) => {
-            return Answer::Malformed {
-                reason: crate::foundation::json::lite_error(body, &e).to_string(),
-            };
-        }
-    };
-    // Payment payloads (the status document, anything Vipps sends) have one
-    // recogniser: `StatusPayload`. Only the formats that are tracker
-    // answers rather than payment payloads are read here.
-    match StatusPayload::read_with(reader, &value, body) {
-        Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
-        // Without `raw-vipps` only the status document is read; the other
-        // payloads are refused as `NotRead` above (and their `to_status`
-        // stays out of the browser module).
-        #[cfg(feature = "raw-vipps")]
-        Ok(payload) => match payload.to_status() {
-            Ok(status) => Answer::Status(status),
-            Err(e) => Answer::Malformed {
-                reason: e.to_string(),
-            },
-        },
-        #[cfg(not(feature = "raw-vipps"))]
-        Ok(_) => Answer::Malformed {
-            reason: PayloadError::NotRead {
-                what: "Vipps payload",
-            }
-            .to_string(),
-        },
-        Err(PayloadError::Unrecognised { .. }) => tracker_format(reader, &value, body),
+    match json::parse(body) {
+        Ok(value) => interpret_body(&value),
         Err(e) => Answer::Malformed {
-            reason: e.to_string(),
+            reason: PayloadError::from(e).to_string(),
         },
     }
 }
 
-/// The answers that are not payment payloads: a Flutterwave envelope
-/// (`LONG-REQ`, a ping answer, an error) or a Vipps Recurring charge.
-fn tracker_format(reader: impl TextReader, value: &Value, body: &str) -> Answer {
-    #[cfg(feature = "flutterwave-answers")]
-    if let Some(read) = crate::providers::flutterwave::read_value(value) {
-        return match read {
-            Ok(body) => Answer::from_flutterwave(body),
-            Err(e) => Answer::Malformed {
-                reason: e.to_string(),
-            },
-        };
-    }
-    #[cfg(not(feature = "flutterwave-answers"))]
-    if value.get("message").is_some() && value.get("data").is_some() {
-        return Answer::Malformed {
-            reason: "the body is a Flutterwave answer (`status`, `message`, `data`), which this \
-                     build does not read (appswitch-core without `flutterwave-answers`): serve \
-                     appswitch's status document"
-                .to_string(),
-        };
-    }
-    if value.get("status").and_then(Value::as_str).is_some() {
-        #[cfg(feature = "raw-vipps")]
-        return match reader.read::<Charge>(body) {
-            Ok(charge) => Answer::from_charge(&charge),
-            Err(e) => Answer::Malformed {
-                reason: format!("recurring charge: {e}"),
-            },
-        };
-        #[cfg(not(feature = "raw-vipps"))]
-        return Answer::Malformed {
-            reason: PayloadError::NotRead {
-                what: "recurring charge",
+/// A `2xx` body, parsed. Payment payloads (the status document, anything
+/// Vipps sends about a payment) have one recogniser: `StatusPayload`. Only
+/// the formats that are tracker answers rather than payment payloads are
+/// recognised here, after it.
+fn interpret_body(value: &Value) -> Answer {
+    let malformed = |e: &dyn core::fmt::Display| Answer::Malformed {
+        reason: e.to_string(),
+    };
+    match StatusPayload::from_value(value) {
+        Ok(StatusPayload::Document(doc)) => Answer::from_document(&doc),
+        Ok(payload) => payload
+            .to_status()
+            .map_or_else(|e| malformed(&e), Answer::Status),
+        Err(PayloadError::Unrecognised { .. }) => {
+            if let Some(read) = flutterwave::read_value(value) {
+                return read.map_or_else(|e| malformed(&e), Answer::from_flutterwave);
             }
-            .to_string(),
-        };
-    }
-    let _ = (reader, body);
-    Answer::Malformed {
-        reason: "the body is none of: a status document (`version`, `status`), a Vipps payload \
-                 (`transactionLogHistory`, `transactionInfo`), a Flutterwave answer (`status`, \
-                 `message`, `data`), a recurring charge (`status`)"
-            .to_string(),
+            match value.as_object() {
+                Some(object) if is_recurring_charge(object) => {
+                    match payload::read_recurring_charge(value) {
+                        Ok(charge) => Answer::from_charge(&charge),
+                        Err(e @ PayloadError::NotRead { .. }) => malformed(&e),
+                        Err(e) => malformed(&format_args!("recurring charge: {e}")),
+                    }
+                }
+                _ => malformed(
+                    &"the body is none of: a status document (`version`, `status`), a Vipps payload \
+                      (`transactionLogHistory`, `transactionInfo`), a Flutterwave answer (`status`, \
+                      `message`, `data`), a recurring charge (`status`)",
+                ),
+            }
+        }
+        Err(e) => malformed(&e),
     }
 }
 
@@ -420,97 +374,141 @@ mod tests {
         assert!(matches!(s.state(), PaymentState::Cancelled { .. }));
     }
 
+    /// `body` is `Malformed`, with a reason that contains `needle`.
+    fn refused(body: &str, needle: &str) {
+        let Answer::Malformed { reason } = interpret_http(200, None, body) else {
+            panic!("{body}")
+        };
+        assert!(reason.contains(needle), "{body}: {reason}");
+    }
+
     #[test]
     fn refuses_what_it_cannot_read_and_says_why() {
-        for (body, needle) in [
-            ("not json", "not JSON"),
-            ("[1]", "expected a JSON object, found an array"),
-            (r#"{"hello":1}"#, "none of"),
-            #[cfg(feature = "raw-vipps")]
-            (
-                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
-                "transactionLogHistory[0]",
-            ),
-            // The browser build does not read raw Vipps payloads: it says
-            // what to serve instead.
-            #[cfg(not(feature = "raw-vipps"))]
-            (
-                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
-                "raw Vipps details response, which this build does not read",
-            ),
-            #[cfg(not(feature = "raw-vipps"))]
-            (
-                r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
-                "serve appswitch's status document",
-            ),
-            #[cfg(not(feature = "flutterwave-answers"))]
-            (
-                r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
-                "a Flutterwave answer (`status`, `message`, `data`), which this build does not read",
-            ),
-        ] {
-            let Answer::Malformed { reason } = interpret_http(200, None, body) else {
-                panic!("{body}")
-            };
-            assert!(reason.contains(needle), "{body}: {reason}");
-        }
-    }
-
-    /// The same answer from serde_json and from the core's own reader
-    /// (the browser build's); unreadable answers may word their reasons
-    /// differently.
-    #[cfg(feature = "json")]
-    fn same_answer(status: u16, body: &str) {
-        use crate::foundation::json::{Lite, SerdeJson};
-        let serde = interpret_with(SerdeJson, status, None, body);
-        let lite = interpret_with(Lite, status, None, body);
-        match (&serde, &lite) {
-            (Answer::Malformed { .. }, Answer::Malformed { .. }) => {}
-            _ => assert_eq!(serde, lite, "{body}"),
-        }
+        refused("not json", "not JSON");
+        refused("[1]", "expected a JSON object, found an array");
+        refused(r#"{"hello":1}"#, "none of");
     }
 
     #[test]
-    #[cfg(feature = "json")]
-    fn both_readers_give_the_same_answers() {
+    #[cfg(feature = "raw-vipps")]
+    fn a_raw_vipps_payload_that_cannot_be_read_names_the_field() {
+        refused(
+            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+            "transactionLogHistory[0]",
+        );
+    }
+
+    /// The browser build does not read raw Vipps payloads: it says what to
+    /// serve instead.
+    #[test]
+    #[cfg(not(feature = "raw-vipps"))]
+    fn the_browser_build_refuses_raw_vipps_payloads_and_says_what_to_serve() {
+        refused(
+            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+            "raw Vipps details response, which this build does not read",
+        );
+        refused(
+            r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+            "serve appswitch's status document",
+        );
+    }
+
+    #[test]
+    #[cfg(not(feature = "flutterwave-answers"))]
+    fn the_browser_build_refuses_flutterwave_answers_and_says_what_to_serve() {
+        refused(
+            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+            "a Flutterwave answer (`status`, `message`, `data`), which this build does not read (appswitch-core without `flutterwave-answers`): serve appswitch's status document",
+        );
+    }
+
+    /// What each shape of body is answered with, in this build.
+    #[test]
+    fn every_shape_of_body_has_its_answer() {
         let doc = serde_json::to_string(&StatusDocument::from_status(
             "o-1",
             "vipps",
             &PaymentStatus::initiated().with_reserved(Amount::from_minor(100)),
         ))
         .unwrap();
-        let bodies = [
-            doc.as_str(),
-            "",
-            "  ",
-            "not json",
-            "[1]",
-            "null",
-            r#"{"hello":1}"#,
-            r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
-            r#"{"orderId":"o","transactionLogHistory":[
+        let raw = cfg!(feature = "raw-vipps");
+        let flutterwave = cfg!(feature = "flutterwave-answers");
+        let status: fn(&Answer) -> bool = |a| matches!(a, Answer::Status(_));
+        let pending: fn(&Answer) -> bool = |a| *a == Answer::Pending;
+        let long: fn(&Answer) -> bool = |a| matches!(a, Answer::LongRequest { .. });
+        let server: fn(&Answer) -> bool = |a| matches!(a, Answer::ServerError { .. });
+        let malformed: fn(&Answer) -> bool = |a| matches!(a, Answer::Malformed { .. });
+        // What a build that reads the body answers, or else `Malformed`.
+        let read_if = |read: bool, yes: fn(&Answer) -> bool| if read { yes } else { malformed };
+        type Expected = fn(&Answer) -> bool;
+        let cases: [(&str, Expected); 19] = [
+            (doc.as_str(), status),
+            ("", pending),
+            ("  ", pending),
+            ("not json", malformed),
+            ("[1]", malformed),
+            ("null", malformed),
+            (r#"{"hello":1}"#, malformed),
+            (
+                r#"{"orderId":"o","transactionLogHistory":[{"operation":"RESERVE"}]}"#,
+                malformed,
+            ),
+            (
+                r#"{"orderId":"o","transactionLogHistory":[
                 {"operation":"RESERVE","operationSuccess":true,"amount":20000,"transactionId":"1","timeStamp":"2018-11-14T15:21:22.126Z","requestId":""}]}"#,
-            r#"{"merchantSerialNumber":123456,"orderId":"o","transactionInfo":
+                read_if(raw, status),
+            ),
+            (
+                r#"{"merchantSerialNumber":123456,"orderId":"o","transactionInfo":
                 {"amount":20000,"status":"CANCELLED","timeStamp":"2018-12-12T11:18:38.246Z","transactionId":"5"}}"#,
-            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
-            r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"ftp://p.example/r/1","wait":1}}"#,
-            r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"pending","response":null}}"#,
-            r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"completed",
+                read_if(raw, status),
+            ),
+            (
+                r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"https://p.example/r/1","wait":7468}}"#,
+                read_if(flutterwave, long),
+            ),
+            (
+                r#"{"status":"success","message":"LONG-REQ","data":{"ping_url":"ftp://p.example/r/1","wait":1}}"#,
+                malformed,
+            ),
+            (
+                r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"pending","response":null}}"#,
+                read_if(flutterwave, pending),
+            ),
+            (
+                r#"{"status":"success","message":"REQSPONSE","data":{"reqid":"R","status":"completed",
                 "response_parsed":{"code":"FLW_ERR","message":"invalid account","is_err":1}}}"#,
-            r#"{"status":"error","message":"No Message","data":{"code":"FLW_ERR","message":"No Message"}}"#,
-            r#"{"status":"success","message":"V-COMP","data":{"x":1}}"#,
-            r#"{"id":"chr-1","status":"PROCESSING","amount":100}"#,
-            r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
-            r#"{"status":"MAYBE"}"#,
+                read_if(flutterwave, status),
+            ),
+            (
+                r#"{"status":"error","message":"No Message","data":{"code":"FLW_ERR","message":"No Message"}}"#,
+                read_if(flutterwave, server),
+            ),
+            (
+                r#"{"status":"success","message":"V-COMP","data":{"x":1}}"#,
+                malformed,
+            ),
+            (
+                r#"{"id":"chr-1","status":"PROCESSING","amount":100}"#,
+                read_if(raw, pending),
+            ),
+            (
+                r#"{"id":"chr-1","status":"CHARGED","amount":100}"#,
+                read_if(raw, status),
+            ),
+            (r#"{"status":"MAYBE"}"#, malformed),
         ];
-        for body in bodies {
-            for status in [200, 204, 404, 429, 503] {
-                same_answer(status, body);
-            }
+        for (body, expected) in cases {
+            let answer = interpret_http(200, None, body);
+            assert!(expected(&answer), "{body}: {answer:?}");
+            // The status code decides before the body is read.
+            assert_eq!(
+                interpret_http(404, None, body),
+                Answer::ClientError { status: 404 }
+            );
+            assert_eq!(interpret_http(204, None, body), Answer::Pending);
         }
-        let Answer::Malformed { reason } =
-            interpret_with(crate::foundation::json::Lite, 200, None, "{")
-        else {
+        let Answer::Malformed { reason } = interpret_http(200, None, "{") else {
             panic!()
         };
         assert!(reason.starts_with("not JSON"), "{reason}");
@@ -519,50 +517,13 @@ mod tests {
     #[test]
     fn a_body_nested_too_deep_is_refused() {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let Answer::Malformed { reason } =
-            interpret_with(crate::foundation::json::Lite, 200, None, &deep)
-        else {
+        let Answer::Malformed { reason } = interpret_http(200, None, &deep) else {
             panic!()
         };
-        assert!(reason.contains("more than 127 levels deep"), "{reason}");
-        // serde_json skips the array without recursing: not an object.
-        assert!(matches!(
-            interpret_http(200, None, &deep),
-            Answer::Malformed { .. }
-        ));
+        assert!(reason.contains("recursion limit exceeded"), "{reason}");
     }
 
     proptest::proptest! {
-        #[test]
-        #[cfg(feature = "json")]
-        fn both_readers_agree_on_json_shapes(
-            final_ in proptest::option::of(proptest::bool::ANY),
-            status in "(success|error|pending|completed|PROCESSING|CHARGED|reserved|x)",
-            wait in proptest::option::of(0u64..u64::MAX),
-            reqid in proptest::bool::ANY,
-        ) {
-            let mut obj = serde_json::Map::new();
-            if let Some(f) = final_ {
-                obj.insert("final".into(), f.into());
-                obj.insert("provider".into(), "vipps".into());
-                obj.insert("version".into(), 1.into());
-                obj.insert("orderId".into(), "o".into());
-            }
-            obj.insert("status".into(), status.clone().into());
-            obj.insert("message".into(), "REQSPONSE".into());
-            let mut data = serde_json::Map::new();
-            data.insert("status".into(), status.into());
-            if reqid {
-                data.insert("reqid".into(), "R".into());
-            }
-            if let Some(w) = wait {
-                data.insert("wait".into(), w.into());
-                data.insert("ping_url".into(), "https://p".into());
-            }
-            obj.insert("data".into(), data.into());
-            same_answer(200, &serde_json::Value::Object(obj).to_string());
-        }
-
         #[test]
         fn never_panics(status in 0u16..1000, header in proptest::option::of("\\PC{0,30}"), body in "\\PC{0,200}") {
             let _ = interpret_http(status, header.as_deref(), &body);

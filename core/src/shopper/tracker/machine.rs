@@ -11,7 +11,8 @@ use crate::foundation::time::Timestamp;
 use crate::status::PaymentStatus;
 
 /// A pending Flutterwave long request: poll `url` from `not_before` on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Ping {
     pub(crate) url: String,
     pub(crate) not_before: Timestamp,

@@ -51,7 +51,6 @@
 //!     }
 //! }
 //! let req = request.expect("a check on return");
-//! # #[cfg(feature = "json")] {
 //! // … GET req.url() → 200 with the backend's status document:
 //! let body = r#"{"version":1,"orderId":"shop-1042","provider":"vipps","status":"reserved",
 //!                "final":true,"amounts":{"reserved":20000}}"#;
@@ -64,7 +63,6 @@
 //!     }
 //! };
 //! assert!(matches!(settled, Outcome::Success { .. }));
-//! # }
 //! ```
 //!
 //! # The policy (Vipps defaults, every number in [`Policy`])
@@ -113,6 +111,7 @@ pub use action::{
     Action, Event, FetchReason, FetchRequest, Outcome, Phase, Progress, Target, UnknownReason,
 };
 pub use answer::{Answer, interpret_http};
+#[cfg(test)]
 pub(crate) use machine::Ping;
 pub use machine::Tracker;
 pub use policy::{ConfigError, HiddenPolling, Policy, TrackerConfig};

@@ -6,15 +6,14 @@ use core::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::foundation::backoff::BackoffPolicy;
-use crate::foundation::json_text::{FieldError, Fields, Value, deserialize_through_value};
 use crate::foundation::time::{Timestamp, serde_millis};
 use crate::providers::vipps_ecom::limits::{self, RateLimitedApi};
 
 /// What the tracker does while the merchant's page or app is hidden or in
 /// the background. In JSON `{"mode": "pause"}` or
 /// `{"mode": "every", "interval": 10000}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase", tag = "mode")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "mode", deny_unknown_fields)]
 pub enum HiddenPolling {
     /// No polls until the page or app is visible again (the platform
     /// suspends background work anyway); the final check at the deadline is
@@ -43,11 +42,30 @@ pub enum HiddenPolling {
 /// assert_eq!(policy.poll_interval, Duration::from_secs(2));
 /// ```
 ///
-/// In JSON (serde writes it; [`Policy::with_changes`] reads it, and serde's
-/// `Deserialize` reads it over [`Policy::vipps`], so absent fields keep the
-/// Vipps defaults) spans are whole milliseconds: `{"pollInterval": 2000, …}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// In JSON spans are whole milliseconds: `{"pollInterval": 2000, …}`.
+/// serde reads a policy over [`Policy::vipps`]: absent fields keep the
+/// Vipps defaults, `longPoll` `null` turns long polling off (no other
+/// field may be `null`), the nested objects (`whileHidden`, `backoff`) are
+/// replaced whole, and an unknown field is an error (a typo would
+/// otherwise go unnoticed). Whether the numbers make sense is
+/// [`validate`](Self::validate)'s to say.
+///
+/// ```
+/// use appswitch_core::foundation::json;
+/// use appswitch_core::shopper::tracker::Policy;
+/// use core::time::Duration;
+///
+/// let policy: Policy = json::from_str(r#"{"longPoll": 25000, "whileHidden": {"mode": "every", "interval": 10000}}"#)?;
+/// assert_eq!(policy.long_poll, Some(Duration::from_secs(25)));
+/// assert_eq!(policy.poll_interval, Policy::vipps().poll_interval);
+/// let typo = json::from_str::<Policy>(r#"{"pollIntervall": 1000}"#).unwrap_err();
+/// assert!(typo.to_string().contains("unknown field `pollIntervall`"));
+/// let half = json::from_str::<Policy>(r#"{"backoff": {"base": 100}}"#).unwrap_err();
+/// assert_eq!(half.to_string(), "`backoff`: missing field `max`");
+/// # Ok::<(), json::JsonError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Policy {
     /// The first poll after the shopper switched out, unless they come back
     /// sooner: "1. Start after 5 seconds" (seed 001, "Polling guidelines").
@@ -172,165 +190,6 @@ impl Policy {
     }
 }
 
-/// The fields of a policy in JSON, in order.
-const POLICY_FIELDS: [&str; 14] = [
-    "firstPollAfter",
-    "pollInterval",
-    "whileHidden",
-    "connectTimeout",
-    "readTimeout",
-    "longPoll",
-    "rateCap",
-    "rateWindow",
-    "backoff",
-    "deeplinkValidity",
-    "paymentWindow",
-    "grace",
-    "returnDebounce",
-    "maxBadAnswers",
-];
-
-impl Policy {
-    /// This policy with the fields `changes` (parsed JSON) gives replaced:
-    /// spans in whole milliseconds, `longPoll` `null` to turn it off (no
-    /// other field may be `null`), and
-    /// the nested objects (`whileHidden`, `backoff`) replaced whole. An
-    /// unknown field is an error (a typo would otherwise go unnoticed), as
-    /// is a field of the wrong kind; the error names the field. Whether
-    /// the numbers make sense is [`validate`](Self::validate)'s to say.
-    ///
-    /// ```
-    /// use appswitch_core::foundation::json_text::Value;
-    /// use appswitch_core::shopper::tracker::Policy;
-    /// use core::time::Duration;
-    ///
-    /// let changes = Value::parse(r#"{"longPoll": 25000, "whileHidden": {"mode": "every", "interval": 10000}}"#)?;
-    /// let policy = Policy::vipps().with_changes(&changes).unwrap();
-    /// assert_eq!(policy.long_poll, Some(Duration::from_secs(25)));
-    /// assert_eq!(policy.poll_interval, Policy::vipps().poll_interval);
-    /// let typo = Value::parse(r#"{"pollIntervall": 1000}"#)?;
-    /// assert!(Policy::vipps().with_changes(&typo).unwrap_err().to_string().contains("pollIntervall"));
-    /// # Ok::<(), appswitch_core::foundation::json_text::JsonError>(())
-    /// ```
-    pub fn with_changes(mut self, changes: &Value) -> Result<Policy, FieldError> {
-        let f = changes.fields("a policy")?;
-        for (key, value) in f.entries() {
-            if !POLICY_FIELDS.contains(&key) {
-                return Err(FieldError {
-                    field: key.to_string(),
-                    problem: format!(
-                        "unknown field (the fields are: {})",
-                        POLICY_FIELDS.join(", ")
-                    ),
-                });
-            }
-            if *value == Value::Null && key != "longPoll" {
-                return Err(FieldError::wrong(key, "a value", value));
-            }
-        }
-        let span = |key| millis(&f, key);
-        let count = |key: &str| {
-            f.opt_u64(key)?
-                .map(|n| {
-                    u32::try_from(n).map_err(|_| FieldError {
-                        field: key.to_string(),
-                        problem: "the number is too large".to_string(),
-                    })
-                })
-                .transpose()
-        };
-        let set = |target: &mut Duration, value: Option<Duration>| {
-            if let Some(v) = value {
-                *target = v;
-            }
-        };
-        set(&mut self.first_poll_after, span("firstPollAfter")?);
-        set(&mut self.poll_interval, span("pollInterval")?);
-        if let Some(hidden) = f.opt_object(
-            "whileHidden",
-            "a hidden polling mode",
-            HiddenPolling::from_fields,
-        )? {
-            self.while_hidden = hidden;
-        }
-        set(&mut self.connect_timeout, span("connectTimeout")?);
-        set(&mut self.read_timeout, span("readTimeout")?);
-        if f.entries().any(|(k, _)| k == "longPoll") {
-            self.long_poll = span("longPoll")?;
-        }
-        if let Some(cap) = count("rateCap")? {
-            self.rate_cap = cap;
-        }
-        set(&mut self.rate_window, span("rateWindow")?);
-        if let Some(backoff) =
-            f.opt_object("backoff", "a backoff policy", BackoffPolicy::from_fields)?
-        {
-            self.backoff = backoff;
-        }
-        set(&mut self.deeplink_validity, span("deeplinkValidity")?);
-        set(&mut self.payment_window, span("paymentWindow")?);
-        set(&mut self.grace, span("grace")?);
-        set(&mut self.return_debounce, span("returnDebounce")?);
-        if let Some(max) = count("maxBadAnswers")? {
-            self.max_bad_answers = max;
-        }
-        Ok(self)
-    }
-
-    /// [`Policy::vipps`] with the fields `v` gives (serde's `Deserialize`).
-    pub fn from_json(v: &Value) -> Result<Policy, FieldError> {
-        Policy::vipps().with_changes(v)
-    }
-}
-
-/// A span in whole milliseconds, or `None`.
-fn millis(f: &Fields<'_>, key: &str) -> Result<Option<Duration>, FieldError> {
-    Ok(f.opt_u64(key)?.map(Duration::from_millis))
-}
-
-/// A required span in whole milliseconds.
-fn required_millis(f: &Fields<'_>, key: &str) -> Result<Duration, FieldError> {
-    f.u64(key).map(Duration::from_millis)
-}
-
-impl HiddenPolling {
-    /// Reads `{"mode": "pause"}` or `{"mode": "every", "interval": ms}`.
-    pub fn from_json(v: &Value) -> Result<HiddenPolling, FieldError> {
-        HiddenPolling::from_fields(v.fields("a hidden polling mode")?)
-    }
-
-    fn from_fields(f: Fields<'_>) -> Result<HiddenPolling, FieldError> {
-        match f.str("mode")?.as_str() {
-            "pause" => Ok(HiddenPolling::Pause),
-            "every" => Ok(HiddenPolling::Every {
-                interval: required_millis(&f, "interval")?,
-            }),
-            other => Err(FieldError {
-                field: "mode".to_string(),
-                problem: format!("`{other}` is none of: pause, every"),
-            }),
-        }
-    }
-}
-
-impl BackoffPolicy {
-    /// Reads `{"base": ms, "max": ms}`.
-    pub fn from_json(v: &Value) -> Result<BackoffPolicy, FieldError> {
-        BackoffPolicy::from_fields(v.fields("a backoff policy")?)
-    }
-
-    fn from_fields(f: Fields<'_>) -> Result<BackoffPolicy, FieldError> {
-        Ok(BackoffPolicy {
-            base: required_millis(&f, "base")?,
-            max: required_millis(&f, "max")?,
-        })
-    }
-}
-
-deserialize_through_value!(Policy, Policy::from_json);
-deserialize_through_value!(HiddenPolling, HiddenPolling::from_json);
-deserialize_through_value!(BackoffPolicy, BackoffPolicy::from_json);
-
 impl Default for Policy {
     fn default() -> Self {
         Policy::vipps()
@@ -357,7 +216,7 @@ pub struct TrackerConfig {
     pub policy: Policy,
     /// The seed of the backoff jitter (randomness is passed in: draw it
     /// from the platform's random source).
-    #[serde(with = "crate::foundation::json_text::safe_u64")]
+    #[serde(with = "crate::foundation::lenient::safe_u64")]
     pub jitter_seed: u64,
 }
 
@@ -488,7 +347,6 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "json")]
     #[test]
     fn policy_json_uses_milliseconds() {
         let json = serde_json::to_value(Policy::vipps()).unwrap();
@@ -497,5 +355,45 @@ mod tests {
         assert_eq!(json["longPoll"], serde_json::Value::Null);
         let back: Policy = serde_json::from_value(json).unwrap();
         assert_eq!(back, Policy::vipps());
+    }
+
+    #[test]
+    fn a_policy_is_read_over_the_vipps_defaults() {
+        let read = |text: &str| crate::foundation::json::from_str::<Policy>(text);
+        assert_eq!(read("{}"), Ok(Policy::vipps()));
+        let p = read(r#"{"longPoll": 25000, "backoff": {"base": 100, "max": 200}}"#).unwrap();
+        assert_eq!(p.long_poll, Some(Duration::from_secs(25)));
+        assert_eq!(p.backoff.max, Duration::from_millis(200));
+        assert_eq!(p.poll_interval, Policy::vipps().poll_interval);
+        // `longPoll: null` turns it off; no other field may be null.
+        let on = Policy {
+            long_poll: Some(Duration::from_secs(5)),
+            ..Policy::vipps()
+        };
+        let off = serde_json::to_string(&Policy {
+            long_poll: None,
+            ..on
+        })
+        .unwrap();
+        assert_eq!(read(&off).unwrap().long_poll, None);
+        let e = read(r#"{"pollInterval": null}"#).unwrap_err();
+        assert_eq!(e.path, "pollInterval");
+        // A typo, a half nested object, a wrong kind or a number too large
+        // is an error naming the field.
+        let e = read(r#"{"pollIntervall": 1000}"#).unwrap_err();
+        assert_eq!(e.path, "pollIntervall");
+        assert!(
+            e.message.starts_with("unknown field `pollIntervall`"),
+            "{e}"
+        );
+        let e = read(r#"{"whileHidden": {"mode": "every"}}"#).unwrap_err();
+        assert_eq!(e.path, "whileHidden");
+        assert!(e.message.contains("missing field `interval`"), "{e}");
+        let e = read(r#"{"whileHidden": {"mode": "sometimes"}}"#).unwrap_err();
+        assert!(e.message.contains("unknown variant `sometimes`"), "{e}");
+        let e = read(r#"{"pollInterval": 1.5}"#).unwrap_err();
+        assert_eq!(e.path, "pollInterval");
+        let e = read(r#"{"rateCap": 4294967296}"#).unwrap_err();
+        assert_eq!(e.path, "rateCap");
     }
 }

@@ -1,16 +1,20 @@
 //! Snapshot and restore: a tracker survives a reloaded page or a killed
 //! app without losing what it knew.
 
+use serde::{Deserialize, Serialize};
+
 use super::action::Outcome;
 use super::machine::{Ping, Tracker};
 use super::policy::{ConfigError, TrackerConfig};
 use crate::foundation::backoff::{Backoff, SplitMix64};
+use crate::foundation::json::{self, JsonError};
 use crate::foundation::rate_window::RateWindow;
 use crate::foundation::time::Timestamp;
 use crate::status::PaymentStatus;
 
-/// The version of [`Snapshot`] this crate writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 2;
+/// The version of [`Snapshot`] this crate writes and reads (3: serde's
+/// JSON with field names; 2 was a positional form).
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// Everything a tracker knew: the status facts, the deadlines, the rate
 /// window (so the cap holds across a restart), the backoff and its
@@ -22,7 +26,12 @@ pub const SNAPSHOT_VERSION: u32 = 2;
 /// The request in flight is not kept: after a restart its answer never
 /// comes. Visibility and network state are not kept either: a restored
 /// tracker runs in a page or app that has just started, in the foreground.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// In JSON it is an object with camelCase field names (serde's); the
+/// 64-bit generator state is written so that JavaScript reads it exactly
+/// ([`safe_u64`](crate::foundation::lenient::safe_u64)).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub(crate) version: u32,
     pub(crate) config: TrackerConfig,
@@ -35,6 +44,7 @@ pub struct Snapshot {
     pub(crate) backoff_failures: u32,
     pub(crate) backoff_until: Option<Timestamp>,
     pub(crate) retry_after_until: Option<Timestamp>,
+    #[serde(with = "crate::foundation::lenient::safe_u64")]
     pub(crate) jitter_state: u64,
     pub(crate) bad_answers: u32,
     pub(crate) ping: Option<Ping>,
@@ -47,12 +57,14 @@ impl Snapshot {
     /// The snapshot as compact JSON text (the form the
     /// [`PendingStore`](crate::shopper::pending::PendingStore) keeps it in).
     pub fn to_json(&self) -> String {
-        crate::shopper::pending::codec::snapshot_to_text(self)
+        // Every field is a string, a number, a boolean or made of them.
+        json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads a snapshot written by [`to_json`](Self::to_json).
-    pub fn from_json(text: &str) -> Result<Snapshot, crate::foundation::json_text::JsonError> {
-        crate::shopper::pending::codec::snapshot_from_text(text)
+    /// Reads a snapshot written by [`to_json`](Self::to_json); the error
+    /// names the field that is wrong.
+    pub fn from_json(text: &str) -> Result<Snapshot, JsonError> {
+        json::from_str(text)
     }
 
     /// The snapshot's format version.

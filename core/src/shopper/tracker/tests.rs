@@ -329,19 +329,22 @@ fn a_snapshot_round_trips_and_refuses_other_versions() {
     );
     let snap = t.snapshot();
     let json = snap.to_json();
-    assert!(json.starts_with("[2,[\"o-1\""), "{json}");
+    assert!(
+        json.starts_with(r#"{"version":3,"config":{"orderId":"o-1""#),
+        "{json}"
+    );
     let back = Snapshot::from_json(&json).unwrap();
     assert_eq!(back, snap);
     let restored = Tracker::restore(back, at(5200)).unwrap();
     assert_eq!(restored.snapshot().rate_window(), snap.rate_window());
     assert_eq!(restored.status(), t.status());
-    let newer = json.replacen("[2,", "[3,", 1);
+    let newer = json.replacen(r#""version":3,"#, r#""version":4,"#, 1);
     let err = Tracker::restore(Snapshot::from_json(&newer).unwrap(), at(0)).unwrap_err();
     assert_eq!(
         err,
         SnapshotError::UnsupportedVersion {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         }
     );
     // The policy's rate cap (the 7th number of the policy) made zero.

@@ -12,7 +12,8 @@ use super::validate::{Purpose, ValidUrl, bad_percent, validate_for};
 use crate::providers::vipps_ecom::app::VIPPS;
 
 /// What a URL is going to be used for. In JSON `web`, `app` or `callback`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum UrlKind {
     /// `merchantInfo.fallBack` with `isApp: false`: a web page, validated by
     /// the provider with UrlValidator.
@@ -41,8 +42,6 @@ impl UrlKind {
         }
     }
 }
-
-crate::foundation::json_text::serde_by_name!(UrlKind);
 
 /// A URL that is acceptable for its use, and what is still worth knowing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,8 +16,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::foundation::json_text::{FieldError, Fields, Value, deserialize_through_value};
-
 use percent_encoding::percent_decode_str;
 
 use super::attempt::AttemptNonce;
@@ -29,9 +27,9 @@ use super::parts::{UrlParts, app_host, default_port};
 
 /// Where the return of one attempt is expected. Persist it beside the
 /// tracker snapshot (browser storage, the app's store): it holds nothing
-/// secret. In JSON (serde writes it; [`ReturnExpectation::from_json`] reads
-/// it, for serde too): `{"orderId", "nonce", "target": {"kind", …}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+/// secret. In JSON (serde writes and reads it): `{"orderId", "nonce",
+/// "target": {"kind", …}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReturnExpectation {
     /// The attempt's order id.
@@ -45,7 +43,7 @@ pub struct ReturnExpectation {
 /// The place a return must come to. In JSON, an object whose `kind` says
 /// which: `{"kind": "web", "scheme", "host", "port", "path"}`,
 /// `{"kind": "app", "scheme", "host", "path"}` or `{"kind": "androidIntent"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -193,64 +191,6 @@ fn same_path(expected: &str, found: &str) -> bool {
     let found = root_if_empty(found);
     percent_decode_str(expected).eq(percent_decode_str(&found))
 }
-
-impl ReturnExpectation {
-    /// Reads a return expectation from parsed JSON (what serde wrote, or a
-    /// page passed in).
-    pub fn from_json(v: &Value) -> Result<ReturnExpectation, FieldError> {
-        let f = v.fields("a return expectation")?;
-        let nonce = f.str("nonce")?;
-        Ok(ReturnExpectation {
-            order_id: f.str("orderId")?,
-            nonce: AttemptNonce::parse(&nonce).map_err(|e| FieldError {
-                field: "nonce".to_string(),
-                problem: e.to_string(),
-            })?,
-            target: f
-                .opt_object("target", "a return target", ExpectedReturn::from_fields)?
-                .ok_or_else(|| FieldError {
-                    field: "target".to_string(),
-                    problem: "missing".to_string(),
-                })?,
-        })
-    }
-}
-
-impl ExpectedReturn {
-    /// Reads a return target from parsed JSON.
-    pub fn from_json(v: &Value) -> Result<ExpectedReturn, FieldError> {
-        ExpectedReturn::from_fields(v.fields("a return target")?)
-    }
-
-    fn from_fields(f: Fields<'_>) -> Result<ExpectedReturn, FieldError> {
-        Ok(match f.str("kind")?.as_str() {
-            "web" => ExpectedReturn::Web {
-                scheme: f.str("scheme")?,
-                host: f.str("host")?,
-                port: u16::try_from(f.u64("port")?).map_err(|_| FieldError {
-                    field: "port".to_string(),
-                    problem: "not a port (0 to 65535)".to_string(),
-                })?,
-                path: f.str("path")?,
-            },
-            "app" => ExpectedReturn::App {
-                scheme: f.str("scheme")?,
-                host: f.opt_str("host")?,
-                path: f.str("path")?,
-            },
-            "androidIntent" => ExpectedReturn::AndroidIntent,
-            other => {
-                return Err(FieldError {
-                    field: "kind".to_string(),
-                    problem: format!("`{other}` is none of: web, app, androidIntent"),
-                });
-            }
-        })
-    }
-}
-
-deserialize_through_value!(ReturnExpectation, ReturnExpectation::from_json);
-deserialize_through_value!(ExpectedReturn, ExpectedReturn::from_json);
 
 impl ReturnExpectation {
     /// Checks the URL the shopper came back on (the fallback page's

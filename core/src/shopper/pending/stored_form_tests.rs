@@ -1,20 +1,23 @@
+//! The stored form of the pending store: what is written reads back
+//! exactly, every other version reads as empty, a damaged store is an
+//! error naming the field — never a panic.
+
 use proptest::collection::{btree_set, vec};
 use proptest::option::of;
 use proptest::prelude::*;
 
 use core::time::Duration;
 
-use super::*;
 use crate::foundation::money::Amount;
 use crate::foundation::time::Timestamp;
-use crate::shopper::deeplink::{Deadlines, Deeplink};
+use crate::shopper::deeplink::{Deadlines, Deeplink, Environment, LinkKind};
 use crate::shopper::pending::{PendingError, PendingPayment, PendingStore};
 use crate::shopper::tracker::Ping;
 use crate::shopper::tracker::{
-    BackoffPolicy, HiddenPolling, Outcome, Policy, Snapshot, TrackerConfig,
+    BackoffPolicy, HiddenPolling, Outcome, Policy, Snapshot, TrackerConfig, UnknownReason,
 };
 use crate::shopper::url::{AttemptNonce, ExpectedReturn, ReturnExpectation};
-use crate::status::{FailedOperation, PaymentStatus};
+use crate::status::{CancelledBy, FailedOperation, PaymentStatus};
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof!["\\PC{0,12}", "[\"\\\\\u{0}-\u{1f}a-z]{0,6}"]
@@ -32,11 +35,24 @@ fn amount() -> impl Strategy<Value = Amount> {
     any::<u64>().prop_map(Amount::from_minor)
 }
 
-fn pick<T: Copy + core::fmt::Debug + 'static>(
-    table: &'static [(T, &str)],
-) -> impl Strategy<Value = T> {
-    proptest::sample::select(table.iter().map(|(v, _)| *v).collect::<Vec<_>>())
+fn pick<T: Copy + core::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+    proptest::sample::select(all.to_vec())
 }
+
+const CANCELLED_BY: [CancelledBy; 2] = CancelledBy::ALL;
+const UNKNOWN_REASONS: [UnknownReason; 4] = [
+    UnknownReason::DeadlinePassed,
+    UnknownReason::BackendUnreachable,
+    UnknownReason::TooManyErrors,
+    UnknownReason::Stopped,
+];
+const LINK_KINDS: [LinkKind; 2] = [LinkKind::LandingPage, LinkKind::App];
+const ENVIRONMENTS: [Environment; 4] = [
+    Environment::Production,
+    Environment::Test,
+    Environment::Local,
+    Environment::Unrecognised,
+];
 
 fn status() -> impl Strategy<Value = PaymentStatus> {
     (
@@ -235,7 +251,7 @@ fn payment() -> impl Strategy<Value = PendingPayment> {
 
 fn store(payments: Vec<PendingPayment>) -> PendingStore {
     PendingStore {
-        version: super::super::PENDING_VERSION,
+        version: crate::shopper::pending::PENDING_VERSION,
         payments,
     }
 }
@@ -277,45 +293,72 @@ proptest! {
 }
 
 #[test]
-fn the_stored_form_is_compact_and_versioned() {
+fn the_stored_form_is_versioned_json() {
     let text = store(vec![]).to_json();
-    assert_eq!(text, r#"{"version":2,"payments":[]}"#);
-    // Unknown members after the version are skipped (a later minor
-    // addition); the version must come first.
+    assert_eq!(text, r#"{"version":3,"payments":[]}"#);
+    // Unknown members are skipped (a later minor addition), wherever they
+    // are; the version is read first, whatever its place.
     assert_eq!(
-        PendingStore::from_json(r#"{"version":2,"note":{"a":[1]},"payments":[]}"#),
+        PendingStore::from_json(r#"{"note":{"a":[1]},"payments":[],"version":3}"#),
         Ok(store(vec![]))
     );
-    assert!(matches!(
-        PendingStore::from_json(r#"{"payments":[],"version":2}"#),
-        Err(PendingError::Corrupt(_))
-    ));
+    assert_eq!(
+        PendingStore::from_json(r#"{"version":3}"#),
+        Ok(store(vec![]))
+    );
 }
 
 #[test]
-fn a_version_1_store_is_refused_by_its_version() {
-    // What the previous version of this crate wrote (serde's JSON).
+fn an_older_store_is_refused_by_its_version_and_reads_as_empty() {
+    // What the previous versions of this crate wrote: serde's JSON of the
+    // old types (1), and a positional form (2).
     let v1 = r#"{"version":1,"payments":[{"orderId":"o-1","deeplink":{"url":"https://x"}}]}"#;
-    assert_eq!(
-        PendingStore::from_json(v1),
-        Err(PendingError::UnsupportedVersion {
-            found: 1,
-            supported: 2
-        })
-    );
-    assert_eq!(PendingStore::from_stored(Some(v1)), PendingStore::default());
+    let v2 = r#"{"version":2,"payments":[["o-1",["https://x","landingPage"]]]}"#;
+    for (text, found) in [(v1, 1), (v2, 2)] {
+        assert_eq!(
+            PendingStore::from_json(text),
+            Err(PendingError::UnsupportedVersion {
+                found,
+                supported: 3
+            })
+        );
+        assert_eq!(
+            PendingStore::from_stored(Some(text)),
+            PendingStore::default()
+        );
+    }
 }
 
 #[test]
 fn errors_say_what_is_wrong_and_where() {
-    let e = PendingStore::from_json(r#"{"version":2,"payments":[["o-1"]]}"#).unwrap_err();
+    let e = PendingStore::from_json(r#"{"version":3,"payments":[{"orderId":"o-1"}]}"#).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the stored pending payments (`appswitch.pending`) cannot be read: the array ends too soon (at byte 31)"
+        "the stored pending payments (`appswitch.pending`) cannot be read: `payments[0]`: missing field `deeplink`"
     );
-    let e = PendingStore::from_json(r#"{"version":"2"}"#).unwrap_err();
+    let e = PendingStore::from_json(r#"{"version":"3"}"#).unwrap_err();
     assert!(
-        e.to_string().contains("expected a number, found a string"),
+        e.to_string()
+            .ends_with("`version`: invalid type: string \"3\", expected u32"),
         "{e}"
+    );
+    let e = PendingStore::from_json(r#"{"payments":[]}"#).unwrap_err();
+    assert!(e.to_string().ends_with("missing field `version`"), "{e}");
+    let e = PendingStore::from_json(r#"{"version":3,"payments":[1,"#).unwrap_err();
+    assert!(
+        matches!(e, PendingError::Corrupt(ref m) if m.starts_with("not JSON")),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_damaged_snapshot_is_an_error_naming_the_field() {
+    let e = Snapshot::from_json(r#"{"version":3}"#).unwrap_err();
+    assert_eq!(e.to_string(), "missing field `config`");
+    assert!(
+        Snapshot::from_json("")
+            .unwrap_err()
+            .message
+            .starts_with("not JSON")
     );
 }
