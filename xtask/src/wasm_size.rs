@@ -74,7 +74,8 @@ pub fn print_breakdown(tools: &Tools) -> Res {
 }
 
 /// The group a function is counted in: `crate` (`crate::module` for
-/// appswitch's crates), the export shims, or drop glue.
+/// appswitch's crates, `crate::floor::module` for the core's floors), the
+/// export shims, or drop glue.
 fn group_of(name: &str) -> String {
     if name.ends_with(" shim") {
         return "wasm-bindgen export shims (with what is inlined into them)".to_string();
@@ -95,6 +96,16 @@ fn group_of(name: &str) -> String {
     let krate = segments.next().unwrap_or(path);
     match krate {
         "appswitch_core" | "appswitch_wasm" => match segments.next() {
+            Some(floor @ ("foundation" | "providers" | "shopper" | "merchant"))
+                if krate == "appswitch_core" =>
+            {
+                match segments.next() {
+                    Some(m) if m.starts_with(|c: char| c.is_ascii_lowercase()) => {
+                        format!("{krate}::{floor}::{m}")
+                    }
+                    _ => format!("{krate}::{floor}"),
+                }
+            }
             Some(module) if !module.is_empty() => format!("{krate}::{module}"),
             _ => krate.to_string(),
         },
@@ -268,6 +279,14 @@ mod tests {
                 "<appswitch_core::shopper::url::error::UrlError as core::fmt::Display>::fmt::hcdf0"
             ),
             "appswitch_core::shopper::url"
+        );
+        assert_eq!(
+            group_of("appswitch_core::status::PaymentStatus::merge::h1"),
+            "appswitch_core::status"
+        );
+        assert_eq!(
+            group_of("appswitch_core::shopper::Thing::h1"),
+            "appswitch_core::shopper"
         );
         assert_eq!(
             group_of("core[c5930c85a12de822]::str::count::do_count_chars"),
