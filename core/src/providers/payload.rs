@@ -46,6 +46,10 @@ use crate::foundation::json_text::Value;
 use crate::providers::vipps_ecom::{
     Callback, OperationResponse, OrderStatusResponse, PaymentDetails,
 };
+use crate::providers::vipps_epayment::{
+    self as epayment, EpaymentKind, EventLog, GetPaymentResponse, ModificationResponse,
+    WebhookEvent,
+};
 use crate::status::{DocumentError, PaymentStatus, StatusDocument};
 
 /// A payload about one payment, recognised by its shape
@@ -65,6 +69,14 @@ pub enum StatusPayload {
     VippsCallback(Callback),
     /// The deprecated Vipps order-status response.
     VippsOrderStatus(OrderStatusResponse),
+    /// A Vipps MobilePay ePayment get payment response.
+    EpaymentPayment(GetPaymentResponse),
+    /// An ePayment capture, cancel or refund response.
+    EpaymentModification(ModificationResponse),
+    /// An ePayment event log.
+    EpaymentEventLog(EventLog),
+    /// An ePayment webhook body.
+    EpaymentWebhook(WebhookEvent),
 }
 
 /// Why a payload could not be understood. Every message names what was
@@ -88,7 +100,7 @@ pub enum PayloadError {
         found: &'static str,
     },
     /// A JSON object of no shape this crate knows.
-    #[error("not a payment payload this crate knows (found keys: {}); expected a status document (`version`, `status`), a Vipps details response (`transactionLogHistory`), or a callback / operation response (`transactionInfo` with a `status`)", if keys.is_empty() { "none".to_string() } else { keys.join(", ") })]
+    #[error("not a payment payload this crate knows (found keys: {}); expected a status document (`version`, `status`), a Vipps details response (`transactionLogHistory`), a callback / operation response (`transactionInfo` with a `status`), or an ePayment payment (`state`, `aggregate`) or webhook (`msn`, `name`, `success`)", if keys.is_empty() { "none".to_string() } else { keys.join(", ") })]
     Unrecognised {
         /// The object's keys (the first 12).
         keys: Vec<String>,
@@ -141,6 +153,10 @@ impl StatusPayload {
         value: &Value,
         text: &str,
     ) -> Result<StatusPayload, PayloadError> {
+        // Each provider recognises its own bodies; eCom's are sniffed below.
+        if let Some(kind) = epayment::recognise(value) {
+            return read_epayment(reader, kind, text);
+        }
         Ok(match sniff::classify(value)? {
             sniff::Kind::Document => {
                 let doc = StatusDocument::from_json(value).map_err(|e| PayloadError::Json {
@@ -178,6 +194,10 @@ impl StatusPayload {
             StatusPayload::VippsOperation(r) => r.to_status(),
             StatusPayload::VippsCallback(c) => c.to_status(),
             StatusPayload::VippsOrderStatus(s) => s.to_status(),
+            StatusPayload::EpaymentPayment(p) => p.to_status(),
+            StatusPayload::EpaymentModification(m) => m.to_status(),
+            StatusPayload::EpaymentEventLog(log) => log.to_status(),
+            StatusPayload::EpaymentWebhook(w) => w.to_status(),
         })
     }
 
@@ -189,10 +209,15 @@ impl StatusPayload {
             StatusPayload::VippsOperation(r) => &r.order_id,
             StatusPayload::VippsCallback(c) => &c.order_id,
             StatusPayload::VippsOrderStatus(s) => &s.order_id,
+            StatusPayload::EpaymentPayment(p) => &p.reference,
+            StatusPayload::EpaymentModification(m) => &m.reference,
+            StatusPayload::EpaymentEventLog(log) => log.reference().unwrap_or(""),
+            StatusPayload::EpaymentWebhook(w) => &w.reference,
         }
     }
 
-    /// The provider: the document's `provider`, or `vipps`.
+    /// The provider: the document's `provider`, `vipps` (eCom) or
+    /// `vipps-epayment`.
     pub fn provider(&self) -> &str {
         match self {
             StatusPayload::Document(d) => &d.provider,
@@ -200,12 +225,17 @@ impl StatusPayload {
             | StatusPayload::VippsOperation(_)
             | StatusPayload::VippsCallback(_)
             | StatusPayload::VippsOrderStatus(_) => "vipps",
+            StatusPayload::EpaymentPayment(_)
+            | StatusPayload::EpaymentModification(_)
+            | StatusPayload::EpaymentEventLog(_)
+            | StatusPayload::EpaymentWebhook(_) => epayment::PROVIDER_NAME,
         }
     }
 
     /// A short name for what the payload is: `status-document`,
     /// `vipps-details`, `vipps-operation`, `vipps-callback`,
-    /// `vipps-order-status`.
+    /// `vipps-order-status`, `epayment-payment`, `epayment-modification`,
+    /// `epayment-event-log`, `epayment-webhook`.
     pub fn kind(&self) -> &'static str {
         match self {
             StatusPayload::Document(_) => "status-document",
@@ -213,7 +243,32 @@ impl StatusPayload {
             StatusPayload::VippsOperation(_) => "vipps-operation",
             StatusPayload::VippsCallback(_) => "vipps-callback",
             StatusPayload::VippsOrderStatus(_) => "vipps-order-status",
+            StatusPayload::EpaymentPayment(_) => "epayment-payment",
+            StatusPayload::EpaymentModification(_) => "epayment-modification",
+            StatusPayload::EpaymentEventLog(_) => "epayment-event-log",
+            StatusPayload::EpaymentWebhook(_) => "epayment-webhook",
         }
+    }
+}
+
+/// Reads an ePayment body the ePayment recogniser named (raw provider
+/// payloads: only with `raw-vipps`).
+fn read_epayment(
+    reader: impl TextReader,
+    kind: EpaymentKind,
+    text: &str,
+) -> Result<StatusPayload, PayloadError> {
+    #[cfg(feature = "raw-vipps")]
+    return Ok(match kind {
+        EpaymentKind::Payment => StatusPayload::EpaymentPayment(reader.read(text)?),
+        EpaymentKind::Modification => StatusPayload::EpaymentModification(reader.read(text)?),
+        EpaymentKind::EventLog => StatusPayload::EpaymentEventLog(reader.read(text)?),
+        EpaymentKind::Webhook => StatusPayload::EpaymentWebhook(reader.read(text)?),
+    });
+    #[cfg(not(feature = "raw-vipps"))]
+    {
+        let _ = (reader, text);
+        Err(PayloadError::NotRead { what: kind.what() })
     }
 }
 

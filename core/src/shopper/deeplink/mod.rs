@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::app::{PaymentApp, VIPPS};
+use crate::providers::vipps_epayment::app::APPS;
 use crate::shopper::platform::Platform;
 use crate::shopper::url::{
     Host, UrlError, check_host, describe_char, is_localhost_name, raw_query_pairs, split,
@@ -132,9 +133,9 @@ pub enum DeeplinkError {
         "the deeplink URL has no scheme: expected a landing page (`https://…`) or an app deeplink (`vipps://…`)"
     )]
     MissingScheme,
-    /// Neither a landing page nor the payment app's scheme.
+    /// Neither a landing page nor a payment app's scheme.
     #[error(
-        "scheme `{scheme}` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`)"
+        "scheme `{scheme}` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`, `mobilepay://…`)"
     )]
     UnsupportedScheme {
         /// The scheme as written.
@@ -168,12 +169,27 @@ pub enum DeeplinkError {
     },
 }
 
-/// Checks an app deeplink's query for a non-empty `token`.
-fn has_token(query: Option<&str>) -> bool {
-    raw_query_pairs(query.unwrap_or("")).any(|(name, value)| name == "token" && !value.is_empty())
+/// Checks an app deeplink's query for a non-empty `param`.
+fn has_token(query: Option<&str>, param: &str) -> bool {
+    raw_query_pairs(query.unwrap_or("")).any(|(name, value)| name == param && !value.is_empty())
 }
 
-fn landing_environment(app: &PaymentApp, host: &Host) -> Environment {
+/// The app whose deeplink scheme `scheme` is, and whether it is the test
+/// environment's (an empty scheme in the app's data never matches).
+pub(crate) fn app_for_scheme(scheme: &str) -> Option<(&'static PaymentApp, Environment)> {
+    let is = |s: &str| !s.is_empty() && scheme.eq_ignore_ascii_case(s);
+    APPS.into_iter().find_map(|app| {
+        if is(app.test_scheme) {
+            Some((app, Environment::Test))
+        } else if is(app.production_scheme) {
+            Some((app, Environment::Production))
+        } else {
+            None
+        }
+    })
+}
+
+fn landing_environment(host: &Host) -> Environment {
     match host {
         Host::Domain(name) => {
             let under = |domain: &&str| {
@@ -182,9 +198,12 @@ fn landing_environment(app: &PaymentApp, host: &Host) -> Environment {
                         .strip_suffix(domain)
                         .is_some_and(|rest| rest.ends_with('.'))
             };
-            if app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+            if APPS
+                .iter()
+                .any(|app| app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)))
+            {
                 Environment::Test
-            } else if app.production_domains.iter().any(under) {
+            } else if APPS.iter().any(|app| app.production_domains.iter().any(under)) {
                 Environment::Production
             } else {
                 Environment::Unrecognised
@@ -199,7 +218,6 @@ impl Deeplink {
     /// Classifies the initiate response's `url`, received at `received_at`
     /// (the caller's clock when the answer arrived).
     pub fn classify(url: &str, received_at: Timestamp) -> Result<Self, DeeplinkError> {
-        let app = &VIPPS;
         if url.is_empty() {
             return Err(DeeplinkError::Empty);
         }
@@ -211,19 +229,17 @@ impl Deeplink {
         }
         let parts = split(url);
         let scheme = parts.scheme.ok_or(DeeplinkError::MissingScheme)?;
-        let (kind, environment) = if scheme.eq_ignore_ascii_case(app.production_scheme)
-            || scheme.eq_ignore_ascii_case(app.test_scheme)
-        {
-            if !has_token(parts.query) {
+        let mut app = &VIPPS;
+        let (kind, environment) = if let Some((found, env)) = app_for_scheme(scheme) {
+            app = found;
+            if app
+                .deeplink_token
+                .is_some_and(|param| !has_token(parts.query, param))
+            {
                 return Err(DeeplinkError::MissingToken {
                     scheme: scheme.to_string(),
                 });
             }
-            let env = if scheme.eq_ignore_ascii_case(app.test_scheme) {
-                Environment::Test
-            } else {
-                Environment::Production
-            };
             (LinkKind::App, env)
         } else if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
             let authority = split_authority(parts.authority.unwrap_or(""));
@@ -236,7 +252,7 @@ impl Deeplink {
             } else {
                 check_host(authority.host).map_err(DeeplinkError::LandingHost)?
             };
-            let environment = landing_environment(app, &host);
+            let environment = landing_environment(&host);
             if scheme.eq_ignore_ascii_case("http") && environment != Environment::Local {
                 return Err(DeeplinkError::InsecureLandingPage {
                     host: authority.host.to_string(),
