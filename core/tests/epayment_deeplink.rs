@@ -26,9 +26,17 @@ fn a_web_redirect_is_a_landing_page() {
         UserFlow::WebRedirect,
         "https://landing.vipps.no?token=eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1Ni",
     );
-    assert_eq!((link.kind, link.environment), (LinkKind::LandingPage, Environment::Production));
-    match link.open_plan(Platform::MobileWeb, Timestamp::from_millis(2_000)).unwrap() {
-        OpenPlan::OpenLandingPage { external_browser, .. } => assert!(!external_browser),
+    assert_eq!(
+        (link.kind, link.environment),
+        (LinkKind::LandingPage, Environment::Production)
+    );
+    match link
+        .open_plan(Platform::MobileWeb, Timestamp::from_millis(2_000))
+        .unwrap()
+    {
+        OpenPlan::OpenLandingPage {
+            external_browser, ..
+        } => assert!(!external_browser),
         other => panic!("{other:?}"),
     }
 }
@@ -36,13 +44,19 @@ fn a_web_redirect_is_a_landing_page() {
 #[test]
 fn native_redirects_open_vipps_or_mobilepay() {
     let vipps = open(UserFlow::NativeRedirect, "vippsMT://?token=abc123");
-    assert_eq!((vipps.kind, vipps.environment), (LinkKind::App, Environment::Test));
+    assert_eq!(
+        (vipps.kind, vipps.environment),
+        (LinkKind::App, Environment::Test)
+    );
 
     let mp = open(
         UserFlow::NativeRedirect,
         "mobilepay://merchant_payments?payment_id=186d2b31-ff25-4414-9fd1-bfe9807fa8b7",
     );
-    assert_eq!((mp.kind, mp.environment), (LinkKind::App, Environment::Production));
+    assert_eq!(
+        (mp.kind, mp.environment),
+        (LinkKind::App, Environment::Production)
+    );
     let now = Timestamp::from_millis(2_000);
     match mp.open_plan(Platform::Ios, now).unwrap() {
         OpenPlan::IosOpenApp {

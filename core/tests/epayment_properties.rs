@@ -66,7 +66,11 @@ fn history() -> impl Strategy<Value = History> {
             cancel,
         });
     (
-        prop_oneof![Just(Currency::Nok), Just(Currency::Dkk), Just(Currency::Eur)],
+        prop_oneof![
+            Just(Currency::Nok),
+            Just(Currency::Dkk),
+            Just(Currency::Eur)
+        ],
         100u64..1_000_000,
         shopper,
         after,

@@ -285,7 +285,9 @@ impl CreatePaymentBuilder {
             customer,
             customer_interaction: self.customer_interaction,
             payment_method: PaymentMethod { kind: method },
-            profile: self.scope.map(|scope| ProfileRequest { scope: Some(scope) }),
+            profile: self
+                .scope
+                .map(|scope| ProfileRequest { scope: Some(scope) }),
             reference,
             return_url,
             user_flow: flow,

@@ -232,7 +232,7 @@ impl EventLog {
     /// The events, oldest first (by time, then by key).
     pub fn events(&self) -> Vec<&PaymentEvent> {
         let mut v: Vec<&PaymentEvent> = self.events.values().collect();
-        v.sort_by(|a, b| (a.timestamp, a.key()).cmp(&(b.timestamp, b.key())));
+        v.sort_by_key(|e| (e.timestamp, e.key()));
         v
     }
 

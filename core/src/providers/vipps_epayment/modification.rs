@@ -102,7 +102,9 @@ pub enum ModificationError {
         capturable: Amount,
     },
     /// "Cannot capture a cancelled payment": the rest was released.
-    #[error("the rest of the payment was cancelled ({cancelled} released); nothing can be captured")]
+    #[error(
+        "the rest of the payment was cancelled ({cancelled} released); nothing can be captured"
+    )]
     Cancelled {
         /// The released amount.
         cancelled: Amount,
@@ -207,7 +209,10 @@ pub fn check_refund(
 /// "Cancelling a payment will always cancel the entire remaining
 /// not-captured amount, this is irreversible" — so it is refused once
 /// everything is captured or the payment is over.
-pub fn check_cancel(state: &State, aggregate: &Aggregate) -> Result<CancelRequest, ModificationError> {
+pub fn check_cancel(
+    state: &State,
+    aggregate: &Aggregate,
+) -> Result<CancelRequest, ModificationError> {
     match state {
         State::Created => Ok(CancelRequest::default()),
         State::Authorized => {

@@ -139,7 +139,11 @@ mod tests {
             ("(+358) 40 123 4567", "358401234567"),
             ("+358 40 123 456789", "35840123456789"),
         ] {
-            assert_eq!(Msisdn::normalise(written).unwrap().as_str(), want, "{written}");
+            assert_eq!(
+                Msisdn::normalise(written).unwrap().as_str(),
+                want,
+                "{written}"
+            );
         }
         assert_eq!(
             Msisdn::normalise("91234567"),

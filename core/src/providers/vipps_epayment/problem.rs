@@ -32,7 +32,11 @@ pub struct Problem {
     pub title: Option<String>,
     /// `status`: "The HTTP response code" (a number, or its text — the
     /// knowledge base's example writes `"400"`).
-    #[serde(default, deserialize_with = "opt_u16", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_u16",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<u16>,
     /// `detail`: "A human-readable explanation specific to this
     /// occurrence of the problem."
@@ -47,7 +51,11 @@ pub struct Problem {
     pub trace_id: Option<String>,
     /// `extraDetails`: which field broke which rule, or the domain
     /// `ErrorCode`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_empty"
+    )]
     pub extra_details: Vec<ExtraDetail>,
 }
 
@@ -63,8 +71,10 @@ pub struct ExtraDetail {
 }
 
 fn opt_u16<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
-    opt_u64_lenient(d)
-        .and_then(|v| v.map(|v| u16::try_from(v).map_err(serde::de::Error::custom)).transpose())
+    opt_u64_lenient(d).and_then(|v| {
+        v.map(|v| u16::try_from(v).map_err(serde::de::Error::custom))
+            .transpose()
+    })
 }
 
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ExtraDetail>, D::Error> {
@@ -186,7 +196,10 @@ mod tests {
             status,
             problem: None,
         };
-        assert_eq!(classify(CallFailure::ConnectFailed, false), ErrorClass::RetryLater);
+        assert_eq!(
+            classify(CallFailure::ConnectFailed, false),
+            ErrorClass::RetryLater
+        );
         for s in [500, 502, 503, 504, 408] {
             assert_eq!(classify(http(s), false), ErrorClass::CheckThenRetry, "{s}");
         }

@@ -77,16 +77,34 @@ mod tests {
     #[test]
     fn recognises_each_shape_and_nothing_else() {
         let cases = [
-            (r#"{"state":"CREATED","aggregate":{},"paymentMethod":{"type":"WALLET"}}"#, Some(EpaymentKind::Payment)),
-            (r#"{"state":"CREATED","aggregate":{},"profile":{}}"#, Some(EpaymentKind::Payment)),
-            (r#"{"state":"AUTHORIZED","aggregate":{},"amount":{}}"#, Some(EpaymentKind::Modification)),
-            (r#"{"msn":"123456","name":"AUTHORIZED","success":true}"#, Some(EpaymentKind::Webhook)),
-            (r#"[{"name":"CREATED","success":true}]"#, Some(EpaymentKind::EventLog)),
+            (
+                r#"{"state":"CREATED","aggregate":{},"paymentMethod":{"type":"WALLET"}}"#,
+                Some(EpaymentKind::Payment),
+            ),
+            (
+                r#"{"state":"CREATED","aggregate":{},"profile":{}}"#,
+                Some(EpaymentKind::Payment),
+            ),
+            (
+                r#"{"state":"AUTHORIZED","aggregate":{},"amount":{}}"#,
+                Some(EpaymentKind::Modification),
+            ),
+            (
+                r#"{"msn":"123456","name":"AUTHORIZED","success":true}"#,
+                Some(EpaymentKind::Webhook),
+            ),
+            (
+                r#"[{"name":"CREATED","success":true}]"#,
+                Some(EpaymentKind::EventLog),
+            ),
             (r#"[]"#, None),
             (r#"[{"errorCode":"35"}]"#, None),
             (r#"{"state":"AUTHORIZED","aggregate":null}"#, None),
             (r#"{"version":1,"status":"reserved"}"#, None),
-            (r#"{"orderId":"o","transactionInfo":{"status":"RESERVED"}}"#, None),
+            (
+                r#"{"orderId":"o","transactionInfo":{"status":"RESERVED"}}"#,
+                None,
+            ),
             (r#""CREATED""#, None),
         ];
         for (text, want) in cases {

@@ -18,7 +18,11 @@ use super::create::{CreatePaymentResponse, UserFlow};
 
 /// What the create response's `redirectUrl` is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Redirect {
     /// `WEB_REDIRECT`: send the shopper to this https link.
     LandingPage {
@@ -108,12 +112,18 @@ mod tests {
     #[test]
     fn each_flow_has_its_plan() {
         // The specification's examples (`CreatePaymentResponse`).
-        let web = response(Some("https://landing.vipps.no?token=eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1Ni"));
+        let web = response(Some(
+            "https://landing.vipps.no?token=eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1Ni",
+        ));
         assert_eq!(
-            Redirect::for_response(UserFlow::WebRedirect, &web).unwrap().url_to_open(),
+            Redirect::for_response(UserFlow::WebRedirect, &web)
+                .unwrap()
+                .url_to_open(),
             Some("https://landing.vipps.no?token=eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1Ni")
         );
-        let qr = response(Some("https://qr-image.vipps.no/v1?token=eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1Ni"));
+        let qr = response(Some(
+            "https://qr-image.vipps.no/v1?token=eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1Ni",
+        ));
         let plan = Redirect::for_response(UserFlow::Qr, &qr).unwrap();
         assert!(matches!(plan, Redirect::QrCode { .. }));
         assert_eq!(plan.url_to_open(), None);
@@ -131,13 +141,18 @@ mod tests {
             Err(RedirectError::Missing("WEB_REDIRECT"))
         );
         assert!(matches!(
-            Redirect::for_response(UserFlow::WebRedirect, &response(Some("http://landing.vipps.no/x"))),
+            Redirect::for_response(
+                UserFlow::WebRedirect,
+                &response(Some("http://landing.vipps.no/x"))
+            ),
             Err(RedirectError::NotHttps(_))
         ));
-        assert!(Redirect::for_response(
-            UserFlow::WebRedirect,
-            &response(Some("http://127.0.0.1:4000/landing?token=x"))
-        )
-        .is_ok());
+        assert!(
+            Redirect::for_response(
+                UserFlow::WebRedirect,
+                &response(Some("http://127.0.0.1:4000/landing?token=x"))
+            )
+            .is_ok()
+        );
     }
 }

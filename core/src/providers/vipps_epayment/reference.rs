@@ -167,7 +167,13 @@ mod tests {
     #[test]
     fn the_reference_rule_is_the_providers_pattern() {
         // ^[a-zA-Z0-9-]{8,64}$ — both ends of the length, each class.
-        for ok in ["abcdefgh", "ABCDEFGH", "01234567", "--------", &"a".repeat(64)] {
+        for ok in [
+            "abcdefgh",
+            "ABCDEFGH",
+            "01234567",
+            "--------",
+            &"a".repeat(64),
+        ] {
             assert!(Reference::new(ok).is_ok(), "{ok}");
         }
         assert_eq!(

@@ -132,16 +132,22 @@ pub enum WebhookAuthError {
     )]
     MalformedAuthorization(&'static str),
     /// The signature names other headers than the provider's three.
-    #[error("`SignedHeaders` is `{0}`; the provider signs exactly `x-ms-date;host;x-ms-content-sha256`")]
+    #[error(
+        "`SignedHeaders` is `{0}`; the provider signs exactly `x-ms-date;host;x-ms-content-sha256`"
+    )]
     UnexpectedSignedHeaders(String),
     /// The signature does not match.
-    #[error("the signature does not match (wrong secret, or the method, path, host or date was changed)")]
+    #[error(
+        "the signature does not match (wrong secret, or the method, path, host or date was changed)"
+    )]
     SignatureMismatch,
     /// `x-ms-date` is not an HTTP-date.
     #[error("`x-ms-date` is `{0}`, not an HTTP-date (like `Thu, 30 Mar 2023 08:38:32 GMT`)")]
     BadDate(String),
     /// `x-ms-date` is too far from the receiver's clock.
-    #[error("`x-ms-date` {date} is {off_secs} s from now ({now}); at most {window_secs} s are accepted")]
+    #[error(
+        "`x-ms-date` {date} is {off_secs} s from now ({now}); at most {window_secs} s are accepted"
+    )]
     Stale {
         /// The request's date.
         date: Timestamp,
@@ -221,10 +227,9 @@ pub fn sign(
 
 /// The `Signature` of an `Authorization` header, decoded.
 fn signature_of(authorization: &str) -> Result<Vec<u8>, WebhookAuthError> {
-    let rest = authorization
-        .trim()
-        .strip_prefix(SCHEME)
-        .ok_or(WebhookAuthError::MalformedAuthorization("it does not start with HMAC-SHA256"))?;
+    let rest = authorization.trim().strip_prefix(SCHEME).ok_or(
+        WebhookAuthError::MalformedAuthorization("it does not start with HMAC-SHA256"),
+    )?;
     if !rest.starts_with(' ') {
         return Err(WebhookAuthError::MalformedAuthorization(
             "no space after HMAC-SHA256",
@@ -233,9 +238,11 @@ fn signature_of(authorization: &str) -> Result<Vec<u8>, WebhookAuthError> {
     let mut signed_headers = None;
     let mut signature = None;
     for part in rest.trim().split('&') {
-        let (name, value) = part
-            .split_once('=')
-            .ok_or(WebhookAuthError::MalformedAuthorization("a parameter has no `=`"))?;
+        let (name, value) =
+            part.split_once('=')
+                .ok_or(WebhookAuthError::MalformedAuthorization(
+                    "a parameter has no `=`",
+                ))?;
         match name.trim() {
             "SignedHeaders" if signed_headers.is_none() => signed_headers = Some(value.trim()),
             "Signature" if signature.is_none() => signature = Some(value.trim()),
@@ -251,16 +258,14 @@ fn signature_of(authorization: &str) -> Result<Vec<u8>, WebhookAuthError> {
             }
         }
     }
-    let signed_headers = signed_headers.ok_or(WebhookAuthError::MalformedAuthorization(
-        "no SignedHeaders",
-    ))?;
+    let signed_headers =
+        signed_headers.ok_or(WebhookAuthError::MalformedAuthorization("no SignedHeaders"))?;
     if !signed_headers.eq_ignore_ascii_case(SIGNED_HEADERS) {
         return Err(WebhookAuthError::UnexpectedSignedHeaders(
             signed_headers.to_string(),
         ));
     }
-    let signature =
-        signature.ok_or(WebhookAuthError::MalformedAuthorization("no Signature"))?;
+    let signature = signature.ok_or(WebhookAuthError::MalformedAuthorization("no Signature"))?;
     BASE64
         .decode(signature)
         .map_err(|_| WebhookAuthError::MalformedAuthorization("the Signature is not base64"))
@@ -496,7 +501,10 @@ mod tests {
             let r = verify(&secret, &request(), BODY, Some(Freshness { now, window }));
             assert_eq!(r.is_ok(), ok, "{now}: {r:?}");
             if let Err(e) = r {
-                assert!(matches!(e, WebhookAuthError::Stale { off_secs: 301, .. }), "{e}");
+                assert!(
+                    matches!(e, WebhookAuthError::Stale { off_secs: 301, .. }),
+                    "{e}"
+                );
             }
         }
         assert!(matches!(

@@ -56,7 +56,11 @@ fn every_state_maps_as_documented() {
     ];
     for (state, want) in cases {
         let auth = if state == "AUTHORIZED" { 1000 } else { 0 };
-        assert_eq!(status_of(&payment(state, auth, 0, 0, 0)).state(), want, "{state}");
+        assert_eq!(
+            status_of(&payment(state, auth, 0, 0, 0)).state(),
+            want,
+            "{state}"
+        );
     }
     // Only an authorization (or a capture) is success.
     for state in State::KNOWN {
@@ -170,7 +174,10 @@ fn the_log_sums_partial_steps_and_keeps_each_event_once() {
     let mut log: EventLog = events.iter().cloned().collect();
     assert_eq!(log.to_status().amounts().captured, Amount::from_minor(1000));
     assert_eq!(log.to_status().amounts().refunded, Amount::from_minor(200));
-    assert_eq!(log.to_status().state(), PaymentState::Refunded { full: false });
+    assert_eq!(
+        log.to_status().state(),
+        PaymentState::Refunded { full: false }
+    );
     // The same capture reported again (a webhook redelivery, or the log
     // polled again, its time written with more digits) is not counted twice.
     let mut again = events[1].clone();
@@ -218,15 +225,33 @@ fn webhook_events_map_like_log_events() {
         ("AUTHORIZED", PaymentState::Reserved),
         ("CAPTURED", PaymentState::Captured { full: true }),
         ("REFUNDED", PaymentState::Refunded { full: true }),
-        ("ABORTED", PaymentState::Cancelled { by: CancelledBy::User }),
+        (
+            "ABORTED",
+            PaymentState::Cancelled {
+                by: CancelledBy::User,
+            },
+        ),
         ("EXPIRED", PaymentState::Rejected),
-        ("CANCELLED", PaymentState::Cancelled { by: CancelledBy::Merchant }),
-        ("TERMINATED", PaymentState::Cancelled { by: CancelledBy::Merchant }),
+        (
+            "CANCELLED",
+            PaymentState::Cancelled {
+                by: CancelledBy::Merchant,
+            },
+        ),
+        (
+            "TERMINATED",
+            PaymentState::Cancelled {
+                by: CancelledBy::Merchant,
+            },
+        ),
     ] {
         let body = WEBHOOK.replace("\"AUTHORIZED\"", &format!("\"{name}\""));
         let w = WebhookEvent::parse_json(&body).unwrap();
         assert_eq!(w.to_status().state(), want, "{name}");
-        assert_eq!(w.event_type().map(|t| t.event_name().as_str().to_string()), Some(name.to_string()));
+        assert_eq!(
+            w.event_type().map(|t| t.event_name().as_str().to_string()),
+            Some(name.to_string())
+        );
     }
     // `msn` as a number, an unknown event name: read, proving nothing.
     let w = WebhookEvent::parse_json(
@@ -267,9 +292,18 @@ fn an_ecom_payment_read_through_epayment_has_the_same_status() {
     }
     let cases: [(&[(&str, u64)], String); 8] = [
         (&[("INITIATE", 1000)], payment("CREATED", 0, 0, 0, 0)),
-        (&[("INITIATE", 1000), ("RESERVE", 1000)], payment("AUTHORIZED", 1000, 0, 0, 0)),
-        (&[("INITIATE", 1000), ("CANCEL", 1000)], payment("ABORTED", 0, 0, 0, 0)),
-        (&[("INITIATE", 1000), ("REJECTED", 1000)], payment("EXPIRED", 0, 0, 0, 0)),
+        (
+            &[("INITIATE", 1000), ("RESERVE", 1000)],
+            payment("AUTHORIZED", 1000, 0, 0, 0),
+        ),
+        (
+            &[("INITIATE", 1000), ("CANCEL", 1000)],
+            payment("ABORTED", 0, 0, 0, 0),
+        ),
+        (
+            &[("INITIATE", 1000), ("REJECTED", 1000)],
+            payment("EXPIRED", 0, 0, 0, 0),
+        ),
         (
             &[("INITIATE", 1000), ("RESERVE", 1000), ("VOID", 1000)],
             payment("AUTHORIZED", 1000, 1000, 0, 0),
@@ -279,12 +313,20 @@ fn an_ecom_payment_read_through_epayment_has_the_same_status() {
             payment("AUTHORIZED", 1000, 0, 400, 0),
         ),
         (
-            &[("INITIATE", 1000), ("RESERVE", 1000), ("CAPTURE", 1000), ("REFUND", 300)],
+            &[
+                ("INITIATE", 1000),
+                ("RESERVE", 1000),
+                ("CAPTURE", 1000),
+                ("REFUND", 300),
+            ],
             payment("AUTHORIZED", 1000, 0, 1000, 300),
         ),
         // Direct capture: "The ePayment API only offers reserve capture",
         // so a SALE reads as authorized and captured.
-        (&[("INITIATE", 1000), ("SALE", 1000)], payment("AUTHORIZED", 1000, 0, 1000, 0)),
+        (
+            &[("INITIATE", 1000), ("SALE", 1000)],
+            payment("AUTHORIZED", 1000, 0, 1000, 0),
+        ),
     ];
     for (ops, epayment) in cases {
         let via_ecom = ecom(ops);
@@ -331,9 +373,15 @@ fn status_payload_reads_every_epayment_body() {
     );
 
     // A wrong field in a recognised body names the field.
-    let e = StatusPayload::parse_json(&payment("AUTHORIZED", 1000, 0, 0, 0).replace("\"NOK\"", "\"SEK\""))
-        .unwrap_err();
-    assert!(e.to_string().contains("aggregate.authorizedAmount.currency"), "{e}");
+    let e = StatusPayload::parse_json(
+        &payment("AUTHORIZED", 1000, 0, 0, 0).replace("\"NOK\"", "\"SEK\""),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("aggregate.authorizedAmount.currency"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -371,7 +419,13 @@ fn the_builder_refuses_what_the_provider_would_refuse() {
         err(base().user_flow(UserFlow::PushMessage)),
         "`userFlow` PUSH_MESSAGE needs `customer`"
     );
-    assert!(base().user_flow(UserFlow::PushMessage).phone_number("4791234567").build().is_ok());
+    assert!(
+        base()
+            .user_flow(UserFlow::PushMessage)
+            .phone_number("4791234567")
+            .build()
+            .is_ok()
+    );
     assert_eq!(
         err(CreatePaymentRequest::builder()
             .reference("acme-shop-123-order123abc")
@@ -379,10 +433,12 @@ fn the_builder_refuses_what_the_provider_would_refuse() {
             .user_flow(UserFlow::WebRedirect)),
         "`userFlow` WEB_REDIRECT needs `returnUrl`"
     );
-    assert!(err(base()
-        .user_flow(UserFlow::NativeRedirect)
-        .payment_method(PaymentMethodType::Card))
-    .contains("WEB_REDIRECT"));
+    assert!(
+        err(base()
+            .user_flow(UserFlow::NativeRedirect)
+            .payment_method(PaymentMethodType::Card))
+        .contains("WEB_REDIRECT")
+    );
     let qr = QrFormat {
         format: QrImageFormat::Png,
         size: Some(99),

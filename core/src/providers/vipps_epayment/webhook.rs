@@ -178,8 +178,9 @@ impl Serialize for EventType {
 impl<'de> Deserialize<'de> for EventType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::foundation::lenient::parse_str(d, "an ePayment webhook event type", |name| {
-            EventType::from_name(name)
-                .ok_or_else(|| format!("`{name}` is not an ePayment event type (epayments.payment.….v1)"))
+            EventType::from_name(name).ok_or_else(|| {
+                format!("`{name}` is not an ePayment event type (epayments.payment.….v1)")
+            })
         })
     }
 }
@@ -264,10 +265,16 @@ mod tests {
             let name = t.event_name();
             assert_eq!(
                 t.as_str(),
-                format!("epayments.payment.{}.v1", name.as_str().to_ascii_lowercase())
+                format!(
+                    "epayments.payment.{}.v1",
+                    name.as_str().to_ascii_lowercase()
+                )
             );
         }
-        assert_eq!(EventType::for_name(&PaymentEventName::Other("X".into())), None);
+        assert_eq!(
+            EventType::for_name(&PaymentEventName::Other("X".into())),
+            None
+        );
         assert_eq!(EventType::from_name("recurring.charge-captured.v1"), None);
         assert!(!format!("{:?}", WebhookSecret::new("s3cret")).contains("s3cret"));
     }

@@ -203,7 +203,10 @@ fn landing_environment(host: &Host) -> Environment {
                 .any(|app| app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)))
             {
                 Environment::Test
-            } else if APPS.iter().any(|app| app.production_domains.iter().any(under)) {
+            } else if APPS
+                .iter()
+                .any(|app| app.production_domains.iter().any(under))
+            {
                 Environment::Production
             } else {
                 Environment::Unrecognised
