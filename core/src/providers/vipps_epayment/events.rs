@@ -10,7 +10,7 @@
 //! [`EventKey`], so that its totals are exact however often and in whatever
 //! order the events came.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use core::fmt;
 
@@ -196,10 +196,23 @@ pub struct EventKey {
 /// assert_eq!(log.to_status().state(), PaymentState::Captured { full: false });
 /// # }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Two logs are equal when they hold the same events, whatever the order
+/// they were gathered in.
+#[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    events: BTreeMap<EventKey, PaymentEvent>,
+    /// In the order first seen.
+    events: Vec<PaymentEvent>,
+    keys: BTreeSet<EventKey>,
 }
+
+impl PartialEq for EventLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys
+    }
+}
+
+impl Eq for EventLog {}
 
 impl EventLog {
     /// An empty log.
@@ -209,17 +222,16 @@ impl EventLog {
 
     /// Adds `event`; false (and nothing changes) when it was there already.
     pub fn insert(&mut self, event: PaymentEvent) -> bool {
-        let key = event.key();
-        if self.events.contains_key(&key) {
+        if !self.keys.insert(event.key()) {
             return false;
         }
-        self.events.insert(key, event);
+        self.events.push(event);
         true
     }
 
     /// Whether an event with this key was seen.
     pub fn contains(&self, key: &EventKey) -> bool {
-        self.events.contains_key(key)
+        self.keys.contains(key)
     }
 
     /// Adds every event of `other`.
@@ -229,10 +241,11 @@ impl EventLog {
         }
     }
 
-    /// The events, oldest first (by time, then by key).
+    /// The events, oldest first: by time, and in the order first seen
+    /// when times are equal (or absent).
     pub fn events(&self) -> Vec<&PaymentEvent> {
-        let mut v: Vec<&PaymentEvent> = self.events.values().collect();
-        v.sort_by_key(|e| (e.timestamp, e.key()));
+        let mut v: Vec<&PaymentEvent> = self.events.iter().collect();
+        v.sort_by_key(|e| e.timestamp);
         v
     }
 
@@ -248,7 +261,7 @@ impl EventLog {
 
     /// The `reference` of the first event, if any.
     pub fn reference(&self) -> Option<&str> {
-        self.events.values().next().map(|e| e.reference.as_str())
+        self.events.first().map(|e| e.reference.as_str())
     }
 
     /// The event logged for the request with this `Idempotency-Key`, if
@@ -258,7 +271,7 @@ impl EventLog {
             return None;
         }
         self.events
-            .values()
+            .iter()
             .find(|e| e.idempotency_key.as_deref() == Some(key))
     }
 }
