@@ -127,19 +127,26 @@ pub enum ModificationError {
     AlreadyOver(String),
 }
 
-fn same_currency(requested: Money, payment: Money) -> Result<(), ModificationError> {
-    if requested.currency != payment.currency {
+/// What capture and refund check alike: the payment's currency, a
+/// positive amount, an authorized payment.
+fn positive_on_authorized(
+    amount: Money,
+    state: &State,
+    requested: Money,
+) -> Result<ModificationRequest, ModificationError> {
+    if requested.currency != amount.currency {
         return Err(ModificationError::CurrencyMismatch {
             got: requested.currency.code(),
-            payment: payment.currency.code(),
+            payment: amount.currency.code(),
         });
     }
-    Ok(())
-}
-
-fn authorized(state: &State) -> Result<(), ModificationError> {
+    if requested.value.is_zero() {
+        return Err(ModificationError::ZeroAmount);
+    }
     match state {
-        State::Authorized => Ok(()),
+        State::Authorized => Ok(ModificationRequest {
+            modification_amount: requested,
+        }),
         other => Err(ModificationError::NotAuthorized {
             state: other.to_string(),
         }),
@@ -156,11 +163,7 @@ pub fn check_capture(
     aggregate: &Aggregate,
     requested: Money,
 ) -> Result<ModificationRequest, ModificationError> {
-    same_currency(requested, amount)?;
-    if requested.value.is_zero() {
-        return Err(ModificationError::ZeroAmount);
-    }
-    authorized(state)?;
+    let request = positive_on_authorized(amount, state, requested)?;
     let capturable = aggregate.capturable();
     if capturable.is_zero() && !aggregate.cancelled().is_zero() {
         return Err(ModificationError::Cancelled {
@@ -173,9 +176,7 @@ pub fn check_capture(
             capturable,
         });
     }
-    Ok(ModificationRequest {
-        modification_amount: requested,
-    })
+    Ok(request)
 }
 
 /// Checks a refund of `requested` (ePayment API guide, "Refund": "Refunds
@@ -187,11 +188,7 @@ pub fn check_refund(
     aggregate: &Aggregate,
     requested: Money,
 ) -> Result<ModificationRequest, ModificationError> {
-    same_currency(requested, amount)?;
-    if requested.value.is_zero() {
-        return Err(ModificationError::ZeroAmount);
-    }
-    authorized(state)?;
+    let request = positive_on_authorized(amount, state, requested)?;
     let refundable = aggregate.refundable();
     if requested.value > refundable {
         return Err(ModificationError::RefundTooHigh {
@@ -199,9 +196,7 @@ pub fn check_refund(
             refundable,
         });
     }
-    Ok(ModificationRequest {
-        modification_amount: requested,
-    })
+    Ok(request)
 }
 
 /// Checks a cancel (ePayment API guide, "Cancel"): before authorization it

@@ -339,25 +339,14 @@ impl EpPayment {
         key: &str,
         now: Timestamp,
     ) -> (Result<ModificationResponse, Problem>, Vec<PaymentEvent>) {
-        let from = self.events.len();
-        let answer = check_capture(self.amount(), &self.state, &self.aggregate(), requested)
-            .map_err(|e| rule_problem(&e, "capture"))
-            .map(|_| {
-                self.captured = self
-                    .captured
-                    .checked_add(requested.value)
-                    .unwrap_or(self.captured);
-                self.log(
-                    PaymentEventName::Captured,
-                    requested.value,
-                    now,
-                    Some(key),
-                    true,
-                );
-                self.record.modifications += 1;
-                self.modification()
-            });
-        (answer, self.events_since(from))
+        let checked = check_capture(self.amount(), &self.state, &self.aggregate(), requested)
+            .map_err(|e| rule_problem(&e, "capture"));
+        self.adjust(
+            checked.map(|_| PaymentEventName::Captured),
+            requested,
+            key,
+            now,
+        )
     }
 
     /// `POST …/refund`.
@@ -367,24 +356,36 @@ impl EpPayment {
         key: &str,
         now: Timestamp,
     ) -> (Result<ModificationResponse, Problem>, Vec<PaymentEvent>) {
+        let checked = check_refund(self.amount(), &self.state, &self.aggregate(), requested)
+            .map_err(|e| rule_problem(&e, "refund"));
+        self.adjust(
+            checked.map(|_| PaymentEventName::Refunded),
+            requested,
+            key,
+            now,
+        )
+    }
+
+    /// Carries out a checked capture or refund of `requested`.
+    fn adjust(
+        &mut self,
+        checked: Result<PaymentEventName, Problem>,
+        requested: Money,
+        key: &str,
+        now: Timestamp,
+    ) -> (Result<ModificationResponse, Problem>, Vec<PaymentEvent>) {
         let from = self.events.len();
-        let answer = check_refund(self.amount(), &self.state, &self.aggregate(), requested)
-            .map_err(|e| rule_problem(&e, "refund"))
-            .map(|_| {
-                self.refunded = self
-                    .refunded
-                    .checked_add(requested.value)
-                    .unwrap_or(self.refunded);
-                self.log(
-                    PaymentEventName::Refunded,
-                    requested.value,
-                    now,
-                    Some(key),
-                    true,
-                );
-                self.record.modifications += 1;
-                self.modification()
-            });
+        let answer = checked.map(|name| {
+            let total = if name == PaymentEventName::Captured {
+                &mut self.captured
+            } else {
+                &mut self.refunded
+            };
+            *total = total.checked_add(requested.value).unwrap_or(*total);
+            self.log(name, requested.value, now, Some(key), true);
+            self.record.modifications += 1;
+            self.modification()
+        });
         (answer, self.events_since(from))
     }
 

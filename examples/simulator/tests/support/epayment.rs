@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_epayment::signature::{WebhookRequest, verify};
 use appswitch_core::providers::vipps_epayment::{
     EventType, PaymentEventName, RegisterWebhookResponse, WebhookEvent, WebhookSecret, endpoints,
@@ -234,25 +233,11 @@ impl WebhookReceiver {
         self.inner.lock().unwrap().delivered.clone()
     }
 
-    pub fn names(&self) -> Vec<&'static str> {
+    /// The delivered events' names, in order.
+    pub fn names(&self) -> Vec<String> {
         self.delivered()
             .iter()
-            .map(|d| match d.name() {
-                PaymentEventName::Created => "CREATED",
-                PaymentEventName::Authorized => "AUTHORIZED",
-                PaymentEventName::Aborted => "ABORTED",
-                PaymentEventName::Expired => "EXPIRED",
-                PaymentEventName::Cancelled => "CANCELLED",
-                PaymentEventName::Captured => "CAPTURED",
-                PaymentEventName::Refunded => "REFUNDED",
-                PaymentEventName::Terminated => "TERMINATED",
-                PaymentEventName::Other(_) => "OTHER",
-            })
+            .map(|d| d.name().as_str().to_string())
             .collect()
     }
-}
-
-/// Milliseconds of `t`.
-pub fn ms(t: Timestamp) -> u64 {
-    t.as_millis()
 }
