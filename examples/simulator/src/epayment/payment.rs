@@ -31,7 +31,11 @@ use appswitch_core::providers::vipps_epayment::{
 };
 
 use super::problem::ProblemAnswer as Problem;
+// The shopper's choices are eCom's: approve, reject, a refused card (which
+// here leaves the payment waiting: "`WALLET` payments include retry
+// functionality").
 use crate::faults::Faults;
+pub(crate) use crate::payment::Choice;
 use crate::record::RecordedCall;
 
 /// Where the shopper is.
@@ -43,18 +47,6 @@ pub(crate) enum Phase {
     AuthorizePending,
     /// The shopper's part is over.
     Done,
-}
-
-/// What the shopper does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Choice {
-    /// Approve: authorized.
-    Approve,
-    /// Reject: aborted.
-    Reject,
-    /// The card is refused: a failed authorization; the shopper can try
-    /// again ("`WALLET` payments include retry functionality").
-    Fail,
 }
 
 /// An idempotent request's first answer.
