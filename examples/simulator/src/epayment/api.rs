@@ -7,10 +7,10 @@ use std::sync::Arc;
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::payload::PayloadError;
 use appswitch_core::providers::vipps_epayment::{
-    CancelRequest, CreatePaymentRequest, CreatePaymentResponse, EventType, ModificationRequest,
-    ModificationResponse, PaymentEvent, RegisterWebhookRequest, UserFlow, check_amount, endpoints,
+    CancelRequest, CreatePaymentRequest, CreatePaymentResponse, ModificationRequest,
+    ModificationResponse, PaymentEvent, UserFlow, check_amount, endpoints,
 };
-use appswitch_core::shopper::url::{UrlKind, check_local_callback_prefix, check_url};
+use appswitch_core::shopper::url::{UrlKind, check_url};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use super::landing::landing_url;
 use super::payment::{EpPayment, Replay};
 use super::problem::ProblemAnswer;
-use super::webhooks::Registration;
 use crate::faults::Endpoint;
 use crate::record::RecordedCall;
 use crate::state::{Inner, Shared};
@@ -31,7 +30,7 @@ fn header<'h>(h: &'h HeaderMap, name: &str) -> Option<&'h str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn unreadable(e: PayloadError) -> ProblemAnswer {
+pub(super) fn unreadable(e: PayloadError) -> ProblemAnswer {
     match e {
         PayloadError::Json { path, message } if !path.is_empty() => {
             ProblemAnswer::invalid(&path, &message)
@@ -64,7 +63,7 @@ fn idempotency_key(h: &HeaderMap) -> Result<String, ProblemAnswer> {
 
 /// The gateway's checks, as for eCom (the same keys and tokens: "all APIs
 /// use the same API keys, authentication methods", ePayment API FAQ).
-fn authorized(
+pub(super) fn authorized(
     shared: &Shared,
     inner: &mut Inner,
     h: &HeaderMap,
@@ -461,105 +460,4 @@ pub(crate) async fn force_approve(
         },
     )
     .await
-}
-
-/// `POST /webhooks/v1/webhooks`.
-pub(crate) async fn register_webhook(State(shared): Sim, h: HeaderMap, body: String) -> Response {
-    let now = shared.now();
-    let mut inner = shared.lock();
-    if let Some(refused) = authorized(&shared, &mut inner, &h, now) {
-        return refused;
-    }
-    let r = match RegisterWebhookRequest::parse_json(&body) {
-        Ok(r) => r,
-        Err(e) => return unreadable(e).at(endpoints::WEBHOOKS).into_response(),
-    };
-    // The callback rules ("HTTPS", "world-reachable", common ports), but
-    // the URL is used whole: unlike an eCom prefix, it may have a query.
-    let without_query = r.url.split(['?', '#']).next().unwrap_or_default();
-    let checked = if shared.config.strict_callbacks {
-        check_url(UrlKind::Callback, without_query)
-    } else {
-        check_local_callback_prefix(without_query)
-    };
-    if let Err(e) = checked {
-        return ProblemAnswer::invalid("url", &e.to_string())
-            .at(endpoints::WEBHOOKS)
-            .into_response();
-    }
-    let mut events = Vec::new();
-    for name in &r.events {
-        match EventType::from_name(name) {
-            Some(t) => events.push(t),
-            None => {
-                return ProblemAnswer::invalid(
-                    "events",
-                    &format!("`{name}` is not an event type this simulator serves"),
-                )
-                .at(endpoints::WEBHOOKS)
-                .into_response();
-            }
-        }
-    }
-    if events.is_empty() {
-        return ProblemAnswer::invalid("events", "At least one event type is required.")
-            .into_response();
-    }
-    let registered = &inner.epayment.webhooks.registrations;
-    if let Some(full) = events
-        .iter()
-        .find(|t| registered.iter().filter(|r| r.events.contains(t)).count() >= 25)
-    {
-        return ProblemAnswer::new(
-            400,
-            "Too many webhooks",
-            &format!("At most 25 webhooks can be registered for {full}."),
-        )
-        .into_response();
-    }
-    let registration = Registration::new(r.url, events);
-    let answer = registration.answer();
-    inner.epayment.webhooks.registrations.push(registration);
-    (StatusCode::CREATED, Json(answer)).into_response()
-}
-
-/// `GET /webhooks/v1/webhooks`.
-pub(crate) async fn list_webhooks(State(shared): Sim, h: HeaderMap) -> Response {
-    let now = shared.now();
-    let mut inner = shared.lock();
-    if let Some(refused) = authorized(&shared, &mut inner, &h, now) {
-        return refused;
-    }
-    let webhooks: Vec<serde_json::Value> = inner
-        .epayment
-        .webhooks
-        .registrations
-        .iter()
-        .map(|r| {
-            serde_json::json!({"id": r.id, "url": r.url,
-                "events": r.events.iter().map(|e| e.as_str()).collect::<Vec<_>>()})
-        })
-        .collect();
-    Json(serde_json::json!({ "webhooks": webhooks })).into_response()
-}
-
-/// `DELETE /webhooks/v1/webhooks/{id}`.
-pub(crate) async fn delete_webhook(
-    State(shared): Sim,
-    Path(id): Path<String>,
-    h: HeaderMap,
-) -> Response {
-    let now = shared.now();
-    let mut inner = shared.lock();
-    if let Some(refused) = authorized(&shared, &mut inner, &h, now) {
-        return refused;
-    }
-    let before = inner.epayment.webhooks.registrations.len();
-    inner.epayment.webhooks.registrations.retain(|r| r.id != id);
-    if inner.epayment.webhooks.registrations.len() == before {
-        return ProblemAnswer::new(404, "Not Found", &format!("No webhook `{id}`."))
-            .at(&endpoints::webhook(&id))
-            .into_response();
-    }
-    StatusCode::NO_CONTENT.into_response()
 }

@@ -23,6 +23,7 @@ mod control;
 mod landing;
 mod payment;
 mod problem;
+mod registration;
 pub(crate) mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
@@ -98,9 +99,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             endpoints::WEBHOOKS,
-            post(api::register_webhook).get(api::list_webhooks),
+            post(registration::register).get(registration::list),
         )
-        .route("/webhooks/v1/webhooks/{id}", delete(api::delete_webhook))
+        .route("/webhooks/v1/webhooks/{id}", delete(registration::delete))
         .route("/epayment/landing", get(landing::page))
         .route("/epayment/qr", get(landing::page))
         .route("/epayment/landing/decide", post(landing::decide_form))
