@@ -164,7 +164,7 @@ fn refuses_anything_else() {
         Deeplink::classify("ftp://x.no", T0)
             .unwrap_err()
             .to_string(),
-        "scheme `ftp` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`)"
+        "scheme `ftp` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`, `mobilepay://…`)"
     );
 }
 

@@ -7,3 +7,4 @@ pub mod dintero;
 pub mod flutterwave;
 pub mod payload;
 pub mod vipps_ecom;
+pub mod vipps_epayment;

@@ -9,6 +9,7 @@ mod deeplink;
 mod error;
 mod input;
 mod status;
+mod webhook_verify;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,9 @@ appswitch <command> [args]
   error [--http-status N] [FILE|-]      a provider error body → the typed error and its class
   check-url --kind web|app|callback URL is this URL acceptable for that use?
   deeplink URL                          classify an initiate `url` and print the open plan
+  webhook-verify --secret S --method M --path P --host H --date D --content-sha256 C
+                 --authorization A [--now T] < BODY
+                                        is this webhook delivery authentic? (`ok`, exit 0)
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         "error" => error::run(rest),
         "check-url" => check_url::run(rest),
         "deeplink" => deeplink::run(rest),
+        "webhook-verify" => webhook_verify::run(rest),
         other => {
             eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)

@@ -1,6 +1,8 @@
-//! `appswitch status [FILE|-]`: what a provider payload (details response,
-//! callback body, capture/cancel/refund response) or a status document says
-//! about the payment, as one JSON object.
+//! `appswitch status [FILE|-]`: what a provider payload (an eCom details
+//! response, callback body or capture/cancel/refund response; an ePayment
+//! get payment response, event log, capture/cancel/refund response or
+//! webhook body) or a status document says about the payment, as one JSON
+//! object.
 
 use std::process::ExitCode;
 
@@ -18,7 +20,7 @@ pub fn run(args: &[String]) -> ExitCode {
         [] => None,
         [one] if one == "-h" || one == "--help" => {
             println!(
-                "usage: {USAGE}\n\nReads a Vipps details response, callback body, capture/cancel/refund\nresponse or appswitch status document and prints its status as JSON."
+                "usage: {USAGE}\n\nReads a Vipps eCom details response, callback body or capture/cancel/refund\nresponse, an ePayment get payment response, event log, capture/cancel/refund\nresponse or webhook body, or an appswitch status document, and prints its\nstatus as JSON."
             );
             return ExitCode::SUCCESS;
         }

@@ -115,3 +115,70 @@ fn usage_errors_exit_2() {
     }
     assert!(run(&["status", "--help"], "").status.success());
 }
+
+/// ePayment API guide, "Get payment": the example response.
+const EPAYMENT_PAYMENT: &str = r#"{
+    "aggregate": {
+        "authorizedAmount": {"currency": "NOK", "value": 49900},
+        "cancelledAmount": {"currency": "NOK", "value": 49900},
+        "capturedAmount": {"currency": "NOK", "value": 0},
+        "refundedAmount": {"currency": "NOK", "value": 0}},
+    "amount": {"currency": "NOK", "value": 49900},
+    "state": "AUTHORIZED",
+    "paymentMethod": {"type": "WALLET"},
+    "profile": {},
+    "pspReference": "37c34d8c-2649-448e-864b-060d5d93e4c4",
+    "reference": "acme-shop-123-order123abc"
+}"#;
+
+#[test]
+fn an_epayment_get_payment_response() {
+    let v = json_of(&run(&["status"], EPAYMENT_PAYMENT));
+    assert_eq!(v["status"], "cancelled");
+    assert_eq!(v["cancelledBy"], "merchant");
+    assert_eq!(v["orderId"], "acme-shop-123-order123abc");
+    assert_eq!(v["provider"], "vipps-epayment");
+    assert_eq!(v["source"], "epayment-payment");
+    assert_eq!(v["amounts"]["reserved"], 49900);
+}
+
+#[test]
+fn an_epayment_webhook_and_event_log() {
+    // Webhooks API guide, "Register a webhook": the payload example.
+    let webhook = r#"{"msn": "123456", "reference": "24ab7cd6ef658155992", "pspReference": "1234567891",
+        "name": "AUTHORIZED", "amount": {"currency": "DKK", "value": 35000},
+        "timestamp": "2023-08-14T12:48:46.260Z", "idempotencyKey": "49ca711a9487112e1def", "success": true}"#;
+    let v = json_of(&run(&["status"], webhook));
+    assert_eq!(v["status"], "reserved");
+    assert_eq!(v["final"], true);
+    assert_eq!(v["source"], "epayment-webhook");
+    assert_eq!(v["amounts"]["reserved"], 35000);
+    assert_eq!(v["updatedAt"], "2023-08-14T12:48:46.260Z");
+
+    let log = r#"[
+        {"reference": "acme-shop-123-order123abc", "pspReference": "1304787731", "name": "AUTHORIZED",
+         "amount": {"currency": "EUR", "value": 49900}, "timestamp": "2023-03-27T10:51:59.378Z", "success": true},
+        {"reference": "acme-shop-123-order123abc", "pspReference": "2018200034", "name": "CAPTURED",
+         "amount": {"currency": "EUR", "value": 10000}, "timestamp": "2023-03-27T10:52:07.748Z", "success": true},
+        {"reference": "acme-shop-123-order123abc", "pspReference": "2018200035", "name": "CAPTURED",
+         "amount": {"currency": "EUR", "value": 39900}, "timestamp": "2023-03-27T10:53:07.748Z", "success": false}
+    ]"#;
+    let v = json_of(&run(&["status"], log));
+    assert_eq!(v["status"], "captured");
+    assert_eq!(v["source"], "epayment-event-log");
+    assert_eq!(v["amounts"]["captured"], 10000);
+    assert_eq!(v["amounts"]["remainingToCapture"], 39900);
+    assert_eq!(v["failedOperations"][0]["operation"], "CAPTURED");
+    assert_eq!(v["capturedAt"], "2023-03-27T10:52:07.748Z");
+}
+
+#[test]
+fn a_broken_epayment_body_names_the_field() {
+    let out = run(
+        &["status"],
+        &EPAYMENT_PAYMENT.replace("\"AUTHORIZED\"", "7"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`state`"), "{err}");
+}

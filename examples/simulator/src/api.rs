@@ -34,7 +34,7 @@ fn header<'h>(h: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// The gateway's checks: the subscription key, the bearer token, and the
 /// partner's `Merchant-Serial-Number` (seed 001, "Authentication").
-fn authorize(
+pub(crate) fn authorize(
     shared: &Shared,
     inner: &mut Inner,
     h: &HeaderMap,

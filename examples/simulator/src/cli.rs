@@ -60,6 +60,19 @@ pub struct SimArgs {
     /// return, no callback).
     #[arg(long)]
     pub user_closes_app: bool,
+    /// Fault (ePayment): never send webhooks.
+    #[arg(long)]
+    pub drop_webhooks: bool,
+    /// Fault (ePayment): deliver every webhook twice.
+    #[arg(long)]
+    pub duplicate_webhooks: bool,
+    /// Fault (ePayment): send webhooks this many simulated milliseconds late.
+    #[arg(long, value_name = "MS")]
+    pub webhook_delay_ms: Option<u64>,
+    /// Fault (ePayment): hold webhooks this many simulated milliseconds,
+    /// then send them newest first.
+    #[arg(long, value_name = "MS")]
+    pub reorder_webhooks_ms: Option<u64>,
 }
 
 fn endpoints(list: Option<&str>) -> Result<Vec<Endpoint>, String> {
@@ -115,6 +128,10 @@ impl SimArgs {
             stall,
             reserve_late_ms: self.reserve_late_ms,
             user_closes_app: self.user_closes_app,
+            drop_webhooks: self.drop_webhooks,
+            duplicate_webhooks: self.duplicate_webhooks,
+            webhook_delay_ms: self.webhook_delay_ms,
+            reorder_webhooks_ms: self.reorder_webhooks_ms,
         };
         faults.validate()?;
         Ok(faults)

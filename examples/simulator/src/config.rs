@@ -74,6 +74,16 @@ pub struct SimConfig {
     /// How long a callback may take before the merchant counts as
     /// unreachable (real time).
     pub callback_timeout: Duration,
+    /// ePayment webhooks: the wait before the first retry (simulated);
+    /// each further wait doubles. The Webhooks API guide ("Retries")
+    /// publishes "an exponential backoff" but not its intervals.
+    pub webhook_retry_first: Duration,
+    /// ePayment webhooks: the longest wait between two attempts.
+    pub webhook_retry_max_interval: Duration,
+    /// ePayment webhooks: how long a failing delivery is retried — "for up
+    /// to 7 days. After all retries are exhausted, the notification is
+    /// never sent again."
+    pub webhook_retry_for: Duration,
 }
 
 impl Default for SimConfig {
@@ -88,6 +98,9 @@ impl Default for SimConfig {
             strict_callbacks: false,
             skip_landing_page_allowed: false,
             callback_timeout: Duration::from_secs(3),
+            webhook_retry_first: Duration::from_secs(5),
+            webhook_retry_max_interval: Duration::from_secs(3600),
+            webhook_retry_for: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }

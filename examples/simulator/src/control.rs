@@ -263,6 +263,7 @@ impl SimControl {
         inner.access_tokens.clear();
         inner.faults = self.shared.config.faults.clone();
         inner.record = GlobalRecord::default();
+        inner.epayment = crate::epayment::EpState::default();
     }
 }
 

@@ -9,8 +9,14 @@
 //! {"dropCallback": true, "callbackDelayMs": 20000,
 //!  "burst": {"status": 429, "count": 5, "endpoints": ["details"]},
 //!  "stall": {"ms": 6000, "count": 1, "endpoints": ["capture"]},
-//!  "reserveLateMs": 30000, "userClosesApp": false}
+//!  "reserveLateMs": 30000, "userClosesApp": false,
+//!  "dropWebhooks": false, "duplicateWebhooks": true, "webhookDelayMs": 5000,
+//!  "reorderWebhooksMs": 2000}
 //! ```
+//!
+//! On the ePayment side `reserveLateMs` makes the authorization late and
+//! `userClosesApp` keeps the shopper from returning; the four webhook
+//! faults apply to its deliveries ([`crate::epayment`]).
 
 use std::time::Duration;
 
@@ -131,6 +137,19 @@ pub struct Faults {
     /// sent (seed 000, "Clean-up strategies": "the user decides to close
     /// the Vipps app while the transaction is being processed").
     pub user_closes_app: bool,
+    /// ePayment: webhooks are never sent (recorded as dropped).
+    pub drop_webhooks: bool,
+    /// ePayment: every webhook is delivered twice.
+    pub duplicate_webhooks: bool,
+    /// ePayment: webhooks are sent this many simulated milliseconds late
+    /// (later events of the same payment wait behind them, as the
+    /// provider's in-order delivery makes them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_delay_ms: Option<u64>,
+    /// ePayment: webhooks are held this many simulated milliseconds and
+    /// then sent newest first — out of the order the provider promises.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reorder_webhooks_ms: Option<u64>,
 }
 
 impl Faults {

@@ -286,7 +286,7 @@ pub(crate) async fn decide_by_order(
     Ok(decided.back)
 }
 
-fn page_response(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page_response(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -1,6 +1,7 @@
 //! # appswitch-simulator
 //!
-//! A Vipps eCom v2 provider on 127.0.0.1 that plays by the rules
+//! A Vipps eCom v2 and Vipps MobilePay ePayment provider on 127.0.0.1
+//! (with the Webhooks API; see [`epayment`]) that plays by the rules
 //! appswitch-core enforces — the deterministic fake provider every test
 //! and the demo use. Every body it reads and writes is one of the core's
 //! wire types ([`appswitch_core::providers::vipps_ecom`]); every rule it applies is the
@@ -62,6 +63,7 @@ pub mod cli;
 mod clock;
 mod config;
 pub mod control;
+pub mod epayment;
 mod errors;
 mod faults;
 pub mod landing;
@@ -84,6 +86,7 @@ pub use config::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MSN, DEMO_SUBSCRIPTION_KEY, Merchant, SimConfig,
 };
 pub use control::{ControlError, OrderView, ShopperChoice, ShopperOutcome, SimControl};
+pub use epayment::{EpaymentRecord, EpaymentView, RegistrationView, WebhookOutcome, WebhookRecord};
 pub use faults::{Burst, Endpoint, Faults, Stall};
 pub use record::{CallbackOutcome, CallbackRecord, OrderRecord, RecordedCall};
 pub use state::GlobalRecord;
@@ -160,6 +163,7 @@ impl Simulator {
 }
 
 fn router(shared: Arc<Shared>, control: SimControl) -> Router {
+    let control_handle = control.clone();
     use appswitch_core::providers::vipps_ecom::endpoints;
     let provider = Router::new()
         .route(endpoints::ACCESS_TOKEN, post(api::access_token))
@@ -178,7 +182,8 @@ fn router(shared: Arc<Shared>, control: SimControl) -> Router {
         )
         .route("/deeplink", get(landing::page))
         .route("/landing/decide", post(landing::decide))
-        .with_state(shared);
+        .with_state(shared.clone())
+        .merge(epayment::router(shared));
     let control = Router::new()
         .route("/_sim/clock", get(control::get_clock))
         .route("/_sim/clock/advance", post(control::advance))
@@ -199,7 +204,9 @@ fn router(shared: Arc<Shared>, control: SimControl) -> Router {
         // The demo shop (another origin on this machine) sets faults for
         // the next payment from the page.
         .layer(tower_http::cors::CorsLayer::very_permissive());
-    provider.merge(control)
+    provider
+        .merge(control)
+        .merge(epayment::control_router(control_handle))
 }
 
 /// A running simulator; dropping it stops it.

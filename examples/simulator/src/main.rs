@@ -11,7 +11,7 @@ use appswitch_simulator::Simulator;
 use appswitch_simulator::cli::SimArgs;
 use clap::Parser;
 
-/// A Vipps eCom v2 provider simulator for appswitch.
+/// A Vipps eCom v2 and Vipps MobilePay ePayment (with webhooks) provider simulator for appswitch.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {

@@ -46,6 +46,8 @@ pub(crate) struct Inner {
     rate: HashMap<(RateLimitedApi, String), RateBudget>,
     next_transaction_id: u64,
     pub(crate) record: GlobalRecord,
+    /// The ePayment side.
+    pub(crate) epayment: crate::epayment::EpState,
 }
 
 impl Inner {
@@ -58,6 +60,7 @@ impl Inner {
             rate: HashMap::new(),
             next_transaction_id: 5_001_420_000,
             record: GlobalRecord::default(),
+            epayment: crate::epayment::EpState::default(),
         }
     }
 
@@ -135,6 +138,20 @@ impl Shared {
         self.clock.now()
     }
 
+    /// The HTTP client for callbacks and webhooks.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The webhook retry schedule of this run.
+    pub(crate) fn webhook_retry(&self) -> crate::epayment::webhooks::RetrySchedule {
+        crate::epayment::webhooks::RetrySchedule {
+            first: self.config.webhook_retry_first,
+            max_interval: self.config.webhook_retry_max_interval,
+            window: self.config.webhook_retry_for,
+        }
+    }
+
     /// Lets simulated time act: times out payments nobody decided, makes
     /// late reservations, sends the callbacks that are due.
     pub(crate) async fn tick(&self) {
@@ -154,6 +171,7 @@ impl Shared {
             out
         };
         self.send_all(outgoing).await;
+        crate::epayment::tick(self).await;
     }
 
     /// Sends callbacks one after the other and records what became of

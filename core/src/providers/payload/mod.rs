@@ -55,6 +55,9 @@ use crate::providers::vipps_ecom::recognise::{self as vipps, UnknownStatus};
 use crate::providers::vipps_ecom::{
     Callback, OperationResponse, OrderStatusResponse, PaymentDetails,
 };
+use crate::providers::vipps_epayment::{
+    self as epayment, EventLog, GetPaymentResponse, ModificationResponse, WebhookEvent,
+};
 use crate::status::{DocumentError, PaymentStatus, StatusDocument};
 
 // Reading the raw Vipps bodies, or (without `raw-vipps`) refusing them.
@@ -82,6 +85,14 @@ pub enum StatusPayload {
     VippsCallback(Callback),
     /// The deprecated Vipps order-status response.
     VippsOrderStatus(OrderStatusResponse),
+    /// A Vipps MobilePay ePayment get payment response.
+    EpaymentPayment(GetPaymentResponse),
+    /// An ePayment capture, cancel or refund response.
+    EpaymentModification(ModificationResponse),
+    /// An ePayment event log.
+    EpaymentEventLog(EventLog),
+    /// An ePayment webhook body.
+    EpaymentWebhook(WebhookEvent),
 }
 
 /// Why a payload could not be understood. Every message names what was
@@ -105,7 +116,7 @@ pub enum PayloadError {
         found: &'static str,
     },
     /// A JSON object of no shape this crate knows.
-    #[error("not a payment payload this crate knows (found keys: {}); expected a status document (`version`, `status`), a Vipps details response (`transactionLogHistory`), or a callback / operation response (`transactionInfo` with a `status`)", if keys.is_empty() { "none".to_string() } else { keys.join(", ") })]
+    #[error("not a payment payload this crate knows (found keys: {}); expected a status document (`version`, `status`), a Vipps details response (`transactionLogHistory`), a callback / operation response (`transactionInfo` with a `status`), or an ePayment payment (`state`, `aggregate`) or webhook (`msn`, `name`, `success`)", if keys.is_empty() { "none".to_string() } else { keys.join(", ") })]
     Unrecognised {
         /// The object's keys (the first 12, sorted).
         keys: Vec<String>,
@@ -171,6 +182,10 @@ impl StatusPayload {
     /// [`parse_json`](Self::parse_json) of a body already parsed: asks each
     /// recogniser in turn, then reads the value as the type it names.
     pub fn from_value(value: &Value) -> Result<StatusPayload, PayloadError> {
+        // An ePayment event log is the one body that is an array.
+        if let Some(kind) = epayment::recognise(value) {
+            return raw_vipps::read_epayment(kind, value);
+        }
         let Value::Object(object) = value else {
             return Err(PayloadError::NotAnObject {
                 found: json::kind(value),
@@ -198,6 +213,10 @@ impl StatusPayload {
             StatusPayload::VippsOperation(r) => r.to_status(),
             StatusPayload::VippsCallback(c) => c.to_status(),
             StatusPayload::VippsOrderStatus(s) => s.to_status(),
+            StatusPayload::EpaymentPayment(p) => p.to_status(),
+            StatusPayload::EpaymentModification(m) => m.to_status(),
+            StatusPayload::EpaymentEventLog(log) => log.to_status(),
+            StatusPayload::EpaymentWebhook(w) => w.to_status(),
         })
     }
 
@@ -209,10 +228,15 @@ impl StatusPayload {
             StatusPayload::VippsOperation(r) => &r.order_id,
             StatusPayload::VippsCallback(c) => &c.order_id,
             StatusPayload::VippsOrderStatus(s) => &s.order_id,
+            StatusPayload::EpaymentPayment(p) => &p.reference,
+            StatusPayload::EpaymentModification(m) => &m.reference,
+            StatusPayload::EpaymentEventLog(log) => log.reference().unwrap_or(""),
+            StatusPayload::EpaymentWebhook(w) => &w.reference,
         }
     }
 
-    /// The provider: the document's `provider`, or `vipps`.
+    /// The provider: the document's `provider`, `vipps` (eCom) or
+    /// `vipps-epayment`.
     pub fn provider(&self) -> &str {
         match self {
             StatusPayload::Document(d) => &d.provider,
@@ -220,12 +244,17 @@ impl StatusPayload {
             | StatusPayload::VippsOperation(_)
             | StatusPayload::VippsCallback(_)
             | StatusPayload::VippsOrderStatus(_) => "vipps",
+            StatusPayload::EpaymentPayment(_)
+            | StatusPayload::EpaymentModification(_)
+            | StatusPayload::EpaymentEventLog(_)
+            | StatusPayload::EpaymentWebhook(_) => epayment::PROVIDER_NAME,
         }
     }
 
     /// A short name for what the payload is: `status-document`,
     /// `vipps-details`, `vipps-operation`, `vipps-callback`,
-    /// `vipps-order-status`.
+    /// `vipps-order-status`, `epayment-payment`, `epayment-modification`,
+    /// `epayment-event-log`, `epayment-webhook`.
     pub fn kind(&self) -> &'static str {
         match self {
             StatusPayload::Document(_) => "status-document",
@@ -233,6 +262,10 @@ impl StatusPayload {
             StatusPayload::VippsOperation(_) => "vipps-operation",
             StatusPayload::VippsCallback(_) => "vipps-callback",
             StatusPayload::VippsOrderStatus(_) => "vipps-order-status",
+            StatusPayload::EpaymentPayment(_) => "epayment-payment",
+            StatusPayload::EpaymentModification(_) => "epayment-modification",
+            StatusPayload::EpaymentEventLog(_) => "epayment-event-log",
+            StatusPayload::EpaymentWebhook(_) => "epayment-webhook",
         }
     }
 }

@@ -5,6 +5,7 @@ use super::{PayloadError, StatusPayload};
 use crate::foundation::json::{self, Value};
 use crate::providers::vipps_ecom::recognise::VippsBody;
 use crate::providers::vipps_ecom::recurring::Charge;
+use crate::providers::vipps_epayment::EpaymentKind;
 
 /// Reads `value` as the Vipps body `body` says it is.
 pub(super) fn read(body: VippsBody, value: &Value) -> Result<StatusPayload, PayloadError> {
@@ -19,4 +20,17 @@ pub(super) fn read(body: VippsBody, value: &Value) -> Result<StatusPayload, Payl
 /// Reads `value` as a Vipps Recurring charge.
 pub(crate) fn read_recurring_charge(value: &Value) -> Result<Charge, PayloadError> {
     Ok(json::from_value(value)?)
+}
+
+/// Reads `value` as the ePayment body `kind` says it is.
+pub(super) fn read_epayment(
+    kind: EpaymentKind,
+    value: &Value,
+) -> Result<StatusPayload, PayloadError> {
+    Ok(match kind {
+        EpaymentKind::Payment => StatusPayload::EpaymentPayment(json::from_value(value)?),
+        EpaymentKind::Modification => StatusPayload::EpaymentModification(json::from_value(value)?),
+        EpaymentKind::EventLog => StatusPayload::EpaymentEventLog(json::from_value(value)?),
+        EpaymentKind::Webhook => StatusPayload::EpaymentWebhook(json::from_value(value)?),
+    })
 }

@@ -6,6 +6,7 @@ use super::{PayloadError, StatusPayload};
 use crate::foundation::json::Value;
 use crate::providers::vipps_ecom::recognise::VippsBody;
 use crate::providers::vipps_ecom::recurring::Charge;
+use crate::providers::vipps_epayment::EpaymentKind;
 
 /// Refuses the Vipps body `body`, naming it.
 pub(super) fn read(body: VippsBody, _: &Value) -> Result<StatusPayload, PayloadError> {
@@ -25,6 +26,14 @@ pub(super) fn read(body: VippsBody, _: &Value) -> Result<StatusPayload, PayloadE
 pub(crate) fn read_recurring_charge(_: &Value) -> Result<Charge, PayloadError> {
     Err(PayloadError::NotRead {
         what: "raw Vipps recurring charge",
+        feature: "raw-vipps",
+    })
+}
+
+/// Refuses the ePayment body `kind`, naming it.
+pub(super) fn read_epayment(kind: EpaymentKind, _: &Value) -> Result<StatusPayload, PayloadError> {
+    Err(PayloadError::NotRead {
+        what: kind.what(),
         feature: "raw-vipps",
     })
 }

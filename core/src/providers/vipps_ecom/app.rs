@@ -32,6 +32,9 @@ pub struct PaymentApp {
     pub link_validity: Duration,
     /// How long the shopper has in all, from the initiate answer.
     pub payment_window: Duration,
+    /// The query parameter an app deeplink must carry (`token` for
+    /// `vipps://?token=…`), or `None` when the app's links carry none.
+    pub deeplink_token: Option<&'static str>,
 }
 
 /// Vipps, as the Vipps eCom API guide describes it.
@@ -58,4 +61,5 @@ pub const VIPPS: PaymentApp = PaymentApp {
     play_store_url: "https://play.google.com/store/apps/details?id=no.dnb.vipps",
     link_validity: DEEPLINK_VALIDITY,
     payment_window: PAYMENT_WINDOW,
+    deeplink_token: Some("token"),
 };

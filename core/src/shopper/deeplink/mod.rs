@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::app::{PaymentApp, VIPPS};
+use crate::providers::vipps_epayment::app::APPS;
 use crate::shopper::platform::Platform;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
@@ -131,9 +132,9 @@ pub enum DeeplinkError {
         "the deeplink URL has no scheme: expected a landing page (`https://…`) or an app deeplink (`vipps://…`)"
     )]
     MissingScheme,
-    /// Neither a landing page nor the payment app's scheme.
+    /// Neither a landing page nor a payment app's scheme.
     #[error(
-        "scheme `{scheme}` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`)"
+        "scheme `{scheme}` is neither a landing page (`https://…`) nor an app deeplink (`vipps://…`, `vippsMT://…`, `mobilepay://…`)"
     )]
     UnsupportedScheme {
         /// The scheme as written.
@@ -168,10 +169,24 @@ pub enum DeeplinkError {
     },
 }
 
-/// Checks an app deeplink's query for a non-empty `token`.
-fn has_token(query: &str) -> bool {
-    form_urlencoded::parse(query.as_bytes())
-        .any(|(name, value)| name == "token" && !value.is_empty())
+/// Checks an app deeplink's query for a non-empty `param`.
+fn has_token(query: &str, param: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes()).any(|(name, value)| name == param && !value.is_empty())
+}
+
+/// The app whose deeplink scheme `scheme` is, and whether it is the test
+/// environment's (an empty scheme in the app's data never matches).
+pub(crate) fn app_for_scheme(scheme: &str) -> Option<(&'static PaymentApp, Environment)> {
+    let is = |s: &str| !s.is_empty() && scheme.eq_ignore_ascii_case(s);
+    APPS.into_iter().find_map(|app| {
+        if is(app.test_scheme) {
+            Some((app, Environment::Test))
+        } else if is(app.production_scheme) {
+            Some((app, Environment::Production))
+        } else {
+            None
+        }
+    })
 }
 
 /// Whether a parsed host (a name, `127.0.0.1`, `[::1]`) is this machine:
@@ -188,7 +203,7 @@ fn is_this_machine(host: &str) -> bool {
     }
 }
 
-fn landing_environment(app: &PaymentApp, host: &str) -> Environment {
+fn landing_environment(host: &str) -> Environment {
     if is_this_machine(host) {
         return Environment::Local;
     }
@@ -199,9 +214,15 @@ fn landing_environment(app: &PaymentApp, host: &str) -> Environment {
                 .strip_suffix(domain)
                 .is_some_and(|rest| rest.ends_with('.'))
     };
-    if app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+    if APPS
+        .iter()
+        .any(|app| app.test_hosts.iter().any(|h| h.eq_ignore_ascii_case(name)))
+    {
         Environment::Test
-    } else if app.production_domains.iter().any(under) {
+    } else if APPS
+        .iter()
+        .any(|app| app.production_domains.iter().any(under))
+    {
         Environment::Production
     } else {
         Environment::Unrecognised
@@ -223,7 +244,6 @@ impl Deeplink {
         parts: Option<&UrlParts>,
         received_at: Timestamp,
     ) -> Result<Self, DeeplinkError> {
-        let app = &VIPPS;
         if url.is_empty() {
             return Err(DeeplinkError::Empty);
         }
@@ -235,27 +255,27 @@ impl Deeplink {
         }
         let scheme = written_scheme(url).ok_or(DeeplinkError::MissingScheme)?;
         let is = |s: &str| scheme.eq_ignore_ascii_case(s);
-        let app_link = is(app.production_scheme) || is(app.test_scheme);
-        if !app_link && !is("https") && !is("http") {
+        let app_link = app_for_scheme(scheme);
+        if app_link.is_none() && !is("https") && !is("http") {
             return Err(DeeplinkError::UnsupportedScheme {
                 scheme: scheme.to_string(),
             });
         }
         let parts = parts.ok_or(DeeplinkError::NotAUrl)?;
-        let (kind, environment) = if app_link {
-            if !has_token(&parts.query) {
+        let mut app = &VIPPS;
+        let (kind, environment) = if let Some((found, env)) = app_link {
+            app = found;
+            if app
+                .deeplink_token
+                .is_some_and(|param| !has_token(&parts.query, param))
+            {
                 return Err(DeeplinkError::MissingToken {
                     scheme: scheme.to_string(),
                 });
             }
-            let env = if is(app.test_scheme) {
-                Environment::Test
-            } else {
-                Environment::Production
-            };
             (LinkKind::App, env)
         } else {
-            let environment = landing_environment(app, &parts.host);
+            let environment = landing_environment(&parts.host);
             if is("http") && environment != Environment::Local {
                 return Err(DeeplinkError::InsecureLandingPage {
                     host: parts.host.clone(),

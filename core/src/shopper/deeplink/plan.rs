@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Deeplink, DeeplinkError, Environment, LinkKind};
+use super::{Deeplink, DeeplinkError, Environment, LinkKind, app_for_scheme};
 use crate::foundation::time::Timestamp;
 use crate::providers::vipps_ecom::app::VIPPS;
 use crate::shopper::platform::Platform;
@@ -95,19 +95,21 @@ impl Deeplink {
         }
         let production = self.environment == Environment::Production;
         let store = |url: &str| production.then(|| url.to_string());
+        let scheme = crate::shopper::url::written_scheme(&self.url);
+        let app = scheme
+            .and_then(app_for_scheme)
+            .map_or(&VIPPS, |(app, _)| app);
         let url = self.url.clone();
         Ok(match (self.kind, platform) {
             (LinkKind::App, Platform::Ios) => OpenPlan::IosOpenApp {
-                query_scheme: crate::shopper::url::written_scheme(&self.url)
-                    .unwrap_or(VIPPS.production_scheme)
-                    .to_string(),
+                query_scheme: scheme.unwrap_or(app.production_scheme).to_string(),
                 url,
-                app_store_url: store(VIPPS.app_store_url),
+                app_store_url: store(app.app_store_url),
             },
             (LinkKind::App, Platform::Android) => OpenPlan::AndroidViewIntent {
                 url,
-                package: store(VIPPS.android_package),
-                play_store_url: store(VIPPS.play_store_url),
+                package: store(app.android_package),
+                play_store_url: store(app.play_store_url),
             },
             (LinkKind::LandingPage, platform) => OpenPlan::OpenLandingPage {
                 url,

@@ -249,3 +249,5 @@ impl Receiver {
         self.received.lock().unwrap().clone()
     }
 }
+
+pub mod epayment;
