@@ -60,6 +60,11 @@ pub struct SimArgs {
     /// return, no callback).
     #[arg(long)]
     pub user_closes_app: bool,
+    /// A browser origin (`http://127.0.0.1:8080`) allowed to call the
+    /// control API under `/_sim` from a page (CORS); repeat for more.
+    /// None by default.
+    #[arg(long = "control-origin", value_name = "ORIGIN")]
+    pub control_origins: Vec<String>,
 }
 
 fn endpoints(list: Option<&str>) -> Result<Vec<Endpoint>, String> {
@@ -134,6 +139,7 @@ impl SimArgs {
             faults: self.faults()?,
             direct_capture: self.direct_capture,
             strict_callbacks: self.strict_callbacks,
+            control_origins: self.control_origins.clone(),
             ..SimConfig::default()
         })
     }

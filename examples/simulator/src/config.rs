@@ -74,6 +74,10 @@ pub struct SimConfig {
     /// How long a callback may take before the merchant counts as
     /// unreachable (real time).
     pub callback_timeout: Duration,
+    /// The browser origins allowed to call the control API under `/_sim`
+    /// (the demo's own shop page, which sets faults for the next payment).
+    /// Empty: no page may (the control API answers no CORS request).
+    pub control_origins: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -88,6 +92,7 @@ impl Default for SimConfig {
             strict_callbacks: false,
             skip_landing_page_allowed: false,
             callback_timeout: Duration::from_secs(3),
+            control_origins: Vec::new(),
         }
     }
 }
