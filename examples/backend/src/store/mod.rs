@@ -258,8 +258,9 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Replaces the order's state if its version is still `version`
     /// (then it becomes `version + 1`), with `event` in its history, and
-    /// tells the other instances (`notify`). `false`: somebody changed it
-    /// first; read it again.
+    /// tells the other instances (`notify`). A decided order leaves the
+    /// watcher's queue (its operations have their own). `false`: somebody
+    /// changed it first; read it again.
     async fn update_order(
         &self,
         order_id: &str,

@@ -407,7 +407,8 @@ impl Store for SqlStore {
             let seq: Option<i64> = sqlx::query_scalar(
                 "UPDATE orders SET deeplink = $3, status = $4, state = $5, goods_issued = $6, \
                  problem = $7, provider_unknown = $8, finished_at = $9, version = version + 1, \
-                 event_seq = event_seq + $10 \
+                 event_seq = event_seq + $10, \
+                 next_check_at = CASE WHEN $11 = 1 THEN NULL ELSE next_check_at END \
                  WHERE order_id = $1 AND version = $2 RETURNING event_seq",
             )
             .bind(order_id)
@@ -420,6 +421,7 @@ impl Store for SqlStore {
             .bind(i64::from(s.provider_unknown))
             .bind(s.finished_at.map(to_i64))
             .bind(i64::from(event.is_some()))
+            .bind(i64::from(s.status.is_final()))
             .fetch_optional(&mut *tx)
             .await?;
             let Some(seq) = seq else {

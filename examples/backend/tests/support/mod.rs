@@ -42,6 +42,10 @@ impl TempDb {
     pub fn url(&self) -> DatabaseUrl {
         DatabaseUrl::sqlite_file(&self.path)
     }
+
+    pub fn url_string(&self) -> String {
+        format!("sqlite://{}", self.path.display())
+    }
 }
 
 impl Drop for TempDb {
