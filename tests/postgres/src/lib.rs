@@ -22,9 +22,10 @@
 //! pg_ctl -D D/data -m fast -w stop         (on drop) and rm -r D
 //! ```
 //!
-//! The server is started under a small shell watchdog that stops it when
-//! this process disappears, so even a test process killed with `SIGKILL`
-//! (where no destructor runs) leaves no server holding its port.
+//! The server is started under a small shell watchdog that stops it (and
+//! removes its folder) when this process disappears, so a test process
+//! killed with `SIGKILL`, or one that keeps its server in a `static`
+//! (where no destructor runs), leaves no server holding its port.
 
 use std::fmt;
 use std::net::{Ipv4Addr, TcpListener};
@@ -187,9 +188,11 @@ impl TempPostgres {
         let script = format!(
             "{postgres} >{log} 2>&1 & pg=$!\n\
              while [ -d /proc/{parent} ] && kill -0 $pg 2>/dev/null; do sleep 0.5; done\n\
-             kill -INT $pg 2>/dev/null; wait $pg",
+             kill -INT $pg 2>/dev/null; wait $pg\n\
+             [ -d /proc/{parent} ] || rm -rf {dir}",
             log = quote(&pg.log()),
             parent = std::process::id(),
+            dir = quote(&pg.dir),
         );
         let mut watchdog = pg.shell();
         watchdog
