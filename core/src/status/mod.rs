@@ -57,6 +57,8 @@ use crate::foundation::time::Timestamp;
 
 /// Who cancelled a payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename_all = "lowercase"))]
 pub enum CancelledBy {
     /// The shopper cancelled in the payment app (operation `CANCEL`).
     User,
