@@ -5,9 +5,11 @@
 //! stderr), 2 usage errors.
 
 mod check_url;
+mod conform;
 mod deeplink;
 mod error;
 mod input;
+mod schema;
 mod status;
 
 use std::process::ExitCode;
@@ -19,6 +21,8 @@ appswitch <command> [args]
   error [--http-status N] [FILE|-]      a provider error body → the typed error and its class
   check-url --kind web|app|callback URL is this URL acceptable for that use?
   deeplink URL                          classify an initiate `url` and print the open plan
+  schema                                the status document's JSON Schema (generated from the core's types)
+  conform STATUS_URL [--wake-url URL]   does a backend's status endpoint keep appswitch's contract?
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +40,8 @@ fn main() -> ExitCode {
         "error" => error::run(rest),
         "check-url" => check_url::run(rest),
         "deeplink" => deeplink::run(rest),
+        "schema" => schema::run(rest),
+        "conform" => conform::run(rest),
         other => {
             eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)
