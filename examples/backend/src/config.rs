@@ -16,7 +16,7 @@ use appswitch_core::providers::vipps_ecom::limits::{
 use appswitch_core::providers::vipps_ecom::{MerchantSerialNumber, MsnError, SystemHeaders};
 
 use crate::auth::MerchantKey;
-use crate::store::DatabaseUrl;
+use crate::store::{DatabaseUrl, SqliteSync};
 
 /// The time the backend reads for everything it shares with the provider
 /// (token expiry, when a payment was initiated). Any
@@ -244,6 +244,8 @@ pub struct BackendConfig {
     pub provider: ProviderConfig,
     /// Where the orders are kept (`--database`, `APPSWITCH_DATABASE_URL`).
     pub database: DatabaseUrl,
+    /// How a SQLite database waits for the disk on a commit.
+    pub sqlite_sync: SqliteSync,
     /// The merchant's bearer key for capture, cancel, refund and the
     /// merchant's view of an order. `None`: nobody may do them.
     pub merchant_key: Option<MerchantKey>,
@@ -316,6 +318,7 @@ impl BackendConfig {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             provider,
             database,
+            sqlite_sync: SqliteSync::default(),
             merchant_key: None,
             allowed_origins: Vec::new(),
             public_url: None,

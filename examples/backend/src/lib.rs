@@ -259,7 +259,8 @@ impl Backend {
     /// Opens `config.database`, binds `config.addr` and serves until the
     /// returned handle is dropped. Needs a Tokio runtime.
     pub async fn start(config: BackendConfig) -> Result<RunningBackend, StartError> {
-        let store: Arc<dyn Store> = Arc::new(SqlStore::open(&config.database).await?);
+        let store: Arc<dyn Store> =
+            Arc::new(SqlStore::open_with(&config.database, config.sqlite_sync).await?);
         Backend::start_on(config, store).await
     }
 
@@ -284,7 +285,8 @@ impl Backend {
         config: BackendConfig,
         listener: TcpListener,
     ) -> Result<RunningBackend, StartError> {
-        let store: Arc<dyn Store> = Arc::new(SqlStore::open(&config.database).await?);
+        let store: Arc<dyn Store> =
+            Arc::new(SqlStore::open_with(&config.database, config.sqlite_sync).await?);
         Backend::serve_listener(config, store, listener).await
     }
 

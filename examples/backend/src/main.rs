@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use appswitch_merchant_backend::store::DatabaseUrl;
+use appswitch_merchant_backend::store::{DatabaseUrl, SqliteSync};
 use appswitch_merchant_backend::{Backend, BackendConfig, ClientIp, MerchantKey, ProviderConfig};
 use clap::Parser;
 
@@ -35,6 +35,11 @@ struct Cli {
         default_value = "sqlite://appswitch-backend.db"
     )]
     database: String,
+    /// How SQLite waits for the disk on a commit: `full` (every commit is
+    /// on disk before it returns) or `normal` (in the WAL: a crash of the
+    /// process loses nothing, a power cut may lose the last commits).
+    #[arg(long, default_value = "full")]
+    sqlite_synchronous: SqliteSync,
     /// The backend's URL as browsers and the provider reach it (default:
     /// `http://HOST:PORT`).
     #[arg(long, env = "APPSWITCH_PUBLIC_URL")]
@@ -133,6 +138,7 @@ async fn main() -> ExitCode {
         Err(e) => return fail(e),
     };
     let mut config = BackendConfig::new(provider, database);
+    config.sqlite_sync = cli.sqlite_synchronous;
     config.addr = SocketAddr::new(cli.host, cli.port);
     config.static_dir = cli.static_dir;
     config.public_url = cli.public_url;

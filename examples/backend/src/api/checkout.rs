@@ -244,7 +244,8 @@ pub(crate) async fn checkout(
                     })
                 })
                 .await?;
-                crate::sessions::observe(&app, &req.basket_id).await?;
+                // The basket's session learns of this attempt at its first
+                // observation (it adds the attempts it does not know).
                 return Ok(Json(CheckoutResponse {
                     status_url: format!("{}/api/payments/{order_id}/status", app.public_url),
                     order_id: order_id.to_string(),

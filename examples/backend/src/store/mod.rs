@@ -29,7 +29,7 @@ use appswitch_core::shopper::url::ReturnExpectation;
 use appswitch_core::status::PaymentStatus;
 use async_trait::async_trait;
 
-pub use sql::{DatabaseUrl, SqlStore};
+pub use sql::{DatabaseUrl, SqlStore, SqliteSync};
 
 /// Milliseconds since the Unix epoch, on the backend's wall clock.
 pub type Millis = u64;
