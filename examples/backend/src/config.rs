@@ -209,7 +209,9 @@ pub struct WatchPolicy {
     /// Checks of an undecided order back off (doubling) up to this.
     pub max_interval: Duration,
     /// How long one instance holds an order's provider lease for a check
-    /// (an instance that dies holding it blocks that order this long).
+    /// or a clean-up the watcher carries out (longer than a capture, cancel
+    /// or refund plan's retries take; an instance that dies holding it
+    /// blocks that order this long on PostgreSQL).
     pub check_lease: Duration,
     /// … and for a capture, cancel or refund (whose plan retries).
     pub operation_lease: Duration,
@@ -226,7 +228,7 @@ impl Default for WatchPolicy {
         WatchPolicy {
             first_check: FIRST_POLL_AFTER,
             max_interval: Duration::from_secs(60),
-            check_lease: Duration::from_secs(20),
+            check_lease: Duration::from_secs(60),
             operation_lease: Duration::from_secs(120),
             batch: 64,
             concurrency: 16,

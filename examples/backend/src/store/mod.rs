@@ -14,6 +14,10 @@
 //! ([`Store::update_order`]): two requests (or two instances) that merge at
 //! once never lose each other's facts; the loser reads again and merges
 //! again.
+//!
+//! A SQLite database serves one backend process (its provider leases live
+//! in that process); several instances share a PostgreSQL database, which
+//! holds the leases and tells every instance about every change.
 
 mod sql;
 

@@ -71,7 +71,8 @@ fn migrator() -> Migrator {
 /// Which database, from `--database` / `APPSWITCH_DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
-    /// `sqlite://PATH` (created if missing) or `sqlite::memory:`.
+    /// `sqlite://PATH` (created if missing) or `sqlite::memory:`: one
+    /// backend process per file.
     Sqlite(String),
     /// `postgres://…` or `postgresql://…`.
     Postgres(String),
