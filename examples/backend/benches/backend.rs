@@ -298,17 +298,7 @@ async fn memory() {
         .args(["--sqlite-synchronous", "normal"])
         .args(["--checkouts-per-minute", "4000000000"])
         .args(["--status-requests-per-minute", "4000000000"])
-        .env("VIPPS_BASE_URL", sim.base_url())
-        .env("VIPPS_CLIENT_ID", appswitch_simulator::DEMO_CLIENT_ID)
-        .env(
-            "VIPPS_CLIENT_SECRET",
-            appswitch_simulator::DEMO_CLIENT_SECRET,
-        )
-        .env(
-            "VIPPS_SUBSCRIPTION_KEY",
-            appswitch_simulator::DEMO_SUBSCRIPTION_KEY,
-        )
-        .env("VIPPS_MSN", appswitch_simulator::DEMO_MSN)
+        .envs(provider(&sim).env_vars())
         .env("APPSWITCH_MERCHANT_KEY", KEY)
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())

@@ -141,6 +141,18 @@ impl ProviderConfig {
         }))
     }
 
+    /// The variables [`from_env`](Self::from_env) reads back into this
+    /// configuration, for a backend started as a child process.
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("VIPPS_BASE_URL", self.base_url.clone()),
+            ("VIPPS_CLIENT_ID", self.client_id.clone()),
+            ("VIPPS_CLIENT_SECRET", self.client_secret.clone()),
+            ("VIPPS_SUBSCRIPTION_KEY", self.subscription_key.clone()),
+            ("VIPPS_MSN", self.msn.as_str().to_string()),
+        ]
+    }
+
     /// Whether the provider runs on this machine (a simulator), which can
     /// call back to `http://127.0.0.1`.
     pub fn is_local(&self) -> bool {
@@ -380,6 +392,16 @@ mod tests {
         };
         let p = ProviderConfig::from_vars(vars).unwrap().unwrap();
         assert_eq!(p.base_url, "https://apitest.vipps.no");
+        let env = p.env_vars();
+        let back = ProviderConfig::from_vars(|name| {
+            env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (back.base_url, back.client_secret, back.msn),
+            (p.base_url.clone(), p.client_secret.clone(), p.msn.clone())
+        );
         assert!(!p.is_local());
         assert!(!format!("{p:?}").contains("very-secret"));
         let missing = ProviderConfig::from_vars(|name| {

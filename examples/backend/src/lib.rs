@@ -17,7 +17,7 @@
 //!
 //! As a program: `appswitch-merchant-backend --database sqlite://shop.db`
 //! (see its `--help`). In a Rust merchant's own axum app: open a
-//! [`Store`](store::Store), make a [`MerchantBackend`], mount its
+//! [`Store`], make a [`MerchantBackend`], mount its
 //! [`router`](MerchantBackend::router) and [`spawn`](MerchantBackend::spawn)
 //! its watcher:
 //!

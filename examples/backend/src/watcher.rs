@@ -32,7 +32,10 @@ pub(crate) async fn run(app: Arc<App>) {
         let owner = app.batch_owner();
         let until = now.saturating_add(millis(app.config.watch.check_lease));
         let batch = app.config.watch.batch.max(1);
-        let leased = match app.store.lease_due(&owner, now, until, batch).await {
+        // Not sooner after a check (a status request's, another
+        // instance's) than the per-order interval allows.
+        let gap = millis(app.config.details_gap(false));
+        let leased = match app.store.lease_due(&owner, now, until, batch, gap).await {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::warn!("watcher: reading the queue: {e}");

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use appswitch_core::status::{StatusDocument, StatusName};
-use appswitch_simulator::{ShopperChoice, SimConfig, Simulator};
+use appswitch_simulator::{RunningSimulator, ShopperChoice, SimConfig, Simulator};
 use serde_json::json;
 use support::*;
 
@@ -31,24 +31,14 @@ impl Drop for Process {
     }
 }
 
-fn spawn_backend(sim_url: &str, port: u16, db: &TempDb) -> Process {
+fn spawn_backend(sim: &RunningSimulator, port: u16, db: &TempDb) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_appswitch-merchant-backend"))
         .args(["--port", &port.to_string()])
         .args(["--database", &db.url_string()])
         .args(["--watch-max-interval-secs", "1"])
         .args(["--checkouts-per-minute", "100000"])
         .args(["--status-requests-per-minute", "100000"])
-        .env("VIPPS_BASE_URL", sim_url)
-        .env("VIPPS_CLIENT_ID", appswitch_simulator::DEMO_CLIENT_ID)
-        .env(
-            "VIPPS_CLIENT_SECRET",
-            appswitch_simulator::DEMO_CLIENT_SECRET,
-        )
-        .env(
-            "VIPPS_SUBSCRIPTION_KEY",
-            appswitch_simulator::DEMO_SUBSCRIPTION_KEY,
-        )
-        .env("VIPPS_MSN", appswitch_simulator::DEMO_MSN)
+        .envs(provider(sim).env_vars())
         .env("APPSWITCH_MERCHANT_KEY", MERCHANT_KEY)
         .env("RUST_LOG", "warn")
         .env_remove("APPSWITCH_DATABASE_URL")
@@ -108,7 +98,7 @@ async fn a_killed_backend_restarted_on_its_database_settles_every_payment_truly(
     let db = TempDb::new();
     let port = free_port();
     let http = client();
-    let first = spawn_backend(sim.base_url(), port, &db);
+    let first = spawn_backend(&sim, port, &db);
     let url = first.url.clone();
 
     // Checkouts keep coming, four at a time, until the backend dies under
@@ -176,7 +166,7 @@ async fn a_killed_backend_restarted_on_its_database_settles_every_payment_truly(
         .await
         .unwrap();
 
-    let second = spawn_backend(sim.base_url(), port, &db);
+    let second = spawn_backend(&sim, port, &db);
     // After the restart: one more approval (its callback arrives), and ten
     // minutes pass at the provider — every undecided payment times out.
     sim.control()

@@ -196,9 +196,9 @@ async fn contract(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(store.next_due().await.unwrap(), Some(1_000));
-    let batch = store.lease_due("w", 50_000, 60_000, 1).await.unwrap();
+    let batch = store.lease_due("w", 50_000, 60_000, 1, 0).await.unwrap();
     assert_eq!(batch, ["o-3"], "earliest first");
-    let batch = store.lease_due("w", 50_000, 60_000, 10).await.unwrap();
+    let batch = store.lease_due("w", 50_000, 60_000, 10, 0).await.unwrap();
     assert_eq!(
         batch,
         ["o-2"],
@@ -206,10 +206,36 @@ async fn contract(store: Arc<dyn Store>) {
     );
     assert!(
         store
-            .lease_due("w", 50_000, 60_000, 10)
+            .lease_due("w", 50_000, 60_000, 10, 0)
             .await
             .unwrap()
             .is_empty()
+    );
+    // An order asked about moments ago waits for the next batch.
+    store
+        .insert_order(&order("o-6", "b-4", Some(1_000)), &event("made", true))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .try_lease("o-6", "s", 40_000, 41_000, None)
+            .await
+            .unwrap()
+    );
+    store
+        .release_lease("o-6", "s", 40_000, true, NextCheck::Keep)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .lease_due("w", 40_100, 60_000, 10, 500)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.lease_due("w", 40_600, 60_000, 10, 500).await.unwrap(),
+        ["o-6"]
     );
     let op = NewOperation {
         order_id: "o-5".into(),
@@ -235,13 +261,13 @@ async fn contract(store: Arc<dyn Store>) {
     );
     assert!(
         store
-            .lease_due("w", 54_000, 60_000, 10)
+            .lease_due("w", 54_000, 60_000, 10, 0)
             .await
             .unwrap()
             .is_empty()
     );
     assert_eq!(
-        store.lease_due("w", 55_000, 60_000, 10).await.unwrap(),
+        store.lease_due("w", 55_000, 60_000, 10, 0).await.unwrap(),
         ["o-5"],
         "its operation is due"
     );
@@ -314,7 +340,7 @@ async fn contract(store: Arc<dyn Store>) {
         OperationOrigin::CleanUp
     );
     assert_eq!(
-        store.lease_due("v", 60_000, 70_000, 10).await.unwrap(),
+        store.lease_due("v", 60_000, 70_000, 10, 0).await.unwrap(),
         ["o-4"],
         "the clean-up is due at once"
     );
@@ -339,7 +365,7 @@ async fn contract(store: Arc<dyn Store>) {
         0,
         "not before its time"
     );
-    assert_eq!(store.count_orders().await.unwrap(), 5);
+    assert_eq!(store.count_orders().await.unwrap(), 6);
     assert_eq!(store.evict(100_001, 10).await.unwrap(), 1);
     assert!(store.order("o-5").await.unwrap().is_none());
     assert!(store.events("o-5").await.unwrap().is_empty());
@@ -348,7 +374,7 @@ async fn contract(store: Arc<dyn Store>) {
         OperationState::Pending,
         "its operations went too"
     );
-    assert_eq!(store.count_orders().await.unwrap(), 4);
+    assert_eq!(store.count_orders().await.unwrap(), 5);
 }
 
 #[tokio::test]
@@ -358,7 +384,7 @@ async fn the_store_contract_holds_on_sqlite() {
     contract(Arc::new(store)).await;
     // Migrations run again on an existing database without harm.
     let again = SqlStore::open(&db.url()).await.unwrap();
-    assert_eq!(again.count_orders().await.unwrap(), 4);
+    assert_eq!(again.count_orders().await.unwrap(), 5);
 }
 
 #[tokio::test]
@@ -368,5 +394,5 @@ async fn the_store_contract_holds_on_postgres() {
     let store = SqlStore::open(&url).await.unwrap();
     contract(Arc::new(store)).await;
     let again = SqlStore::open(&url).await.unwrap();
-    assert_eq!(again.count_orders().await.unwrap(), 4);
+    assert_eq!(again.count_orders().await.unwrap(), 5);
 }

@@ -202,6 +202,19 @@ pub(crate) fn client_ip(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpA
     }
 }
 
+/// Counts a request about `order_id` against the client's per-minute
+/// allowance for that order (`429` with `Retry-After` past it).
+pub(crate) fn admit_for_order(
+    app: &App,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    order_id: &str,
+) -> Result<(), ApiError> {
+    app.status_requests
+        .admit(&(client_ip(app, peer, headers), order_id.to_string()))
+        .map_err(|w| ApiError::too_many(&format!("requests for order `{order_id}`"), w))
+}
+
 /// Whether the request says its body is JSON (`application/json`, with
 /// any parameters).
 fn is_json(headers: &HeaderMap) -> bool {

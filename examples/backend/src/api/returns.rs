@@ -19,7 +19,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, PROVIDER, client_ip};
+use super::{ApiError, PROVIDER, admit_for_order};
 use crate::app::App;
 
 /// `?attempt=NONCE`.
@@ -52,9 +52,7 @@ pub(crate) async fn check(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Result<Json<ReturnCheck>, ApiError> {
-    app.status_requests
-        .admit(&(client_ip(&app, peer, &headers), order_id.clone()))
-        .map_err(|w| ApiError::too_many(&format!("requests for order `{order_id}`"), w))?;
+    admit_for_order(&app, peer, &headers, &order_id)?;
     let forged = || ApiError {
         code: Some("forged-return"),
         ..ApiError::new(

@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{ApiError, PROVIDER, client_ip};
+use super::{ApiError, PROVIDER, admit_for_order};
 use crate::app::App;
 use crate::check::refresh_if_due;
 use crate::store::StoredOrder;
@@ -73,9 +73,7 @@ pub(crate) async fn status(
             ApiError::bad_request(format!("`wait` must be whole seconds, not `{w}`"))
         })?,
     };
-    app.status_requests
-        .admit(&(client_ip(&app, peer, &headers), order_id.clone()))
-        .map_err(|w| ApiError::too_many(&format!("status requests for order `{order_id}`"), w))?;
+    admit_for_order(&app, peer, &headers, &order_id)?;
     let mut subscription = app.hub.subscribe(&order_id);
     let Some(mut order) = app.order(&order_id).await? else {
         return Ok(unknown(&order_id));

@@ -307,15 +307,17 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     ) -> Result<(), StoreError>;
 
     /// Leases up to `limit` orders whose check, or one of whose pending
-    /// operations, is due at `now`, earliest first, skipping leased ones:
-    /// the watcher's next batch. Reads the queues' indexes, never a whole
-    /// table.
+    /// operations, is due at `now`, earliest first, skipping leased ones
+    /// and those the provider was asked about within `gap` ms (they come
+    /// in a later batch): the watcher's next batch. Reads the queues'
+    /// indexes, never a whole table.
     async fn lease_due(
         &self,
         owner: &str,
         now: Millis,
         until: Millis,
         limit: u32,
+        gap: u64,
     ) -> Result<Vec<String>, StoreError>;
 
     /// When the earliest queued check or operation is due.

@@ -18,6 +18,10 @@ pub struct Counts {
     pub in_flight: usize,
     pub max_in_flight: usize,
     pub total: usize,
+    /// When the last call's answer went back.
+    pub last_end: Option<std::time::Instant>,
+    /// The shortest time from one call's answer to the next call.
+    pub min_gap: Option<Duration>,
 }
 
 #[derive(Clone)]
@@ -66,6 +70,10 @@ async fn forward(State(p): State<Proxy>, req: Request) -> Response {
         e.in_flight += 1;
         e.total += 1;
         e.max_in_flight = e.max_in_flight.max(e.in_flight);
+        if let Some(end) = e.last_end {
+            let gap = end.elapsed();
+            e.min_gap = Some(e.min_gap.map_or(gap, |g| g.min(gap)));
+        }
     }
     if order.is_some() {
         tokio::time::sleep(p.hold).await;
@@ -84,7 +92,10 @@ async fn forward(State(p): State<Proxy>, req: Request) -> Response {
     }
     let answer = out.send().await;
     if let Some(o) = &order {
-        p.counts.lock().unwrap().get_mut(o).unwrap().in_flight -= 1;
+        let mut c = p.counts.lock().unwrap();
+        let e = c.get_mut(o).unwrap();
+        e.in_flight -= 1;
+        e.last_end = Some(std::time::Instant::now());
     }
     let answer = answer.unwrap();
     let mut response = Response::builder().status(answer.status());

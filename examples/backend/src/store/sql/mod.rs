@@ -289,8 +289,9 @@ impl Store for SqlStore {
         now: Millis,
         until: Millis,
         limit: u32,
+        gap: u64,
     ) -> Result<Vec<String>, StoreError> {
-        self.do_lease_due(owner, now, until, limit).await
+        self.do_lease_due(owner, now, until, limit, gap).await
     }
 
     async fn next_due(&self) -> Result<Option<Millis>, StoreError> {

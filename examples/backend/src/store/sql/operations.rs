@@ -8,6 +8,29 @@ use crate::store::{Millis, NewOperation, OperationState, StoreError, StoredOpera
 use super::rows::*;
 use super::{Pool, SqlStore};
 
+/// Stores `$op` as pending (unless its key is taken), due for the watcher
+/// at `$attempt_at`, on `$executor`.
+macro_rules! insert_operation {
+    ($executor:expr, $op:expr, $now:expr, $attempt_at:expr) => {
+        sqlx::query(
+            "INSERT INTO operations (order_id, idempotency_key, kind, amount, text, origin, \
+             state, answer, next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $8, $7, $7) \
+             ON CONFLICT (order_id, idempotency_key) DO NOTHING",
+        )
+        .bind(&$op.order_id)
+        .bind(&$op.key)
+        .bind(kind_name($op.kind))
+        .bind($op.amount.map(|a| to_i64(a.minor())))
+        .bind(&$op.text)
+        .bind(origin_name($op.origin))
+        .bind(to_i64($now))
+        .bind(to_i64($attempt_at))
+        .execute($executor)
+        .await?
+    };
+}
+
 impl SqlStore {
     pub(super) async fn do_begin_operation(
         &self,
@@ -16,22 +39,7 @@ impl SqlStore {
         attempt_at: Millis,
     ) -> Result<StoredOperation, StoreError> {
         on_pool!(self, write, p => {
-            sqlx::query(
-                "INSERT INTO operations (order_id, idempotency_key, kind, amount, text, origin, \
-                 state, answer, next_attempt_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $8, $7, $7) \
-                 ON CONFLICT (order_id, idempotency_key) DO NOTHING",
-            )
-            .bind(&op.order_id)
-            .bind(&op.key)
-            .bind(kind_name(op.kind))
-            .bind(op.amount.map(|a| to_i64(a.minor())))
-            .bind(&op.text)
-            .bind(origin_name(op.origin))
-            .bind(to_i64(now))
-            .bind(to_i64(attempt_at))
-            .execute(p)
-            .await?;
+            insert_operation!(p, op, now, attempt_at);
             let row = sqlx::query(
                 "SELECT order_id, idempotency_key, kind, amount, text, origin, state, answer \
                  FROM operations WHERE order_id = $1 AND idempotency_key = $2",
@@ -144,21 +152,7 @@ impl SqlStore {
                 return Ok(false);
             }
             for op in clean_ups {
-                sqlx::query(
-                    "INSERT INTO operations (order_id, idempotency_key, kind, amount, text, \
-                     origin, state, answer, next_attempt_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, $7, $7) \
-                     ON CONFLICT (order_id, idempotency_key) DO NOTHING",
-                )
-                .bind(&op.order_id)
-                .bind(&op.key)
-                .bind(kind_name(op.kind))
-                .bind(op.amount.map(|a| to_i64(a.minor())))
-                .bind(&op.text)
-                .bind(origin_name(op.origin))
-                .bind(to_i64(now))
-                .execute(&mut *tx)
-                .await?;
+                insert_operation!(&mut *tx, op, now, now);
             }
             tx.commit().await?;
             Ok(true)

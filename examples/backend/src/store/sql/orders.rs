@@ -6,6 +6,24 @@ use sqlx::Row;
 use super::rows::*;
 use super::{CHANNEL, Pool, SqlStore};
 
+/// Appends `$event` to the order's history as entry `$seq`, in `$tx`.
+macro_rules! insert_event {
+    ($tx:expr, $order_id:expr, $seq:expr, $at:expr, $event:expr) => {
+        sqlx::query(
+            "INSERT INTO order_events (order_id, seq, at, source, accepted, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($order_id)
+        .bind($seq)
+        .bind(to_i64($at))
+        .bind($event.source.as_str())
+        .bind(i64::from($event.accepted))
+        .bind(&$event.detail)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 impl SqlStore {
     pub(super) async fn do_insert_order(
         &self,
@@ -43,17 +61,7 @@ impl SqlStore {
             .await?
             .rows_affected();
             if inserted == 1 {
-                sqlx::query(
-                    "INSERT INTO order_events (order_id, seq, at, source, accepted, detail) \
-                     VALUES ($1, 1, $2, $3, $4, $5)",
-                )
-                .bind(&o.order_id)
-                .bind(to_i64(o.created_at))
-                .bind(event.source.as_str())
-                .bind(i64::from(event.accepted))
-                .bind(&event.detail)
-                .execute(&mut *tx)
-                .await?;
+                insert_event!(tx, &o.order_id, 1i64, o.created_at, event);
             }
             tx.commit().await?;
             Ok::<_, StoreError>(inserted)
@@ -129,18 +137,7 @@ impl SqlStore {
                 return Ok(false);
             };
             if let Some(e) = event {
-                sqlx::query(
-                    "INSERT INTO order_events (order_id, seq, at, source, accepted, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(order_id)
-                .bind(seq)
-                .bind(to_i64(now))
-                .bind(e.source.as_str())
-                .bind(i64::from(e.accepted))
-                .bind(&e.detail)
-                .execute(&mut *tx)
-                .await?;
+                insert_event!(tx, order_id, seq, now, e);
             }
             if notify && postgres {
                 sqlx::query("SELECT pg_notify($1, $2)")
@@ -175,18 +172,7 @@ impl SqlStore {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(seq) = seq {
-                sqlx::query(
-                    "INSERT INTO order_events (order_id, seq, at, source, accepted, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(order_id)
-                .bind(seq)
-                .bind(to_i64(now))
-                .bind(e.source.as_str())
-                .bind(i64::from(e.accepted))
-                .bind(&e.detail)
-                .execute(&mut *tx)
-                .await?;
+                insert_event!(tx, order_id, seq, now, e);
             }
             tx.commit().await?;
             Ok(())

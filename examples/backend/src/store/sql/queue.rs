@@ -169,6 +169,7 @@ impl SqlStore {
         now: Millis,
         until: Millis,
         limit: u32,
+        gap: u64,
     ) -> Result<Vec<String>, StoreError> {
         if let Pool::Sqlite { read, leases, .. } = &self.pool {
             // The queue from its indexes; the leases in memory.
@@ -180,7 +181,8 @@ impl SqlStore {
                     .fetch_all(read)
                     .await?;
                 for id in due {
-                    if ids.len() < limit as usize && leases.take(&id, owner, now, until, None) {
+                    if ids.len() < limit as usize && leases.take(&id, owner, now, until, Some(gap))
+                    {
                         ids.push(id);
                     }
                 }
@@ -198,14 +200,17 @@ impl SqlStore {
             "UPDATE orders SET lease_owner = $1, lease_until = $3 WHERE order_id IN (\
              SELECT order_id FROM orders WHERE next_check_at IS NOT NULL AND next_check_at <= $2 \
              AND (lease_until IS NULL OR lease_until < $2) \
+             AND (last_check_at IS NULL OR last_check_at <= $5) \
              ORDER BY next_check_at LIMIT $4{lock}) \
-             AND (lease_until IS NULL OR lease_until < $2) RETURNING order_id"
+             AND (lease_until IS NULL OR lease_until < $2) \
+             AND (last_check_at IS NULL OR last_check_at <= $5) RETURNING order_id"
         );
         let operations = "UPDATE orders SET lease_owner = $1, lease_until = $3 WHERE order_id IN (\
              SELECT order_id FROM operations WHERE state = 'pending' \
              AND next_attempt_at IS NOT NULL AND next_attempt_at <= $2 \
              ORDER BY next_attempt_at LIMIT $4) \
-             AND (lease_until IS NULL OR lease_until < $2) RETURNING order_id";
+             AND (lease_until IS NULL OR lease_until < $2) \
+             AND (last_check_at IS NULL OR last_check_at <= $5) RETURNING order_id";
         on_pool!(self, write, p => {
             let mut ids: Vec<String> = Vec::new();
             for sql in [checks.as_str(), operations] {
@@ -214,6 +219,7 @@ impl SqlStore {
                     .bind(to_i64(now))
                     .bind(to_i64(until))
                     .bind(i64::from(limit))
+                    .bind(to_i64(now.saturating_sub(gap)))
                     .fetch_all(p)
                     .await?;
                 ids.extend(got);
