@@ -60,6 +60,7 @@ use crate::foundation::time::Timestamp;
 /// Who cancelled a payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum CancelledBy {
     /// The shopper cancelled in the payment app (operation `CANCEL`).
     User,

@@ -79,18 +79,21 @@ async fn checkout_landing_page_approve_return_and_status() {
         (doc.status, doc.is_final, doc.amounts.reserved.minor()),
         (StatusName::Reserved, true, 20000)
     );
-    // A second tab sees the same truth.
-    let info: serde_json::Value = shop
-        .http
-        .get(shop.url(&format!("/api/orders/{}", c.order_id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // The merchant's view agrees, with the order's history.
+    let (code, info) = shop
+        .merchant_get(&format!("/api/orders/{}", c.order_id))
+        .await;
+    assert_eq!(code, 200, "{info}");
     assert_eq!(info["status"]["status"], "reserved");
     assert_eq!(info["basketId"], "basket-1");
+    let sources: Vec<&str> = info["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources[..2], ["checkout", "checkout"], "{sources:?}");
+    assert!(sources.contains(&"callback"), "{sources:?}");
 }
 
 #[tokio::test]
