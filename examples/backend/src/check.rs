@@ -10,11 +10,12 @@
 
 use std::time::Duration;
 
+use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_ecom::limits::{FINAL_CHECK_GRACE, PAYMENT_WINDOW};
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
 
 use crate::app::{App, millis};
-use crate::store::{EventSource, Millis, NewEvent, NextCheck, StoreError, StoredOrder};
+use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
 use crate::util::wall_millis;
 
 /// Why an order the provider does not know is given up as failed, once the
@@ -31,8 +32,13 @@ pub(crate) async fn details_and_merge(
 ) -> Result<Option<PaymentDetails>, StoreError> {
     match app.client.details(order_id).await {
         Ok(details) => {
-            let observed = details.to_status();
+            let now = app.config.clock.now();
             app.change(order_id, |_, state| {
+                let observed = if window_closed(state, now) {
+                    details.to_status_after_payment_window()
+                } else {
+                    details.to_status()
+                };
                 state.problem = None;
                 state.provider_unknown = false;
                 let merged = state.status.clone().merge(&observed);
@@ -86,6 +92,18 @@ pub(crate) async fn refresh_if_due(app: &App, order: &StoredOrder) -> Result<(),
     let result = details_and_merge(app, id).await;
     app.release(lease, true, NextCheck::Keep).await;
     result.map(|_| ())
+}
+
+/// Whether the provider's payment window of this attempt (plus the core's
+/// grace for the one last check) is over at `now`, on the provider's clock:
+/// then a history with nothing decided is read as final
+/// ([`PaymentDetails::to_status_after_payment_window`]) — the shopper can no
+/// longer act, and the callback that would have said so may have been lost.
+fn window_closed(state: &OrderState, now: Timestamp) -> bool {
+    state
+        .deeplink
+        .as_ref()
+        .is_some_and(|link| now >= link.deadlines.payment_deadline + FINAL_CHECK_GRACE)
 }
 
 /// When the provider's payment window of this order closes, on the wall

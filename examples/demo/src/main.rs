@@ -11,6 +11,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use appswitch_merchant_backend::store::DatabaseUrl;
 use appswitch_merchant_backend::{
@@ -89,7 +90,7 @@ async fn main() -> ExitCode {
         Ok(a) => format!("http://{a}"),
         Err(e) => return fail(e),
     };
-    let (provider, _sim): (ProviderConfig, Option<RunningSimulator>) =
+    let (provider, sim): (ProviderConfig, Option<RunningSimulator>) =
         match ProviderConfig::from_env() {
             Err(e) => return fail(e),
             Ok(Some(real)) => {
@@ -127,6 +128,12 @@ async fn main() -> ExitCode {
             }
         };
     let mut config = BackendConfig::new(provider, database);
+    if let Some(sim) = &sim {
+        // The backend reads the provider's time from the simulator's clock,
+        // so `--time-scale` moves its payment windows too.
+        let clock = sim.clock();
+        config.clock = Arc::new(move || clock.now());
+    }
     config.static_dir = cli.static_dir;
     config.merchant_key = match merchant_key() {
         Ok(k) => Some(k),
