@@ -1,15 +1,52 @@
-//! `cargo xtask fuzz <target> [--seconds N]`: runs one cargo-fuzz target of
-//! `fuzz/` for a while and prints how many inputs it tried and what it found.
+//! `cargo xtask fuzz [<target>|all] [--seconds N]`: runs every cargo-fuzz
+//! target of `fuzz/` (or one) for a while each and prints how many inputs
+//! it tried and what it found.
 //!
-//! cargo-fuzz is installed on demand into `.tools/cargo` (it is not needed
-//! by `cargo xtask test`). libFuzzer's instrumentation needs unstable rustc
-//! flags; `RUSTC_BOOTSTRAP=1` lets the stable toolchain accept them.
+//! What fuzzing needs is installed on demand, once: cargo-fuzz into
+//! `.tools/cargo`, and the nightly toolchain through rustup (libFuzzer's
+//! instrumentation needs `-Z` flags). Neither is needed by `cargo xtask
+//! test`. Without rustup, or when nightly cannot be installed (offline),
+//! the stable toolchain runs with `RUSTC_BOOTSTRAP=1` instead, and says so.
 
 use std::process::{Command, Stdio};
 
 use crate::util::{Failure, Res, cargo, fail, probe, root, run, tools_dir};
 
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+/// How cargo-fuzz's builds get the unstable flags libFuzzer needs.
+enum Toolchain {
+    /// `RUSTUP_TOOLCHAIN=nightly`, installed by rustup when missing.
+    Nightly,
+    /// The stable toolchain, told to accept unstable flags.
+    StableBootstrap,
+}
+
+fn ensure_nightly() -> Toolchain {
+    let listed = probe(Command::new("rustup").args(["toolchain", "list"]));
+    match listed {
+        None => {
+            println!("fuzz: no rustup; the stable toolchain runs with RUSTC_BOOTSTRAP=1");
+            Toolchain::StableBootstrap
+        }
+        Some(list) if list.lines().any(|l| l.starts_with("nightly")) => Toolchain::Nightly,
+        Some(_) => {
+            println!("fuzz: installing the nightly toolchain (rustup, minimal profile)");
+            let installed = Command::new("rustup")
+                .args(["toolchain", "install", "nightly", "--profile", "minimal"])
+                .status()
+                .is_ok_and(|s| s.success());
+            if installed {
+                Toolchain::Nightly
+            } else {
+                println!(
+                    "fuzz: nightly could not be installed; the stable toolchain runs with RUSTC_BOOTSTRAP=1"
+                );
+                Toolchain::StableBootstrap
+            }
+        }
+    }
+}
 
 fn ensure_cargo_fuzz() -> Res<std::path::PathBuf> {
     let bin = tools_dir().join("cargo/bin/cargo-fuzz");
@@ -63,13 +100,7 @@ pub fn fuzz(args: &[String]) -> Res {
     }
     let all = targets()?;
     let chosen = match target.as_deref() {
-        None => {
-            return fail(format!(
-                "usage: cargo xtask fuzz <target|all> [--seconds N]; targets: {}",
-                all.join(", ")
-            ));
-        }
-        Some("all") => all.clone(),
+        None | Some("all") => all.clone(),
         Some(t) if all.iter().any(|a| a == t) => vec![t.to_string()],
         Some(t) => {
             return fail(format!(
@@ -79,6 +110,7 @@ pub fn fuzz(args: &[String]) -> Res {
         }
     };
     let cargo_fuzz = ensure_cargo_fuzz()?;
+    let toolchain = ensure_nightly();
     let mut report = Vec::new();
     for t in &chosen {
         println!("\n== fuzz {t} for {seconds} s ==");
@@ -86,9 +118,13 @@ pub fn fuzz(args: &[String]) -> Res {
         std::fs::create_dir_all(&corpus).map_err(|e| Failure(format!("fuzz: {e}")))?;
         // Hand-picked starting inputs, committed; new finds go to `corpus`.
         let seeds = root().join("fuzz/seeds").join(t);
-        let out = Command::new(&cargo_fuzz)
+        let mut command = Command::new(&cargo_fuzz);
+        match toolchain {
+            Toolchain::Nightly => command.env("RUSTUP_TOOLCHAIN", "nightly"),
+            Toolchain::StableBootstrap => command.env("RUSTC_BOOTSTRAP", "1"),
+        };
+        let out = command
             .current_dir(root())
-            .env("RUSTC_BOOTSTRAP", "1")
             .args(["fuzz", "run", t])
             .arg(&corpus)
             .args(seeds.is_dir().then_some(&seeds))

@@ -25,8 +25,8 @@ cargo xtask <command>
   bindings           generate Kotlin, Swift and Python from the mobile library
   wasm [--breakdown] build the npm package (bindings-wasm/pkg) and print its sizes
                      (--breakdown: and what the .wasm is made of, by crate and module)
-  fuzz TARGET|all [--seconds N]
-                     run cargo-fuzz targets of fuzz/ and print executions and findings
+  fuzz [TARGET|all] [--seconds N]
+                     run every cargo-fuzz target of fuzz/ (or one), N s each (default 60); prints executions and crashes
   help               this text
 ";
 
