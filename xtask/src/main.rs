@@ -4,6 +4,7 @@ mod bench;
 mod bindings;
 mod demo;
 mod fuzz;
+mod npm;
 mod server;
 mod setup;
 mod swift;

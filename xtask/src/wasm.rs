@@ -92,7 +92,13 @@ pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
         std::fs::remove_dir_all(&pkg)
             .map_err(|e| Failure(format!("wasm: clearing {}: {e}", pkg.display())))?;
     }
-    for (target, out) in [("bundler", pkg.clone()), ("web", pkg.join("web"))] {
+    for (target, out) in [
+        ("bundler", pkg.clone()),
+        ("web", pkg.join("web")),
+        // ESM that reads the .wasm with `node:fs` (no `.wasm` import, which
+        // Node refuses without a flag).
+        ("experimental-nodejs-module", pkg.join("node")),
+    ] {
         run(
             "wasm: wasm-bindgen",
             Command::new(tools.wasm_bindgen())
@@ -110,10 +116,18 @@ pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
             strip_doc_comments(&out.join(glue))?;
         }
     }
+    // The node build writes its own package.json; the package's says it all.
+    let _ = std::fs::remove_file(pkg.join("node/package.json"));
+    write_self_initialising_web_entry(&pkg.join("web"))?;
     write_package_json(&pkg)?;
-    let readme = root().join("bindings-wasm/README.md");
-    std::fs::copy(&readme, pkg.join("README.md"))
-        .map_err(|e| Failure(format!("wasm: copying {}: {e}", readme.display())))?;
+    for (from, to) in [
+        ("bindings-wasm/README.md", "README.md"),
+        ("LICENSE-MIT", "LICENSE-MIT"),
+        ("LICENSE-APACHE", "LICENSE-APACHE"),
+    ] {
+        std::fs::copy(root().join(from), pkg.join(to))
+            .map_err(|e| Failure(format!("wasm: copying {from}: {e}")))?;
+    }
     let (js, js_brotli) = glue_sizes(&pkg)?;
     let sizes = PackageSizes {
         wasm: sizes(&pkg.join("appswitch_bg.wasm"))?,
@@ -203,33 +217,72 @@ fn glue_sizes(pkg: &Path) -> Res<((u64, u64), u64)> {
     s
 }
 
+/// `appswitch/web` for a plain page: the `--target web` build, initialised
+/// by the entry itself (a top-level `await`), so a call right after the
+/// import works instead of throwing a `TypeError` on the missing module.
+/// Its default export is still `init` (wasm-bindgen's, which does nothing
+/// once initialised), so `await init()` in older code stays harmless.
+fn write_self_initialising_web_entry(web: &Path) -> Res {
+    let js = "// The plain-page entry of appswitch: ready when the import is.\n\
+              import init from \"./appswitch.js\";\n\
+              await init();\n\
+              export * from \"./appswitch.js\";\n\
+              export default init;\n";
+    let dts = "// The plain-page entry of appswitch: ready when the import is.\n\
+               export * from \"./appswitch.js\";\n\
+               export { default } from \"./appswitch.js\";\n";
+    for (name, text) in [("index.js", js), ("index.d.ts", dts)] {
+        let path = web.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| Failure(format!("writing {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// The package's `package.json`: one entry per place it runs, chosen by
+/// the `exports` conditions — `browser` (bundlers building for a page),
+/// `node` (Node, server-side rendering: importing touches no `window`),
+/// then the bundler build for everything else; `appswitch/web` for a page
+/// without a bundler and `appswitch/node` by name.
 fn write_package_json(pkg: &Path) -> Res {
     let version = env!("CARGO_PKG_VERSION");
     let json = format!(
         r#"{{
   "name": "appswitch",
   "version": "{version}",
-  "description": "Track a mobile payment across the switch to the payment app and back: the browser module of appswitch.",
+  "description": "Track a mobile payment across the switch to the payment app (Vipps, MobilePay) and back: the browser module of appswitch.",
   "license": "MIT OR Apache-2.0",
+  "repository": {{ "type": "git", "url": "https://github.com/appswitch/appswitch" }},
+  "keywords": ["payments", "vipps", "mobilepay", "deeplink", "app-switch", "wasm"],
   "type": "module",
   "module": "./appswitch.js",
-  "main": "./appswitch.js",
+  "main": "./node/appswitch.js",
   "types": "./appswitch.d.ts",
   "exports": {{
-    ".": {{ "types": "./appswitch.d.ts", "import": "./appswitch.js" }},
-    "./web": {{ "types": "./web/appswitch.d.ts", "import": "./web/appswitch.js" }}
+    ".": {{
+      "types": "./appswitch.d.ts",
+      "browser": "./appswitch.js",
+      "node": "./node/appswitch.js",
+      "default": "./appswitch.js"
+    }},
+    "./web": {{ "types": "./web/index.d.ts", "default": "./web/index.js" }},
+    "./node": {{ "types": "./node/appswitch.d.ts", "default": "./node/appswitch.js" }},
+    "./package.json": "./package.json"
   }},
   "files": [
     "README.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
     "appswitch_bg.wasm",
     "appswitch.js",
     "appswitch_bg.js",
     "appswitch.d.ts",
     "appswitch_bg.wasm.d.ts",
     "snippets/",
-    "web/"
+    "web/",
+    "node/"
   ],
-  "sideEffects": ["./appswitch.js", "./snippets/*"]
+  "sideEffects": ["./appswitch.js", "./web/index.js", "./snippets/*", "./node/appswitch.js"]
 }}
 "#
     );
@@ -282,6 +335,8 @@ fn module_tests(tools: &Tools, backend: &str) -> Res {
 /// module hands over (written by the same serde derives, from
 /// `bindings-wasm/examples/ts_values.rs`) are checked against their
 /// `.d.ts` types: a field renamed in Rust but not in the `.d.ts` fails.
+/// Then the packed tarball, installed as a consumer installs it
+/// ([`crate::npm`]).
 pub fn typescript_consumer(tools: &Tools) -> Res {
     let tsc = tools.tsc();
     if !tsc.is_file() {
@@ -311,5 +366,6 @@ pub fn typescript_consumer(tools: &Tools) -> Res {
             .arg(tsc)
             .args(["--noEmit", "-p"])
             .arg(root().join("tests/ts-consumer/tsconfig.json")),
-    )
+    )?;
+    crate::npm::consumer_tests(tools, &pkg_dir())
 }
