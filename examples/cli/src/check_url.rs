@@ -1,4 +1,4 @@
-//! `appswitch check-url --kind web|app|callback URL`: is this URL acceptable
+//! `appswitch check-url [--kind web|app|callback] URL`: is this URL acceptable
 //! for that use? Prints `ok` (exit 0; warnings on stderr), or the rule it
 //! breaks on stderr (exit 1).
 
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use appswitch_core::shopper::url::{UrlKind, check_url};
 
-const USAGE: &str = "usage: appswitch check-url --kind web|app|callback URL";
+const USAGE: &str = "usage: appswitch check-url [--kind web|app|callback] URL  (default: web)";
 
 fn parse_kind(kind: &str) -> Option<UrlKind> {
     match kind {
@@ -40,8 +40,9 @@ fn parse_args(args: &[String]) -> Result<(UrlKind, &str), String> {
         }
     }
     match (kind, url) {
-        (Some(kind), Some(url)) => Ok((kind, url)),
-        (None, _) => Err("`--kind` is required".into()),
+        // Like the JS API's check, a URL is checked as a web fallback
+        // unless told otherwise.
+        (kind, Some(url)) => Ok((kind.unwrap_or(UrlKind::Web), url)),
         (_, None) => Err("the URL is missing".into()),
     }
 }

@@ -16,11 +16,12 @@ mod webhook_verify;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-appswitch <command> [args]
+appswitch <command> [args]   (appswitch --version: its version)
 
   status [FILE|-]                       a provider payload or status document → the status as JSON
   error [--http-status N] [FILE|-]      a provider error body → the typed error and its class
-  check-url --kind web|app|callback URL is this URL acceptable for that use?
+  check-url [--kind web|app|callback] URL
+                                        is this URL acceptable for that use? (default: web)
   deeplink URL                          classify an initiate `url` and print the open plan
   webhook-verify --secret S --method M --path P --host H --date D --content-sha256 C
                  --authorization A [--now T] < BODY
@@ -38,6 +39,10 @@ fn main() -> ExitCode {
     match cmd.as_str() {
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        "--version" | "-V" | "version" => {
+            println!("appswitch {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
         "status" => status::run(rest),

@@ -150,11 +150,38 @@ fn broken_rules_exit_1_with_the_rule() {
     }
 }
 
+/// Without `--kind` a URL is checked as a web fallback, like the JS API's
+/// check: the web rules accept a shop page and refuse an app scheme.
+#[test]
+fn the_kind_defaults_to_web() {
+    let out = run(&["https://shop.example.no/return"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "ok\n");
+    let web = run(&["--kind", "web", "merchantapp://result"]);
+    let default = run(&["merchantapp://result"]);
+    assert_eq!(default.status.code(), Some(1));
+    assert_eq!(text(&default.stderr), text(&web.stderr));
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    for flag in ["--version", "-V"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_appswitch"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            text(&out.stdout),
+            format!("appswitch {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let cases: &[&[&str]] = &[
         &[],
-        &["https://shop.example.no/"],
         &["--kind", "web"],
         &["--kind"],
         &["--kind", "ftp", "ftp://x.no"],
