@@ -4,9 +4,32 @@
 use crate::setup::Tools;
 use crate::util::{Res, cargo, kb, run, sizes};
 
+/// `cargo xtask bench [tracker]`: every benchmark and size report, or one.
+pub fn bench(args: &[String]) -> Res {
+    match args {
+        [] => crate::setup::setup().and_then(|tools| everything(&tools)),
+        [what] if what == "tracker" => tracker(),
+        _ => crate::util::fail(format!(
+            "unknown bench `{}`: `cargo xtask bench` runs everything, `cargo xtask bench tracker` the tracker against the naive loop",
+            args.join(" ")
+        )),
+    }
+}
+
+/// The tracker against the naive loop on the simulator's scenario set
+/// (`core/benches/tracker.rs`): requests and time to the truth per
+/// scenario, the summary line, then the cost of one simulated payment.
+fn tracker() -> Res {
+    println!("== tracker vs naive loop (core/benches/tracker.rs) ==");
+    run(
+        "bench: tracker",
+        cargo().args(["bench", "-p", "appswitch-core", "--bench", "tracker"]),
+    )
+}
+
 /// Runs every benchmark and size report.
-pub fn bench(tools: &Tools) -> Res {
-    println!("== core benchmarks (criterion) ==");
+fn everything(tools: &Tools) -> Res {
+    println!("== core benchmarks (criterion; the tracker table first) ==");
     run(
         "bench: cargo bench",
         cargo().args(["bench", "-p", "appswitch-core"]),
