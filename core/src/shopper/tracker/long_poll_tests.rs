@@ -277,25 +277,49 @@ fn a_return_right_after_a_completed_poll_asks_at_once() {
 }
 
 #[test]
-fn a_long_poll_that_just_started_answers_a_return_an_older_one_does_not() {
+fn a_long_poll_in_flight_never_answers_a_return_only_a_repeat_in_its_burst() {
     let (mut t, held) = holding();
-    // Started at 7.08 s: a return 0.9 s later is answered by it.
-    t.handle(Event::Returned, at(7980));
-    assert!(fetches(&drain(&mut t, at(7980))).is_empty());
-    // Its answer ("pending", held) answers the return.
-    respond(&mut t, held.id, Answer::Pending, at(32_080));
-    let next = one_request(&mut t, at(32_080));
-    assert_eq!(next.reason, FetchReason::Poll);
-    // One second after a long poll started: a fresh short request.
-    let check = check_on_return(&mut t, at(33_080));
-    assert_eq!(check.reason, FetchReason::Return);
+    // The long poll started at 7.08 s; a return only 0.1 s later still gets
+    // a fresh short request: the long poll may be a dead connection.
+    let check = check_on_return(&mut t, at(7180));
+    assert_eq!(
+        (check.reason, check.long_poll_wait),
+        (FetchReason::Return, None)
+    );
+    assert!(t.is_awaiting(held.id));
+    respond(&mut t, check.id, Answer::Pending, at(7260));
+    assert!(!t.is_awaiting(held.id));
+    // The next long poll keeps its spacing from the last one (7.08 s).
+    assert_eq!(last(&drain(&mut t, at(7260))), &Action::WaitUntil(at(9080)));
+
+    let (mut t, _) = holding();
+    let check = check_on_return(&mut t, at(20_000));
     // While that short request is in flight, the burst of events a browser
     // fires on return costs nothing more.
-    for ms in [33_090, 33_500, 36_000] {
+    for ms in [20_010, 20_020] {
         t.handle(Event::Visible, at(ms));
         t.handle(Event::Returned, at(ms));
         assert!(fetches(&drain(&mut t, at(ms))).is_empty(), "{ms}");
     }
+    // Answered "pending": a fresh long poll replaces the old one at once.
+    respond(&mut t, check.id, Answer::Pending, at(20_080));
+    let fresh = one_request(&mut t, at(20_080));
+    assert_eq!(
+        (fresh.reason, fresh.long_poll_wait),
+        (FetchReason::Poll, SECS_25)
+    );
+    // A repeat of the burst (0.9 s after its last event) is answered by
+    // the long poll that started after it: nothing more.
+    t.handle(Event::Returned, at(20_920));
+    assert!(fetches(&drain(&mut t, at(20_920))).is_empty());
+    // The debounce is over (1 s after the burst's last event): a fresh
+    // short request beside the long poll.
+    let check = check_on_return(&mut t, at(21_020));
+    assert_eq!(
+        (check.reason, check.long_poll_wait),
+        (FetchReason::Return, None)
+    );
+    assert!(t.is_awaiting(fresh.id) && t.is_awaiting(check.id));
 }
 
 #[test]

@@ -64,6 +64,9 @@ pub struct Tracker {
     pub(crate) held: Option<InFlight>,
     /// Whether the backend holds long polls.
     pub(crate) detection: Detection,
+    /// The last return a short request answered (or was started for): the
+    /// start of a burst of return events (not kept in the snapshot).
+    pub(crate) last_return_at: Option<Timestamp>,
     pub(crate) next_id: u64,
     pub(crate) rate: RateWindow,
     pub(crate) backoff: Backoff,
@@ -99,6 +102,7 @@ impl Tracker {
             short: None,
             held: None,
             detection: Detection::default(),
+            last_return_at: None,
             next_id: 1,
             rate: RateWindow::default(),
             retry_after_until: None,
@@ -258,24 +262,30 @@ impl Tracker {
 
     /// The shopper is back (or the page visible, or the network back):
     /// check now with a fresh short request, unless a request in flight
-    /// answers it — a short one always (its timeouts are short), a held
-    /// long poll only if it started less than
-    /// [`Policy::return_debounce`](super::Policy::return_debounce) ago. A
+    /// answers it. A short request in flight always does (its timeouts are
+    /// short). A held long poll never answers the return that starts a
+    /// burst (it may be a dead connection); it answers a repeat only if it
+    /// started after that return and the repeat comes less than
+    /// [`Policy::return_debounce`](super::Policy::return_debounce) after
+    /// it — the burst of `visibilitychange`, `pageshow` and `focus` a
+    /// browser fires, after the burst's own short request was answered. A
     /// request that already completed never answers a return.
     pub(crate) fn request_check(&mut self, now: Timestamp) {
         // The environment changed, so earlier network failures say little.
         self.backoff.until = None;
         if let Some(f) = &mut self.short {
             f.answers_return = true;
+            self.last_return_at = Some(now);
             return;
         }
         let debounce = self.config.policy.return_debounce;
-        if let Some(f) = &mut self.held {
-            if f.started <= now && now.saturating_since(f.started) < debounce {
+        if let (Some(f), Some(burst)) = (&mut self.held, self.last_return_at) {
+            if burst <= f.started && burst <= now && now.saturating_since(burst) < debounce {
                 f.answers_return = true;
                 return;
             }
         }
+        self.last_return_at = Some(now);
         self.check_requested_at = Some(now);
     }
 

@@ -74,10 +74,12 @@
 //!   [`Event::Visible`] after the switch), with a fresh *short* request
 //!   (plain timeouts, no hold) — even while a long poll is in flight, which
 //!   may be a dead connection. A short request in flight answers the
-//!   return; so does a long poll that started less than
-//!   [`Policy::return_debounce`] ago; a request that already completed
-//!   never does. When the return's short request ends, the older long poll
-//!   is given up: after an answer a fresh one follows at once.
+//!   return; a repeat less than [`Policy::return_debounce`] after it (the
+//!   burst of events a browser fires) is answered by the long poll that
+//!   followed; a request that already completed never answers one. When
+//!   the return's short request ends, the older long poll is given up:
+//!   after an answer a fresh one follows, one poll interval after the
+//!   previous one started at the latest.
 //! - Otherwise the first poll 5 s after [`Event::SwitchedOut`], then every
 //!   2 s, spaced from the *start* of the previous request.
 //! - Long poll ([`Policy::long_poll`], 25 s by default; DESIGN "Tracking

@@ -127,11 +127,14 @@ pub struct Policy {
     /// 30 s).
     #[serde(with = "serde_millis")]
     pub grace: Duration,
-    /// A return (or the page becoming visible) is answered by a long poll
-    /// in flight that started less than this long ago (a short request in
-    /// flight always answers it; one that already completed never does),
-    /// so that the burst of `visibilitychange`, `pageshow` and `focus` a
-    /// browser fires on return costs one request (appswitch's choice: 1 s).
+    /// A repeat of a return (or of the page becoming visible) less than
+    /// this long after the return a short request answered is answered by
+    /// the long poll that followed that request, so that the burst of
+    /// `visibilitychange`, `pageshow` and `focus` a browser fires on return
+    /// costs one request (appswitch's choice: 1 s). A short request in
+    /// flight always answers a return; a long poll that was in flight
+    /// before the return never does, nor does a request that already
+    /// completed.
     #[serde(with = "serde_millis")]
     pub return_debounce: Duration,
     /// After this many unusable answers in a row (unreadable bodies,
