@@ -38,7 +38,7 @@ pub struct TrackingPolicy {
     pub payment_window_ms: i64,
     /// Extra time after the window before the final check.
     pub grace_ms: i64,
-    /// Returns within this long after a request started are answered by it.
+    /// Repeats of a return within this long of it are answered by the requests it started.
     pub return_debounce_ms: i64,
     /// Give up after this many unusable answers in a row.
     pub max_bad_answers: i32,

@@ -109,10 +109,11 @@ fn main() {
         }
     }
 
-    // The policy, as `defaultPolicy()` gives it, and with every option set.
+    // The policy, as `defaultPolicy()` gives it (long poll on), and with
+    // every other choice made (long poll off, polling while hidden).
     m.value("Policy", &Policy::vipps());
     let mut custom = Policy::vipps();
-    custom.long_poll = Some(core::time::Duration::from_secs(25));
+    custom.long_poll = None;
     custom.while_hidden = appswitch_core::shopper::tracker::HiddenPolling::Every {
         interval: core::time::Duration::from_secs(10),
     };

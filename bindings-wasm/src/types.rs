@@ -116,7 +116,7 @@ export interface Policy {
   connectTimeout: Millis;
   /** See `connectTimeout` (5000). */
   readTimeout: Millis;
-  /** Ask the backend to hold polls up to this long (`?wait=N`, whole seconds); off by default. */
+  /** Ask a backend that holds polls to hold them up to this long (`?wait=N`, whole seconds; 25000); `null` is off. */
   longPoll?: Millis | null;
   /** At most this many requests per `rateWindow` (120). */
   rateCap: number;
@@ -128,7 +128,7 @@ export interface Policy {
   paymentWindow: Millis;
   /** After the payment window, before the final check (30000). */
   grace: Millis;
-  /** A return this soon after a request started is answered by it (1000). */
+  /** Repeats of a return this soon after it are answered by the requests it started (1000). */
   returnDebounce: Millis;
   /** Unusable answers in a row before giving up (10). */
   maxBadAnswers: number;

@@ -219,3 +219,161 @@ proptest! {
         }
     }
 }
+
+/// A final status, as the provider decides it.
+fn final_status() -> impl Strategy<Value = PaymentStatus> {
+    prop_oneof![
+        (1u64..100_000).prop_map(reserved),
+        (1u64..100_000).prop_map(captured),
+        Just(PaymentStatus::initiated().with_failure("RESERVE_FAILED")),
+        Just(PaymentStatus::initiated().with_rejected()),
+        Just(PaymentStatus::initiated().with_cancelled(CancelledBy::User)),
+    ]
+}
+
+/// Faults that pass: none of them makes an answer unreadable, and all end
+/// well before the deadline.
+fn passing_fault() -> impl Strategy<Value = Fault> {
+    (
+        0u64..450,
+        1u64..60,
+        prop_oneof![
+            Just(FaultKind::RateLimited(RetryAfterForm::Absent)),
+            (0u64..30).prop_map(|s| FaultKind::RateLimited(RetryAfterForm::Seconds(s))),
+            Just(FaultKind::ServerError),
+            Just(FaultKind::ConnectTimeout),
+            Just(FaultKind::ReadTimeout),
+            Just(FaultKind::Offline),
+            Just(FaultKind::Lost),
+            (0u64..30_000).prop_map(|m| FaultKind::Late(ms(m))),
+        ],
+    )
+        .prop_map(|(from, len, kind)| Fault {
+            from: secs(from),
+            until: secs(from + len),
+            kind,
+        })
+}
+
+/// What the shopper's device does, in any order: everything but `Stop`.
+fn device_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => Just(Step::Event(Event::SwitchedOut)),
+        12 => Just(Step::Event(Event::Returned)),
+        6 => Just(Step::Event(Event::Hidden)),
+        6 => Just(Step::Event(Event::Visible)),
+        2 => Just(Step::Event(Event::Online)),
+        2 => Just(Step::Event(Event::Offline)),
+        2 => (0u64..300).prop_map(|s| Step::Kill { down_for: secs(s) }),
+    ]
+}
+
+/// One payment decided at some point, and one interleaving of what the
+/// device, the network and the backend do around it: answers of requests
+/// in flight together in either order (jitter), returns during long polls,
+/// kills, faults.
+fn interleaving() -> impl Strategy<Value = Scenario> {
+    (
+        (final_status(), 0u64..500, 0u64..20),
+        (1u64..1500, 0u64..3000, any::<bool>(), any::<u64>()),
+        proptest::collection::vec((0u64..700_000, device_step()), 0..25),
+        proptest::collection::vec(passing_fault(), 0..3),
+        (
+            proptest::option::of(1u64..30),
+            prop_oneof![Just(3u32), Just(10), Just(120)],
+            0u64..3000,
+            proptest::option::weighted(0.1, 0u64..700_000),
+        ),
+    )
+        .prop_map(
+            |(
+                (truth, decided, lag),
+                (latency, jitter, holds, seed),
+                steps,
+                faults,
+                (lp, cap, debounce, push),
+            )| {
+                let mut s = Scenario::new("interleaving").pays(secs(decided), truth.clone());
+                s.backend.lag = secs(lag);
+                s.backend.latency = ms(latency);
+                s.backend.jitter = ms(jitter);
+                s.backend.long_poll = holds;
+                s.backend.faults = faults;
+                s.seed = seed;
+                s.policy.long_poll = lp.map(secs);
+                s.policy.rate_cap = cap;
+                s.policy.return_debounce = ms(debounce);
+                s.script = steps.into_iter().map(|(t, st)| (ms(t), st)).collect();
+                // A relayed callback, never before the payment was decided.
+                if let Some(p) = push.filter(|p| *p >= decided * 1000) {
+                    s.script
+                        .push((ms(p), Step::Event(Event::Pushed { status: truth })));
+                }
+                s.script.sort_by_key(|(t, _)| *t);
+                s
+            },
+        )
+}
+
+/// The outcome the truth proves, compared by kind and facts shown.
+fn shows(o: &Option<Outcome>) -> Option<String> {
+    o.as_ref().map(|o| match o {
+        Outcome::Success { status } => {
+            format!("success {:?} {:?}", status.state(), status.amounts())
+        }
+        other => format!("{other:?}"),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// However the events interleave — returns during long polls, answers
+    /// of two requests in flight in either order, kills and restores,
+    /// transient faults — a payment the provider decided settles on what it
+    /// decided, and another interleaving of the same payment settles the
+    /// same.
+    #[test]
+    fn outcomes_never_change_with_interleavings(s in interleaving(), other_seed in any::<u64>(), shift in 0u64..1500) {
+        let truth = Outcome::from_status(&s.backend.timeline[0].1);
+        let r = drive(&s);
+        prop_assert!(r.problems.is_empty(), "{:?}", r.problems);
+        prop_assert_eq!(shows(&r.outcome), shows(&truth));
+        // The same payment, other round trips and every device event a
+        // little later.
+        let mut again = s.clone();
+        again.seed = other_seed;
+        for (t, _) in &mut again.script {
+            *t += ms(shift);
+        }
+        let r2 = drive(&again);
+        prop_assert!(r2.problems.is_empty(), "{:?}", r2.problems);
+        prop_assert_eq!(shows(&r2.outcome), shows(&r.outcome));
+    }
+
+    /// Returns as fast as a browser can fire them, against a backend that
+    /// holds or not: the rate cap holds, one slot kept for the final check.
+    #[test]
+    fn return_storms_never_break_the_rate_cap(
+        every in 5u64..3000,
+        count in 1u64..2000,
+        from in 0u64..60_000,
+        cap in 2u32..130,
+        latency in 1u64..500,
+        holds in any::<bool>(),
+    ) {
+        let mut s = Scenario::new("storm")
+            .at(secs(2), Event::SwitchedOut)
+            .pays(secs(400), reserved(100));
+        s.policy.rate_cap = cap;
+        s.backend.latency = ms(latency);
+        s.backend.long_poll = holds;
+        for i in 0..count {
+            s.script.push((ms(from + i * every), Step::Event(Event::Returned)));
+        }
+        let r = drive(&s);
+        prop_assert!(r.problems.is_empty(), "{:?}", r.problems);
+        prop_assert!(r.max_in_window < cap as usize, "{} of {cap}", r.max_in_window);
+        prop_assert!(r.is_success());
+    }
+}

@@ -47,7 +47,8 @@ fn failed(reason: &str) -> PaymentStatus {
 
 #[test]
 fn happy_path_checks_at_once_on_return() {
-    let s = happy_path();
+    // Against a backend that answers at once: plain polls after two probes.
+    let s = happy_path().plain();
     let r = run(&s);
     assert!(
         matches!(&r.outcome, Some(Outcome::Success { status }) if status.state() == PaymentState::Reserved)
@@ -58,6 +59,25 @@ fn happy_path_checks_at_once_on_return() {
     assert_eq!(r.count(FetchReason::Return), 1);
     assert_eq!(starts(&r)[0], secs(7), "first poll 5 s after the switch");
     assert_eq!(r.settled_at, Some(at(ms(26_080))));
+    // The first two are probes (a hold of 2 s, the plain 5 s read timeout),
+    // answered at once: from then on plain polls.
+    let waits: Vec<_> = r.requests.iter().map(|q| q.long_poll_wait).collect();
+    assert_eq!(&waits[..3], &[Some(secs(2)), Some(secs(2)), None]);
+    assert!(waits[2..].iter().all(Option::is_none));
+    assert!(r.requests.iter().all(|q| q.read_timeout == secs(5)));
+}
+
+#[test]
+fn happy_path_against_a_holding_backend_is_one_held_request() {
+    let s = happy_path();
+    let r = run(&s);
+    assert!(r.is_success());
+    // The probe of 7 s is held its 2 s (answered 9.08 s): the backend holds.
+    // The long poll of 9.08 s is answered when the payment goes through.
+    assert_eq!(starts(&r), vec![secs(7), ms(9_080)]);
+    assert_eq!(r.requests[1].long_poll_wait, Some(secs(25)));
+    assert_eq!(r.requests[1].read_timeout, secs(30));
+    assert_eq!(r.settled_at, Some(at(ms(25_380))));
 }
 
 #[test]
@@ -77,13 +97,25 @@ fn return_before_the_first_poll() {
 fn lost_callback_found_by_polling() {
     // The callback never reaches the backend; it learns 8 s late by
     // polling the provider itself. The shopper came back at 26 s.
-    let s = lost_callback();
+    let s = lost_callback().plain();
     let r = run(&s);
     assert!(r.is_success());
     // 7…25 s (10), the return at 26 s, then 28, 30, 32, 34 s: the backend
     // knows from 33 s, the next poll (34 s) finds it.
     assert_eq!(r.requests(), 15);
     assert_eq!(r.settled_at, Some(at(ms(34_080))));
+
+    // A backend that holds: the long poll in flight since 9.08 s is left to
+    // run beside the return's short request (26 s); after its "pending" a
+    // fresh long poll replaces it and is answered when the backend learns.
+    let s = lost_callback();
+    let r = run(&s);
+    assert!(r.is_success());
+    assert_eq!(starts(&r), vec![secs(7), ms(9_080), secs(26), ms(26_080)]);
+    assert_eq!(r.requests[2].reason, FetchReason::Return);
+    assert_eq!(r.requests[2].long_poll_wait, None);
+    assert_eq!(r.requests[3].long_poll_wait, Some(secs(25)));
+    assert_eq!(r.settled_at, Some(at(ms(33_080))));
 }
 
 #[test]
@@ -360,25 +392,150 @@ fn long_poll_is_spaced_from_the_start_of_the_request() {
     let mut s = long_poll_backend();
     let r = run(&s);
     assert!(r.is_success());
-    // Held 25 s each (7→32, 32→57, 57→82), then answered at the change.
+    // The probe (7 → 9.08 s), then held 25 s each (9.08 → 34.16 → 59.24 →
+    // 84.32 s), then answered at the change.
     assert_eq!(
         starts(&r),
-        vec![secs(7), ms(32_080), ms(57_160), ms(82_240)]
+        vec![secs(7), ms(9_080), ms(34_160), ms(59_240), ms(84_320)]
     );
+    assert_eq!(r.requests[0].long_poll_wait, Some(secs(2)));
     assert!(
-        r.requests
+        r.requests[1..]
             .iter()
-            .all(|q| q.long_poll_wait == Some(secs(25)))
+            .all(|q| q.long_poll_wait == Some(secs(25)) && q.read_timeout == secs(30))
     );
     assert_eq!(r.settled_at, Some(at(ms(95_080))));
 
     // A backend without long poll answers at once: still every 2 s, not
-    // faster.
+    // faster, and no request after the two probes asks for a hold or has
+    // more than the plain read timeout.
     s.backend.long_poll = false;
     let r = run(&s);
     assert!(r.is_success());
     assert!(starts(&r).windows(2).all(|w| w[1] - w[0] >= secs(2)));
     assert_eq!(r.requests(), 45);
+    assert!(r.requests[2..].iter().all(|q| q.long_poll_wait.is_none()));
+    assert!(r.requests.iter().all(|q| q.read_timeout == secs(5)));
+}
+
+#[test]
+fn a_final_status_is_not_held() {
+    // Paid before the first poll: the backend answers the probe at once.
+    let s = Scenario::new("paid early")
+        .holding()
+        .at(secs(2), Event::SwitchedOut)
+        .pays(secs(3), reserved(20_000));
+    let r = run(&s);
+    assert_eq!(starts(&r), vec![secs(7)]);
+    assert_eq!(r.settled_at, Some(at(ms(7_080))));
+}
+
+#[test]
+fn a_dead_long_poll_does_not_keep_a_returning_shopper_waiting() {
+    // The long poll of 9.08 s never answers (a dead connection). The
+    // shopper is back at 25 s; the backend learns of the payment at 28 s.
+    let s = dead_long_poll_then_return();
+    let r = run(&s);
+    assert!(r.is_success());
+    // At once on return a short request (pending), then a fresh long poll,
+    // answered at the change — not after the dead one's 31 s of timeouts.
+    assert_eq!(starts(&r), vec![secs(7), ms(9_080), secs(25), ms(25_080)]);
+    assert_eq!(r.requests[2].reason, FetchReason::Return);
+    assert_eq!(r.requests[2].read_timeout, secs(5));
+    assert_eq!(r.settled_at, Some(at(ms(28_080))));
+
+    // Known at the backend when the shopper is back: the truth within the
+    // short request's timeouts.
+    let mut s = dead_long_poll_then_return();
+    s.backend.lag = secs(0);
+    let r = run(&s);
+    assert!(r.is_success());
+    assert_eq!(starts(&r), vec![secs(7), ms(9_080), secs(25)]);
+    assert_eq!(r.settled_at, Some(at(ms(25_080))));
+    assert!(
+        r.settled_at.unwrap() <= at(secs(25) + s.policy.connect_timeout + s.policy.read_timeout)
+    );
+}
+
+#[test]
+fn a_return_right_after_a_completed_poll_is_checked_at_once() {
+    let s = return_after_completed_poll();
+    let r = run(&s);
+    assert!(r.is_success());
+    // The poll of 21 s came back at 21.08 s; the shopper is back at 21.3 s:
+    // asked at once, not at the next poll (23 s).
+    let t = starts(&r);
+    assert_eq!(&t[t.len() - 2..], &[secs(21), ms(21_300)]);
+    assert_eq!(r.requests.last().unwrap().reason, FetchReason::Return);
+    assert_eq!(r.settled_at, Some(at(ms(21_380))));
+}
+
+#[test]
+fn what_was_learned_about_the_backend_survives_a_restart() {
+    // Killed at 20 s while a long poll is in flight, back at 30 s: the check
+    // on restore, then the whole wait at once — no probe again.
+    let s = long_poll_backend().kill(secs(20), secs(10));
+    let r = run(&s);
+    assert!(r.is_success());
+    assert_eq!(
+        starts(&r),
+        vec![
+            secs(7),
+            ms(9_080),
+            secs(30),
+            ms(30_080),
+            ms(55_160),
+            ms(80_240)
+        ]
+    );
+    assert_eq!(r.requests[2].reason, FetchReason::Return);
+    assert!(
+        r.requests[3..]
+            .iter()
+            .all(|q| q.long_poll_wait == Some(secs(25)))
+    );
+    // A backend that does not hold: plain polls after the restore.
+    let s = long_poll_backend().plain().kill(secs(20), secs(10));
+    let r = run(&s);
+    assert!(r.is_success());
+    let after: Vec<_> = r.requests.iter().filter(|q| q.at >= at(secs(30))).collect();
+    assert!(after.len() > 10);
+    assert!(
+        after
+            .iter()
+            .all(|q| q.long_poll_wait.is_none() && q.read_timeout == secs(5))
+    );
+}
+
+#[test]
+fn return_storms_keep_the_rate_cap() {
+    for holds in [true, false] {
+        for cap in [120, 7] {
+            let mut s = Scenario::new("return storm")
+                .at(secs(2), Event::SwitchedOut)
+                .pays(secs(300), reserved(20_000));
+            s.backend.long_poll = holds;
+            s.policy.rate_cap = cap;
+            s.backend.latency = ms(30);
+            // A return every 100 ms for four minutes.
+            for i in 0..2_400 {
+                s = s.at(secs(3) + ms(100 * i), Event::Returned);
+            }
+            let r = run(&s);
+            assert!(r.is_success(), "{holds} {cap}");
+            assert!(
+                r.max_in_window < cap as usize,
+                "{holds} {cap}: {}",
+                r.max_in_window
+            );
+            // The storm does fill the window: the cap, not luck, holds it.
+            assert!(
+                r.max_in_window >= (cap as usize - 1).min(30),
+                "{holds} {cap}: {}",
+                r.max_in_window
+            );
+        }
+    }
 }
 
 #[test]

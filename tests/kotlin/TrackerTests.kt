@@ -179,13 +179,25 @@ fun trackerTests() {
         }
     }
 
-    test("long poll: polls carry ?wait=N") {
+    test("long poll: a probe, then the whole wait once the backend held one") {
         val s = Setup(orderId("long"))
-        Backend.script(s.order, doc(s.order, "initiated", false), doc(s.order, "reserved", true))
+        // The probe (?wait=1) is held 1.1 s, as a backend that holds does.
+        val held = doc(s.order, "initiated", false).replaceFirst("{\"status\":200", "{\"status\":200,\"delayMs\":1100")
+        Backend.script(s.order, held, doc(s.order, "reserved", true))
         tracker(s, policy = fastPolicy().copy(longPollMs = 2000)).use { t ->
             t.onSwitchedOut()
             check(t.awaitSettled() is Outcome.Success) { "outcome" }
-            expectEq(Backend.waits(s.order), listOf("2", "2"), "wait parameters")
+            expectEq(Backend.waits(s.order), listOf("1", "2"), "wait parameters")
+        }
+    }
+
+    test("long poll: a backend that answers at once gets plain polls after two probes") {
+        val s = Setup(orderId("plain"))
+        Backend.script(s.order, doc(s.order, "initiated", false), doc(s.order, "initiated", false), doc(s.order, "reserved", true))
+        tracker(s, policy = fastPolicy().copy(longPollMs = 2000)).use { t ->
+            t.onSwitchedOut()
+            check(t.awaitSettled() is Outcome.Success) { "outcome" }
+            expectEq(Backend.waits(s.order), listOf("1", "1", null), "wait parameters")
         }
     }
 }

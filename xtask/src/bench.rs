@@ -5,9 +5,9 @@ use crate::setup::Tools;
 use crate::util::{Res, cargo, kb, run, sizes};
 
 /// Runs every benchmark and size report, or only those named (`core`,
-/// `sizes`, `kotlin`, `backend`).
+/// `tracker`, `sizes`, `kotlin`, `backend`).
 pub fn bench(tools: &Tools, only: &[String]) -> Res {
-    const NAMES: [&str; 4] = ["core", "sizes", "kotlin", "backend"];
+    const NAMES: [&str; 5] = ["core", "tracker", "sizes", "kotlin", "backend"];
     if let Some(unknown) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
         return crate::util::fail(format!(
             "bench: no bench `{unknown}` (benches: {})",
@@ -16,7 +16,9 @@ pub fn bench(tools: &Tools, only: &[String]) -> Res {
     }
     let wants = |name: &str| only.is_empty() || only.iter().any(|n| n == name);
     if wants("core") {
-        core()?;
+        core()?; // the tracker bench is one of the core's
+    } else if wants("tracker") {
+        tracker()?;
     }
     if wants("sizes") {
         sizes_report(tools)?;
@@ -59,8 +61,20 @@ fn backend() -> Res {
     )
 }
 
+/// The tracker against the naive loop on the simulator's scenario set
+/// (`core/benches/tracker.rs`): requests and time to the truth per
+/// scenario, the summary line, then the cost of one simulated payment.
+fn tracker() -> Res {
+    println!("== tracker vs naive loop (core/benches/tracker.rs) ==");
+    run(
+        "bench: tracker",
+        cargo().args(["bench", "-p", "appswitch-core", "--bench", "tracker"]),
+    )
+}
+
+/// Every benchmark of the core (criterion; the tracker table first).
 fn core() -> Res {
-    println!("== core benchmarks (criterion) ==");
+    println!("== core benchmarks (criterion; the tracker table first) ==");
     run(
         "bench: cargo bench",
         cargo().args(["bench", "-p", "appswitch-core"]),

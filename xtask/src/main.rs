@@ -22,7 +22,8 @@ cargo xtask <command>
   test [SUITE...]    setup, then run every suite (or the named ones)
   demo [ARGS...]     build everything and start the demo on 127.0.0.1
                      (ARGS go to appswitch-demo: --port, --time-scale, --drop-callbacks, …)
-  bench [NAME...]    benchmarks and size reports (core, sizes, kotlin, backend; default all)
+  bench [NAME...]    benchmarks and size reports (core, tracker, sizes, kotlin, backend;
+                     default all; tracker: the tracker against the naive loop)
   bindings           generate Kotlin, Swift and Python from the mobile library
   wasm [--breakdown] build the npm package (bindings-wasm/pkg) and print its sizes
                      (--breakdown: and what the .wasm is made of, by crate and module)

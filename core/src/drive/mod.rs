@@ -206,8 +206,11 @@ enum Wakeup {
     Timer,
 }
 
-/// Requests still running when the tracker stopped waiting for them (its
-/// watchdog counts them as timed out) are dropped beyond this many.
+/// At most this many requests run at once: the two the tracker may wait
+/// for (a held long poll and a short request beside it) and the latest
+/// ones it gave up on (their timeouts passed, or a return's short request
+/// replaced a long poll), whose answers still add facts. Beyond it, the
+/// oldest given up is dropped.
 const MAX_IN_FLIGHT: usize = 4;
 
 impl<H: Host> Driver<H> {
@@ -275,7 +278,13 @@ impl<H: Host> Driver<H> {
                 match self.tracker.poll(now) {
                     Action::FetchStatus(request) => {
                         if in_flight.len() >= MAX_IN_FLIGHT {
-                            drop(in_flight.remove(0));
+                            // The oldest the tracker gave up on goes first;
+                            // one it still waits for only if there is none.
+                            let oldest = in_flight
+                                .iter()
+                                .position(|(id, _)| !self.tracker.is_awaiting(*id))
+                                .unwrap_or(0);
+                            drop(in_flight.remove(oldest));
                         }
                         in_flight.push((request.id, Box::pin(self.host.fetch(&request))));
                     }

@@ -1,11 +1,11 @@
 //! The driver on a host with a virtual clock: sleeping advances the clock
 //! (firing any event scheduled before the wake-up), requests are answered
-//! at once from a script. No runtime: a noop-waker `block_on`.
+//! at once from a script — or never (a dead connection). No runtime: a
+//! noop-waker `block_on`.
 
 use core::cell::{Cell, RefCell};
 use core::time::Duration;
 use std::collections::VecDeque;
-use std::future::{Ready, ready};
 
 use std::rc::Rc;
 
@@ -27,7 +27,8 @@ type Scheduled = (Timestamp, Box<dyn Fn(&DriverHandle)>);
 #[derive(Default)]
 struct World {
     now: Cell<u64>,
-    script: RefCell<VecDeque<FetchOutcome>>,
+    /// `None`: the request never answers.
+    script: RefCell<VecDeque<Option<FetchOutcome>>>,
     requests: RefCell<Vec<(Timestamp, String)>>,
     stored: RefCell<Option<String>>,
     notes: RefCell<Vec<Progress>>,
@@ -47,7 +48,14 @@ impl TestHost {
         self.0.schedule.borrow_mut().sort_by_key(|(t, _)| *t);
     }
     fn answers(&self, answers: impl IntoIterator<Item = FetchOutcome>) {
-        self.0.script.borrow_mut().extend(answers);
+        self.0
+            .script
+            .borrow_mut()
+            .extend(answers.into_iter().map(Some));
+    }
+    /// The next request never answers (its connection is dead).
+    fn dead(&self) {
+        self.0.script.borrow_mut().push_back(None);
     }
     fn requests(&self) -> usize {
         self.0.requests.borrow().len()
@@ -58,13 +66,13 @@ impl TestHost {
 }
 
 impl Host for TestHost {
-    type Fetch = Ready<FetchOutcome>;
+    type Fetch = Scripted;
     type Sleep = Yield;
 
     fn now(&self) -> Timestamp {
         Timestamp::from_millis(self.0.now.get())
     }
-    fn fetch(&self, request: &FetchRequest) -> Ready<FetchOutcome> {
+    fn fetch(&self, request: &FetchRequest) -> Scripted {
         self.0
             .requests
             .borrow_mut()
@@ -75,7 +83,7 @@ impl Host for TestHost {
         } else {
             script.front().cloned()
         };
-        ready(answer.unwrap_or(FetchOutcome::Failed(TransportErrorKind::Other)))
+        Scripted(answer.unwrap_or(Some(FetchOutcome::Failed(TransportErrorKind::Other))))
     }
     fn sleep_until(&self, at: Timestamp) -> Yield {
         Yield {
@@ -92,6 +100,16 @@ impl Host for TestHost {
     }
     fn notify(&self, progress: &Progress) {
         self.0.notes.borrow_mut().push(progress.clone());
+    }
+}
+
+/// A request's answer: at once, or never.
+struct Scripted(Option<FetchOutcome>);
+
+impl Future for Scripted {
+    type Output = FetchOutcome;
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<FetchOutcome> {
+        self.0.take().map_or(Poll::Pending, Poll::Ready)
     }
 }
 
@@ -142,7 +160,7 @@ fn doc(status: &PaymentStatus) -> FetchOutcome {
     }
 }
 
-fn pending() -> FetchOutcome {
+fn pending_answer() -> FetchOutcome {
     doc(&PaymentStatus::initiated())
 }
 
@@ -198,7 +216,7 @@ fn a_return_is_checked_at_once_and_the_outcome_saved() {
         host.store().get(ORDER).is_some(),
         "saved before the shopper leaves"
     );
-    host.answers([pending(), pending(), reserved()]);
+    host.answers([pending_answer(), pending_answer(), reserved()]);
     host.at(Duration::from_secs(1), DriverHandle::switched_out);
     let url = format!("{}&status=301", fallback(1).url);
     host.at(Duration::from_secs(3), move |h| {
@@ -264,7 +282,7 @@ fn transport_errors_are_fed_back_and_retried() {
 fn an_app_killed_mid_switch_resumes_from_the_store() {
     let host = TestHost::default();
     let driver = start(&host);
-    host.answers([pending()]);
+    host.answers([pending_answer()]);
     host.at(Duration::ZERO, DriverHandle::switched_out);
     // Run a little (a few polls), then the process dies.
     assert!(poll_some(driver.run(), 6).is_none());
@@ -296,7 +314,7 @@ fn an_app_killed_mid_switch_resumes_from_the_store() {
 fn stop_settles_on_what_is_known() {
     let host = TestHost::default();
     let driver = start(&host);
-    host.answers([pending()]);
+    host.answers([pending_answer()]);
     host.at(Duration::ZERO, DriverHandle::switched_out);
     host.at(Duration::from_secs(9), DriverHandle::stop);
     let outcome = block_on(driver.run());
@@ -313,7 +331,7 @@ fn an_undecided_payment_ends_unknown_after_the_deadline() {
     let host = TestHost::default();
     let driver = start(&host);
     let deadline = driver.tracker().deadline();
-    host.answers([pending()]);
+    host.answers([pending_answer()]);
     host.at(Duration::ZERO, DriverHandle::switched_out);
     host.at(Duration::from_secs(30), DriverHandle::hidden);
     let outcome = block_on(driver.run());
@@ -334,4 +352,67 @@ fn an_undecided_payment_ends_unknown_after_the_deadline() {
         .map(|(t, _)| *t)
         .collect();
     assert_eq!(late, vec![deadline]);
+}
+
+#[test]
+fn a_dead_long_poll_does_not_hold_a_returning_shopper() {
+    use crate::shopper::tracker::{Answer, LongPollSupport};
+    // A tracker that learned the backend holds (its probe of 5 s was held
+    // until 7.08 s), saved before the app was sent to the background.
+    let config = TrackerConfig::new(
+        ORDER,
+        format!("https://shop.example.no/status/{ORDER}"),
+        T0,
+        3,
+    );
+    let mut tracker = Tracker::new(config).unwrap();
+    tracker.handle(Event::SwitchedOut, T0);
+    let probe_at = T0 + Duration::from_secs(5);
+    let probe = loop {
+        match tracker.poll(probe_at) {
+            Action::FetchStatus(req) => break req,
+            Action::Notify(_) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    let held_at = T0 + Duration::from_millis(7080);
+    tracker.handle(
+        Event::Response {
+            id: probe.id,
+            answer: Answer::Pending,
+        },
+        held_at,
+    );
+    assert_eq!(tracker.long_poll_support(), LongPollSupport::Holds);
+    let deeplink = Deeplink::classify(LANDING, T0).unwrap();
+    let pending =
+        PendingPayment::new(&tracker, deeplink, fallback(1).expectation, held_at).unwrap();
+
+    // The app resumes at 10 s: the check on restore ("pending"), then a
+    // long poll whose connection is dead; the shopper is back at 20 s.
+    let host = TestHost::default();
+    host.0.now.set((T0 + Duration::from_secs(10)).as_millis());
+    host.answers([pending_answer()]);
+    host.dead();
+    host.answers([reserved()]);
+    let driver = Driver::resume(host.clone(), pending).unwrap();
+    *host.0.handle.borrow_mut() = Some(driver.handle());
+    let url = format!("{}&status=301", fallback(1).url);
+    host.at(Duration::from_secs(20), move |h| {
+        h.returned(&url).unwrap();
+    });
+    let outcome = block_on(driver.run());
+    assert!(matches!(outcome, Outcome::Success { .. }), "{outcome:?}");
+    let requests = host.0.requests.borrow();
+    let at = |s| T0 + Duration::from_secs(s);
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert_eq!(requests[0].0, at(10));
+    assert!(requests[1].1.ends_with("?wait=25"), "{requests:?}");
+    // The return's short request ran beside the dead long poll, at once;
+    // the outcome came at 20 s, not after the long poll's 31 s.
+    assert_eq!(
+        requests[2],
+        (at(20), format!("https://shop.example.no/status/{ORDER}"))
+    );
+    assert_eq!(host.now(), at(20));
 }

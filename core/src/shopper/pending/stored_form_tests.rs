@@ -14,7 +14,8 @@ use crate::shopper::deeplink::{Deadlines, Deeplink, Environment, LinkKind};
 use crate::shopper::pending::{PendingError, PendingPayment, PendingStore};
 use crate::shopper::tracker::Ping;
 use crate::shopper::tracker::{
-    BackoffPolicy, HiddenPolling, Outcome, Policy, Snapshot, TrackerConfig, UnknownReason,
+    BackoffPolicy, HiddenPolling, LongPollSupport, Outcome, Policy, Snapshot, TrackerConfig,
+    UnknownReason,
 };
 use crate::shopper::url::{AttemptNonce, ExpectedReturn, ReturnExpectation};
 use crate::status::{CancelledBy, FailedOperation, PaymentStatus};
@@ -45,6 +46,11 @@ const UNKNOWN_REASONS: [UnknownReason; 4] = [
     UnknownReason::BackendUnreachable,
     UnknownReason::TooManyErrors,
     UnknownReason::Stopped,
+];
+const LONG_POLL_SUPPORT: [LongPollSupport; 3] = [
+    LongPollSupport::Unknown,
+    LongPollSupport::Holds,
+    LongPollSupport::DoesNotHold,
 ];
 const LINK_KINDS: [LinkKind; 2] = [LinkKind::LandingPage, LinkKind::App];
 const ENVIRONMENTS: [Environment; 4] = [
@@ -164,6 +170,9 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
             any::<bool>(),
             any::<bool>(),
             of(outcome()),
+            of(time()),
+            pick(&LONG_POLL_SUPPORT),
+            any::<u32>(),
         ),
     )
         .prop_map(|(a, b, c, d)| Snapshot {
@@ -190,6 +199,9 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
             verify_pending: d.1,
             final_check: d.2,
             outcome: d.3,
+            last_poll_started: d.4,
+            long_poll_support: d.5,
+            quick_answers: d.6,
         })
 }
 

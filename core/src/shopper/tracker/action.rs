@@ -21,9 +21,10 @@ pub enum Event {
     /// The shopper is back — the fallback URL was opened, the app resumed,
     /// the page became visible after the switch: check now. Implies
     /// [`Visible`](Self::Visible) (and [`SwitchedOut`](Self::SwitchedOut)
-    /// if it was missed). Repeats while a request is in flight, or within
-    /// [`Policy::return_debounce`](super::Policy::return_debounce) of the
-    /// start of one, are answered by that request.
+    /// if it was missed). Repeats while its short request is in flight, or
+    /// within [`Policy::return_debounce`](super::Policy::return_debounce)
+    /// of that, are answered by that request or the long poll after it; a
+    /// long poll already in flight never answers a return.
     Returned,
     /// The page or app went to the background.
     Hidden,

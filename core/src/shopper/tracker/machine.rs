@@ -1,12 +1,14 @@
 //! The state machine: [`Tracker::handle`] takes events in,
 //! [`Tracker::poll`] hands actions out.
 
+use core::time::Duration;
+
 use super::action::{Action, Event, Outcome, Phase, Progress, UnknownReason};
-use super::answer::Answer;
+use super::detect::{Detection, LongPollSupport};
 use super::policy::{ConfigError, HiddenPolling, TrackerConfig};
 use crate::foundation::backoff::Backoff;
 use crate::foundation::rate_window::RateWindow;
-use crate::foundation::request::{RequestId, TransportErrorKind};
+use crate::foundation::request::RequestId;
 use crate::foundation::time::Timestamp;
 use crate::status::PaymentStatus;
 
@@ -18,7 +20,7 @@ pub(crate) struct Ping {
     pub(crate) not_before: Timestamp,
 }
 
-/// The request in flight.
+/// A request the tracker waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct InFlight {
     pub(crate) id: RequestId,
@@ -27,23 +29,14 @@ pub(crate) struct InFlight {
     /// When the tracker stops waiting for it (connect + read timeout,
     /// including a long-poll wait) and counts it as a read timeout.
     pub(crate) expires: Timestamp,
+    /// The hold it asked for (`?wait=N`), if any: its answer tells whether
+    /// the backend holds.
+    pub(crate) wait: Option<Duration>,
     /// Its answer settles the payment (the deadline passed).
     pub(crate) final_check: bool,
     /// The shopper came back while it was in flight: it answers the
     /// return, unless it fails — then the check is still owed.
     pub(crate) answers_return: bool,
-}
-
-/// How an answer went, for the backoff and the final check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Verdict {
-    /// A usable answer.
-    Usable,
-    /// No usable answer, but the backend may be fine later (transport,
-    /// `5xx`, `429`).
-    Unreachable,
-    /// An unusable answer (unreadable body, unexpected `4xx`).
-    Bad,
 }
 
 /// The payment tracker: a sans-io state machine that decides when to ask
@@ -60,7 +53,20 @@ pub struct Tracker {
     pub(crate) check_requested_at: Option<Timestamp>,
     pub(crate) deeplink_checked: bool,
     pub(crate) last_fetch_started: Option<Timestamp>,
-    pub(crate) in_flight: Option<InFlight>,
+    /// The start of the last regular poll (a held long poll is spaced from
+    /// it, not from a return's short request).
+    pub(crate) last_poll_started: Option<Timestamp>,
+    /// The short request in flight: a plain poll or a probe, a return's
+    /// check, a ping, the re-query, the final check.
+    pub(crate) short: Option<InFlight>,
+    /// The held long poll in flight (only once the backend is known to
+    /// hold). A return does not wait for it: its short request runs beside.
+    pub(crate) held: Option<InFlight>,
+    /// Whether the backend holds long polls.
+    pub(crate) detection: Detection,
+    /// The last return a short request answered (or was started for): the
+    /// start of a burst of return events (not kept in the snapshot).
+    pub(crate) last_return_at: Option<Timestamp>,
     pub(crate) next_id: u64,
     pub(crate) rate: RateWindow,
     pub(crate) backoff: Backoff,
@@ -92,7 +98,11 @@ impl Tracker {
             check_requested_at: None,
             deeplink_checked: false,
             last_fetch_started: None,
-            in_flight: None,
+            last_poll_started: None,
+            short: None,
+            held: None,
+            detection: Detection::default(),
+            last_return_at: None,
             next_id: 1,
             rate: RateWindow::default(),
             retry_after_until: None,
@@ -198,6 +208,21 @@ impl Tracker {
         &self.config
     }
 
+    /// What the tracker has learned about the backend's long poll (kept in
+    /// the [`Snapshot`](super::Snapshot)).
+    pub fn long_poll_support(&self) -> LongPollSupport {
+        self.detection.support
+    }
+
+    /// Whether the tracker still waits for the answer to request `id`. It
+    /// stops waiting when the request's timeouts have passed, and when a
+    /// return's short request made an older long poll pointless; an answer
+    /// that comes anyway still adds its facts. A host that must drop
+    /// requests drops these first.
+    pub fn is_awaiting(&self, id: RequestId) -> bool {
+        self.awaited().any(|f| f.id == id)
+    }
+
     fn phase(&self) -> Phase {
         if self.outcome.is_some() {
             Phase::Settled
@@ -225,12 +250,10 @@ impl Tracker {
         if self.outcome.is_some() {
             return;
         }
-        if let Some(f) = self.in_flight.take_if(|f| now >= f.expires) {
-            self.on_failure(&f, Verdict::Unreachable, now);
-        }
+        self.expire_requests(now);
         if self.outcome.is_none() && !self.final_check && now >= self.deadline() {
             self.final_check = true;
-            if let Some(f) = &mut self.in_flight {
+            for f in [&mut self.short, &mut self.held].into_iter().flatten() {
                 f.final_check = true;
             }
         }
@@ -238,141 +261,41 @@ impl Tracker {
     }
 
     /// The shopper is back (or the page visible, or the network back):
-    /// check now, unless a request in flight (or one that just started)
-    /// answers it.
-    fn request_check(&mut self, now: Timestamp) {
+    /// check now with a fresh short request, unless a request in flight
+    /// answers it. A short request in flight always does (its timeouts are
+    /// short). A held long poll never answers the return that starts a
+    /// burst (it may be a dead connection); it answers a repeat only if it
+    /// started after that return and the repeat comes less than
+    /// [`Policy::return_debounce`](super::Policy::return_debounce) after
+    /// it — the burst of `visibilitychange`, `pageshow` and `focus` a
+    /// browser fires, after the burst's own short request was answered. A
+    /// request that already completed never answers a return.
+    pub(crate) fn request_check(&mut self, now: Timestamp) {
         // The environment changed, so earlier network failures say little.
         self.backoff.until = None;
-        if let Some(f) = &mut self.in_flight {
+        if let Some(f) = &mut self.short {
             f.answers_return = true;
+            self.last_return_at = Some(now);
             return;
         }
         let debounce = self.config.policy.return_debounce;
-        if self
-            .last_fetch_started
-            .is_some_and(|s| s <= now && now.saturating_since(s) < debounce)
-        {
-            return;
+        if let (Some(f), Some(burst)) = (&mut self.held, self.last_return_at) {
+            if burst <= f.started && burst <= now && now.saturating_since(burst) < debounce {
+                f.answers_return = true;
+                return;
+            }
         }
+        self.last_return_at = Some(now);
         self.check_requested_at = Some(now);
     }
 
-    fn learn(&mut self, observed: &PaymentStatus) {
+    pub(crate) fn learn(&mut self, observed: &PaymentStatus) {
         self.status = self.status.clone().merge(observed);
-    }
-
-    fn on_answer(&mut self, id: RequestId, answer: Answer, now: Timestamp) {
-        let Some(f) = self.in_flight.take_if(|f| f.id == id) else {
-            // An answer to an older request (its time ran out, or the
-            // tracker was restored): its facts still count, the rest is
-            // out of date.
-            if id.0 < self.next_id {
-                if let Answer::Status(s) = &answer {
-                    self.learn(s);
-                    self.settle_if_decided();
-                }
-            }
-            return;
-        };
-        let verdict = match answer {
-            Answer::Status(s) => {
-                self.learn(&s);
-                if f.to_ping {
-                    self.ping = None;
-                    self.verify_pending = true;
-                } else {
-                    self.verify_pending = false;
-                }
-                Verdict::Usable
-            }
-            Answer::Pending => {
-                if !f.to_ping {
-                    self.verify_pending = false;
-                }
-                Verdict::Usable
-            }
-            Answer::LongRequest { ping_url, wait } => {
-                if ping_url.starts_with("https://") || ping_url.starts_with("http://") {
-                    self.verify_pending = false;
-                    self.ping = Some(Ping {
-                        url: ping_url,
-                        not_before: now.saturating_add(wait),
-                    });
-                    Verdict::Usable
-                } else {
-                    Verdict::Bad
-                }
-            }
-            Answer::RateLimited {
-                retry_after: Some(ra),
-            } => {
-                // Wait exactly as told; the failure still counts for the
-                // backoff of a later 429 without the header.
-                self.backoff.failures = self.backoff.failures.saturating_add(1);
-                self.retry_after_until = Some(ra.until(now));
-                if f.answers_return {
-                    self.check_requested_at = Some(now);
-                }
-                return self.after_failure(&f, Verdict::Unreachable);
-            }
-            Answer::RateLimited { retry_after: None } | Answer::ServerError { .. } => {
-                Verdict::Unreachable
-            }
-            Answer::ClientError { .. } | Answer::Malformed { .. } => Verdict::Bad,
-        };
-        match verdict {
-            Verdict::Usable => {
-                self.backoff.reset();
-                self.retry_after_until = None;
-                self.bad_answers = 0;
-                if f.final_check {
-                    self.settle_on_facts(UnknownReason::DeadlinePassed);
-                } else {
-                    self.settle_if_decided();
-                }
-            }
-            Verdict::Unreachable | Verdict::Bad => self.on_failure(&f, verdict, now),
-        }
-    }
-
-    fn on_transport_error(&mut self, id: RequestId, _kind: TransportErrorKind, now: Timestamp) {
-        // Every kind backs off the same way; `Offline` as a request error
-        // does not switch the tracker offline (only the platform's
-        // `Event::Offline` does), so a wrong guess cannot stall it.
-        if let Some(f) = self.in_flight.take_if(|f| f.id == id) {
-            self.on_failure(&f, Verdict::Unreachable, now);
-        }
-    }
-
-    /// Backs off after a failed request. The delay counts from the
-    /// request's start, like the poll interval: a request that already took
-    /// its full timeouts to fail has waited part of it out.
-    fn on_failure(&mut self, f: &InFlight, verdict: Verdict, now: Timestamp) {
-        self.backoff
-            .fail(&self.config.policy.backoff, f.started.min(now));
-        if f.answers_return {
-            // The return it was to answer is still owed: check again at
-            // once (a `Retry-After` still holds).
-            self.backoff.until = None;
-            self.check_requested_at = Some(now);
-        }
-        self.after_failure(f, verdict);
-    }
-
-    fn after_failure(&mut self, f: &InFlight, verdict: Verdict) {
-        if verdict == Verdict::Bad {
-            self.bad_answers = self.bad_answers.saturating_add(1);
-        }
-        if f.final_check {
-            self.settle_on_facts(UnknownReason::BackendUnreachable);
-        } else if self.bad_answers >= self.config.policy.max_bad_answers {
-            self.settle_on_facts(UnknownReason::TooManyErrors);
-        }
     }
 
     /// Settles if the facts are final (and no completed ping awaits its
     /// re-query).
-    fn settle_if_decided(&mut self) {
+    pub(crate) fn settle_if_decided(&mut self) {
         if self.verify_pending {
             return;
         }
@@ -382,7 +305,7 @@ impl Tracker {
     }
 
     /// Settles on what the facts prove, or as unknown for `reason`.
-    fn settle_on_facts(&mut self, reason: UnknownReason) {
+    pub(crate) fn settle_on_facts(&mut self, reason: UnknownReason) {
         let outcome = Outcome::from_status(&self.status).unwrap_or(Outcome::Unknown { reason });
         self.settle(outcome);
     }
@@ -390,7 +313,8 @@ impl Tracker {
     fn settle(&mut self, outcome: Outcome) {
         if self.outcome.is_none() {
             self.outcome = Some(outcome);
-            self.in_flight = None;
+            self.short = None;
+            self.held = None;
             self.check_requested_at = None;
         }
     }

@@ -18,8 +18,11 @@
 //!
 //! - [`Action::FetchStatus`]: start that request (don't wait for it inside
 //!   the loop), and when it ends, `handle` an [`Event::Response`] (see
-//!   [`interpret_http`]) or an [`Event::TransportError`] with its id. At
-//!   most one request is in flight at a time.
+//!   [`interpret_http`]) or an [`Event::TransportError`] with its id. The
+//!   tracker waits for at most two requests at a time — a held long poll
+//!   and a short request beside it (see below) — and for none it gave up
+//!   on ([`Tracker::is_awaiting`]); a host that must drop a request drops
+//!   those first.
 //! - [`Action::Notify`]: the status or the phase changed; update the UI.
 //! - [`Action::WaitUntil`]: sleep until that instant (always later than
 //!   `now`) or until the next event, whichever comes first.
@@ -67,11 +70,26 @@
 //!
 //! # The policy (Vipps defaults, every number in [`Policy`])
 //!
-//! - Poll at once when the shopper comes back ([`Event::Returned`], or
-//!   [`Event::Visible`] after the switch); otherwise the first poll 5 s
-//!   after [`Event::SwitchedOut`], then every 2 s, spaced from the *start*
-//!   of the previous request. A return while a request is in flight (or
-//!   within [`Policy::return_debounce`] of one starting) is answered by it.
+//! - Ask at once when the shopper comes back ([`Event::Returned`], or
+//!   [`Event::Visible`] after the switch), with a fresh *short* request
+//!   (plain timeouts, no hold) — even while a long poll is in flight, which
+//!   may be a dead connection. A short request in flight answers the
+//!   return; a repeat less than [`Policy::return_debounce`] after it (the
+//!   burst of events a browser fires) is answered by the long poll that
+//!   followed; a request that already completed never answers one. When
+//!   the return's short request ends, the older long poll is given up:
+//!   after an answer a fresh one follows, one poll interval after the
+//!   previous one started at the latest.
+//! - Otherwise the first poll 5 s after [`Event::SwitchedOut`], then every
+//!   2 s, spaced from the *start* of the previous request.
+//! - Long poll ([`Policy::long_poll`], 25 s by default; DESIGN "Tracking
+//!   policy"): whether the backend holds `?wait=N` is learned from its
+//!   answers ([`LongPollSupport`]). Until it is known, polls are probes
+//!   (`?wait=2`, within the plain 5 s read timeout); a held answer with
+//!   nothing new switches to the whole wait, with the read timeout grown by
+//!   it; two quick answers with nothing new in a row switch to plain polls
+//!   every 2 s with the plain timeouts. What was learned is part of the
+//!   [`Snapshot`].
 //! - While hidden: no polls until visible again ([`HiddenPolling`]).
 //!   Offline: none until [`Event::Online`].
 //! - Never more than [`Policy::rate_cap`] requests per rolling
@@ -82,8 +100,6 @@
 //!   jitter, capped ([`BackoffPolicy`]). [`Policy::max_bad_answers`]
 //!   unreadable answers in a row give up with
 //!   [`UnknownReason::TooManyErrors`].
-//! - Long poll ([`Policy::long_poll`]): regular polls carry
-//!   [`FetchRequest::long_poll_wait`], and the read timeout grows by it.
 //! - Flutterwave `LONG-REQ` (seed 002): wait the advised time, poll the
 //!   ping URL while `pending`, and after `completed` re-query the status URL
 //!   once before settling.
@@ -100,6 +116,8 @@
 
 mod action;
 mod answer;
+mod detect;
+mod inflight;
 mod machine;
 mod policy;
 mod schedule;
@@ -111,14 +129,17 @@ pub use action::{
     Action, Event, FetchReason, FetchRequest, Outcome, Phase, Progress, Target, UnknownReason,
 };
 pub use answer::{Answer, interpret_http};
+pub use detect::LongPollSupport;
 #[cfg(test)]
 pub(crate) use machine::Ping;
 pub use machine::Tracker;
 pub use policy::{ConfigError, HiddenPolling, Policy, TrackerConfig};
-pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
+pub use snapshot::{OLDEST_SNAPSHOT_VERSION, SNAPSHOT_VERSION, Snapshot, SnapshotError};
 
 #[cfg(doc)]
 use crate::foundation::time::Timestamp;
 
+#[cfg(test)]
+mod long_poll_tests;
 #[cfg(test)]
 mod tests;

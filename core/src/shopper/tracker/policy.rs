@@ -9,6 +9,11 @@ use crate::foundation::backoff::BackoffPolicy;
 use crate::foundation::time::{Timestamp, serde_millis};
 use crate::providers::vipps_ecom::limits::{self, RateLimitedApi};
 
+/// The long-poll wait of the default policy: "up to ~25 s" (DESIGN.md,
+/// "Tracking policy"), so that a held request ends before the 30 s request
+/// timeout some hosting routers impose (Heroku's, for one).
+pub(crate) const LONG_POLL_WAIT: Duration = Duration::from_secs(25);
+
 /// What the tracker does while the merchant's page or app is hidden or in
 /// the background. In JSON `{"mode": "pause"}` or
 /// `{"mode": "every", "interval": 10000}`.
@@ -36,10 +41,11 @@ pub enum HiddenPolling {
 /// use core::time::Duration;
 ///
 /// let policy = Policy {
-///     long_poll: Some(Duration::from_secs(25)),
+///     long_poll: None,
 ///     ..Policy::vipps()
 /// };
 /// assert_eq!(policy.poll_interval, Duration::from_secs(2));
+/// assert_eq!(Policy::vipps().long_poll, Some(Duration::from_secs(25)));
 /// ```
 ///
 /// In JSON spans are whole milliseconds: `{"pollInterval": 2000, …}`.
@@ -55,8 +61,8 @@ pub enum HiddenPolling {
 /// use appswitch_core::shopper::tracker::Policy;
 /// use core::time::Duration;
 ///
-/// let policy: Policy = json::from_str(r#"{"longPoll": 25000, "whileHidden": {"mode": "every", "interval": 10000}}"#)?;
-/// assert_eq!(policy.long_poll, Some(Duration::from_secs(25)));
+/// let policy: Policy = json::from_str(r#"{"longPoll": 10000, "whileHidden": {"mode": "every", "interval": 10000}}"#)?;
+/// assert_eq!(policy.long_poll, Some(Duration::from_secs(10)));
 /// assert_eq!(policy.poll_interval, Policy::vipps().poll_interval);
 /// let typo = json::from_str::<Policy>(r#"{"pollIntervall": 1000}"#).unwrap_err();
 /// assert!(typo.to_string().contains("unknown field `pollIntervall`"));
@@ -87,9 +93,14 @@ pub struct Policy {
     pub read_timeout: Duration,
     /// Long polling: when set, regular polls ask the backend to hold the
     /// request up to this long (whole seconds, `?wait=N`) until the status
-    /// changes. A backend that does not support it just answers at once.
-    /// Off by default (appswitch's choice; the provider has no long poll).
-    #[serde(with = "serde_millis::option", default)]
+    /// changes, once it has shown that it holds (see
+    /// [`LongPollSupport`](super::LongPollSupport): until then polls probe
+    /// with a hold of one poll interval, and against a backend that answers
+    /// at once they stay plain). 25 s by default (DESIGN "Tracking policy":
+    /// clients long-poll by default; the provider itself has no long poll);
+    /// `None` never asks for a hold.
+    // Absent: the container's default (25 s), not `None`.
+    #[serde(with = "serde_millis::option")]
     pub long_poll: Option<Duration>,
     /// At most this many requests per [`rate_window`](Self::rate_window)
     /// for one order: `GetPaymentDetails` "120 per minute", key "orderId +
@@ -116,10 +127,14 @@ pub struct Policy {
     /// 30 s).
     #[serde(with = "serde_millis")]
     pub grace: Duration,
-    /// A return (or the page becoming visible) within this long after a
-    /// request started is answered by that request, so that the burst of
+    /// A repeat of a return (or of the page becoming visible) less than
+    /// this long after the return a short request answered is answered by
+    /// the long poll that followed that request, so that the burst of
     /// `visibilitychange`, `pageshow` and `focus` a browser fires on return
-    /// costs one request (appswitch's choice: 1 s).
+    /// costs one request (appswitch's choice: 1 s). A short request in
+    /// flight always answers a return; a long poll that was in flight
+    /// before the return never does, nor does a request that already
+    /// completed.
     #[serde(with = "serde_millis")]
     pub return_debounce: Duration,
     /// After this many unusable answers in a row (unreadable bodies,
@@ -130,9 +145,10 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The Vipps defaults: first poll after 5 s, then every 2 s, paused
-    /// while hidden, 1 s / 5 s timeouts, at most 120 requests a minute,
-    /// 10 minutes + 30 s until the final check.
+    /// The Vipps defaults: first poll after 5 s, then every 2 s (or one
+    /// long poll of up to 25 s at a time against a backend that holds),
+    /// paused while hidden, 1 s / 5 s timeouts, at most 120 requests a
+    /// minute, 10 minutes + 30 s until the final check.
     pub fn vipps() -> Policy {
         let details = limits::rate_limit(RateLimitedApi::GetPaymentDetails);
         Policy {
@@ -141,7 +157,7 @@ impl Policy {
             while_hidden: HiddenPolling::Pause,
             connect_timeout: limits::CONNECT_TIMEOUT,
             read_timeout: limits::READ_TIMEOUT,
-            long_poll: None,
+            long_poll: Some(LONG_POLL_WAIT),
             rate_cap: details.calls,
             rate_window: details.per,
             backoff: BackoffPolicy {
@@ -352,7 +368,7 @@ mod tests {
         let json = serde_json::to_value(Policy::vipps()).unwrap();
         assert_eq!(json["pollInterval"], 2000);
         assert_eq!(json["whileHidden"]["mode"], "pause");
-        assert_eq!(json["longPoll"], serde_json::Value::Null);
+        assert_eq!(json["longPoll"], 25000);
         let back: Policy = serde_json::from_value(json).unwrap();
         assert_eq!(back, Policy::vipps());
     }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::Outcome;
+use super::detect::{Detection, LongPollSupport};
 use super::machine::{Ping, Tracker};
 use super::policy::{ConfigError, TrackerConfig};
 use crate::foundation::backoff::{Backoff, SplitMix64};
@@ -12,13 +13,20 @@ use crate::foundation::rate_window::RateWindow;
 use crate::foundation::time::Timestamp;
 use crate::status::PaymentStatus;
 
-/// The version of [`Snapshot`] this crate writes and reads (3: serde's
-/// JSON with field names; 2 was a positional form).
-pub const SNAPSHOT_VERSION: u32 = 3;
+/// The version of [`Snapshot`] this crate writes (4: serde's JSON with
+/// field names, with what was learned about the backend's long poll). It
+/// reads 4 and 3 (the same without the long-poll fields: read as not known
+/// yet); 2 was a positional form and is not read.
+pub const SNAPSHOT_VERSION: u32 = 4;
+
+/// The oldest [`Snapshot`] version this crate reads (see
+/// [`SNAPSHOT_VERSION`]).
+pub const OLDEST_SNAPSHOT_VERSION: u32 = 3;
 
 /// Everything a tracker knew: the status facts, the deadlines, the rate
 /// window (so the cap holds across a restart), the backoff and its
-/// generator, a pending Flutterwave ping. Store it wherever the platform
+/// generator, a pending Flutterwave ping, and whether the backend holds
+/// long polls (so a restored tracker does not probe again). Store it wherever the platform
 /// keeps state — as part of a [`PendingStore`](crate::shopper::pending::PendingStore),
 /// or alone as [`to_json`](Snapshot::to_json) — and give it to
 /// [`Tracker::restore`].
@@ -39,6 +47,9 @@ pub struct Snapshot {
     pub(crate) switched_out_at: Option<Timestamp>,
     pub(crate) deeplink_checked: bool,
     pub(crate) last_fetch_started: Option<Timestamp>,
+    /// Since version 4.
+    #[serde(default)]
+    pub(crate) last_poll_started: Option<Timestamp>,
     pub(crate) next_request_id: u64,
     pub(crate) rate_window: Vec<Timestamp>,
     pub(crate) backoff_failures: u32,
@@ -51,6 +62,12 @@ pub struct Snapshot {
     pub(crate) verify_pending: bool,
     pub(crate) final_check: bool,
     pub(crate) outcome: Option<Outcome>,
+    /// Since version 4 (absent: not known yet).
+    #[serde(default)]
+    pub(crate) long_poll_support: LongPollSupport,
+    /// Since version 4.
+    #[serde(default)]
+    pub(crate) quick_answers: u32,
 }
 
 impl Snapshot {
@@ -101,18 +118,27 @@ impl Snapshot {
     pub fn outcome(&self) -> Option<&Outcome> {
         self.outcome.as_ref()
     }
+
+    /// What the tracker had learned about the backend's long poll.
+    pub fn long_poll_support(&self) -> LongPollSupport {
+        self.long_poll_support
+    }
 }
 
 /// Why a snapshot cannot be restored.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SnapshotError {
     /// The snapshot's `version` is not one this crate reads.
-    #[error("tracker snapshot field `version` is {found}; this build reads version {supported}")]
+    #[error(
+        "tracker snapshot field `version` is {found}; this build reads versions {oldest} to {supported}"
+    )]
     UnsupportedVersion {
         /// The version in the snapshot.
         found: u32,
-        /// The version this crate reads.
+        /// The newest version this crate reads (the one it writes).
         supported: u32,
+        /// The oldest version this crate reads.
+        oldest: u32,
     },
     /// The configuration inside the snapshot is not valid.
     #[error("tracker snapshot field `config`: {0}")]
@@ -129,6 +155,7 @@ impl Tracker {
             switched_out_at: self.switched_out_at,
             deeplink_checked: self.deeplink_checked,
             last_fetch_started: self.last_fetch_started,
+            last_poll_started: self.last_poll_started,
             next_request_id: self.next_id,
             rate_window: self.rate.starts().to_vec(),
             backoff_failures: self.backoff.failures,
@@ -140,6 +167,8 @@ impl Tracker {
             verify_pending: self.verify_pending,
             final_check: self.final_check,
             outcome: self.outcome.clone(),
+            long_poll_support: self.detection.support,
+            quick_answers: self.detection.quick_answers,
         }
     }
 
@@ -149,13 +178,15 @@ impl Tracker {
     /// rate cap and a `Retry-After`): it was away for an unknown time. If
     /// the deadline has passed, that check is the final one, and an
     /// undecided payment settles as `Unknown`. A settled snapshot stays
-    /// settled. The first [`poll`](Tracker::poll) gives a
+    /// settled. A version 3 snapshot is read as one that had not learned
+    /// yet whether the backend holds long polls. The first [`poll`](Tracker::poll) gives a
     /// [`Notify`](super::Action::Notify) so that the UI can redraw.
     pub fn restore(snapshot: Snapshot, now: Timestamp) -> Result<Tracker, SnapshotError> {
-        if snapshot.version != SNAPSHOT_VERSION {
+        if !(OLDEST_SNAPSHOT_VERSION..=SNAPSHOT_VERSION).contains(&snapshot.version) {
             return Err(SnapshotError::UnsupportedVersion {
                 found: snapshot.version,
                 supported: SNAPSHOT_VERSION,
+                oldest: OLDEST_SNAPSHOT_VERSION,
             });
         }
         let mut tracker = Tracker::new(snapshot.config)?;
@@ -163,6 +194,7 @@ impl Tracker {
         tracker.switched_out_at = snapshot.switched_out_at;
         tracker.deeplink_checked = snapshot.deeplink_checked;
         tracker.last_fetch_started = snapshot.last_fetch_started;
+        tracker.last_poll_started = snapshot.last_poll_started;
         tracker.next_id = snapshot.next_request_id.max(1);
         tracker.rate = RateWindow::from_starts(snapshot.rate_window);
         tracker.backoff = Backoff {
@@ -176,6 +208,10 @@ impl Tracker {
         tracker.verify_pending = snapshot.verify_pending;
         tracker.final_check = snapshot.final_check;
         tracker.outcome = snapshot.outcome;
+        tracker.detection = Detection {
+            support: snapshot.long_poll_support,
+            quick_answers: snapshot.quick_answers,
+        };
         if tracker.outcome.is_none() && tracker.switched_out_at.is_some() {
             // Away for an unknown time: earlier network failures say
             // little, and the status may have moved.

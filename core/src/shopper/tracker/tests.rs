@@ -11,13 +11,13 @@ use crate::foundation::retry::RetryAfter;
 use crate::foundation::time::Timestamp;
 use crate::status::{CancelledBy, PaymentState, PaymentStatus};
 
-const T0: Timestamp = Timestamp::from_millis(1_700_000_000_000);
+pub(super) const T0: Timestamp = Timestamp::from_millis(1_700_000_000_000);
 
-fn at(ms: u64) -> Timestamp {
+pub(super) fn at(ms: u64) -> Timestamp {
     T0 + Duration::from_millis(ms)
 }
 
-fn tracker() -> Tracker {
+pub(super) fn tracker() -> Tracker {
     Tracker::new(TrackerConfig::new(
         "o-1",
         "https://shop.example/s/o-1",
@@ -27,13 +27,13 @@ fn tracker() -> Tracker {
     .unwrap()
 }
 
-fn reserved() -> PaymentStatus {
+pub(super) fn reserved() -> PaymentStatus {
     PaymentStatus::initiated().with_reserved(Amount::from_minor(100))
 }
 
 /// Drains at `now`: every action up to and including the first WaitUntil
 /// or Settled.
-fn drain(t: &mut Tracker, now: Timestamp) -> Vec<Action> {
+pub(super) fn drain(t: &mut Tracker, now: Timestamp) -> Vec<Action> {
     let mut out = Vec::new();
     for _ in 0..100 {
         let a = t.poll(now);
@@ -46,7 +46,7 @@ fn drain(t: &mut Tracker, now: Timestamp) -> Vec<Action> {
     panic!("poll never said wait: {out:?}")
 }
 
-fn fetches(actions: &[Action]) -> Vec<FetchRequest> {
+pub(super) fn fetches(actions: &[Action]) -> Vec<FetchRequest> {
     actions
         .iter()
         .filter_map(|a| match a {
@@ -56,17 +56,17 @@ fn fetches(actions: &[Action]) -> Vec<FetchRequest> {
         .collect()
 }
 
-fn last(actions: &[Action]) -> &Action {
+pub(super) fn last(actions: &[Action]) -> &Action {
     actions.last().unwrap()
 }
 
 /// Feeds the answer to request `id`.
-fn respond(t: &mut Tracker, id: RequestId, answer: Answer, now: Timestamp) {
+pub(super) fn respond(t: &mut Tracker, id: RequestId, answer: Answer, now: Timestamp) {
     t.handle(Event::Response { id, answer }, now);
 }
 
 /// Drains at `now` and expects the tracker to settle with success.
-fn assert_settles_success(t: &mut Tracker, now: Timestamp) {
+pub(super) fn assert_settles_success(t: &mut Tracker, now: Timestamp) {
     let actions = drain(t, now);
     assert!(
         matches!(last(&actions), Action::Settled(Outcome::Success { .. })),
@@ -75,7 +75,7 @@ fn assert_settles_success(t: &mut Tracker, now: Timestamp) {
 }
 
 /// The shopper returns at `now`: the check that comes out.
-fn check_on_return(t: &mut Tracker, now: Timestamp) -> FetchRequest {
+pub(super) fn check_on_return(t: &mut Tracker, now: Timestamp) -> FetchRequest {
     t.handle(Event::Returned, now);
     fetches(&drain(t, now)).remove(0)
 }
@@ -108,7 +108,9 @@ fn the_drain_rule_notify_then_wait_and_nothing_twice() {
     assert_eq!(reqs[0].reason, FetchReason::Poll);
     assert_eq!(reqs[0].connect_timeout, Duration::from_secs(1));
     assert_eq!(reqs[0].read_timeout, Duration::from_secs(5));
-    assert_eq!(reqs[0].long_poll_wait, None);
+    // Not known yet whether the backend holds: a probe, within the plain
+    // read timeout.
+    assert_eq!(reqs[0].long_poll_wait, Some(Duration::from_secs(2)));
     // While it is in flight: wait for its timeouts, never a second request.
     assert_eq!(last(&due), &Action::WaitUntil(at(12_000)));
     t.handle(Event::Returned, at(7000));
@@ -294,26 +296,26 @@ fn a_bad_ping_url_is_refused() {
 
 #[test]
 fn long_polls_carry_the_wait_and_stop_at_the_deadline() {
-    let mut t = Tracker::new(TrackerConfig {
-        policy: Policy {
-            long_poll: Some(Duration::from_secs(25)),
-            ..Policy::vipps()
-        },
-        ..TrackerConfig::new("o-1", "https://s.example/st?o=1", T0, 3)
-    })
-    .unwrap();
+    let mut t = Tracker::new(TrackerConfig::new("o-1", "https://s.example/st?o=1", T0, 3)).unwrap();
     t.handle(Event::SwitchedOut, at(0));
-    let req = fetches(&drain(&mut t, at(5000))).remove(0);
+    let probe = fetches(&drain(&mut t, at(5000))).remove(0);
+    assert_eq!(probe.long_poll_wait, Some(Duration::from_secs(2)));
+    assert_eq!(probe.url(), "https://s.example/st?o=1&wait=2");
+    // Held for the 2 s it asked: the backend holds.
+    respond(&mut t, probe.id, Answer::Pending, at(7080));
+    assert_eq!(t.long_poll_support(), LongPollSupport::Holds);
+    let req = fetches(&drain(&mut t, at(7080))).remove(0);
     assert_eq!(req.long_poll_wait, Some(Duration::from_secs(25)));
     assert_eq!(req.read_timeout, Duration::from_secs(30));
     assert_eq!(req.url(), "https://s.example/st?o=1&wait=25");
     // A held request that ends with "pending" is followed at once.
-    respond(&mut t, req.id, Answer::Pending, at(30_000));
-    let next = fetches(&drain(&mut t, at(30_000))).remove(0);
+    respond(&mut t, req.id, Answer::Pending, at(32_080));
+    let next = fetches(&drain(&mut t, at(32_080))).remove(0);
     // Near the deadline the wait shrinks so the final check is on time.
     respond(&mut t, next.id, Answer::Pending, at(619_200));
     let near = fetches(&drain(&mut t, at(619_200))).remove(0);
     assert_eq!(near.long_poll_wait, Some(Duration::from_secs(10)));
+    assert_eq!(near.read_timeout, Duration::from_secs(15));
 }
 
 #[test]
@@ -330,7 +332,7 @@ fn a_snapshot_round_trips_and_refuses_other_versions() {
     let snap = t.snapshot();
     let json = snap.to_json();
     assert!(
-        json.starts_with(r#"{"version":3,"config":{"orderId":"o-1""#),
+        json.starts_with(r#"{"version":4,"config":{"orderId":"o-1""#),
         "{json}"
     );
     let back = Snapshot::from_json(&json).unwrap();
@@ -338,15 +340,19 @@ fn a_snapshot_round_trips_and_refuses_other_versions() {
     let restored = Tracker::restore(back, at(5200)).unwrap();
     assert_eq!(restored.snapshot().rate_window(), snap.rate_window());
     assert_eq!(restored.status(), t.status());
-    let newer = json.replacen(r#""version":3,"#, r#""version":4,"#, 1);
-    let err = Tracker::restore(Snapshot::from_json(&newer).unwrap(), at(0)).unwrap_err();
-    assert_eq!(
-        err,
-        SnapshotError::UnsupportedVersion {
-            found: 4,
-            supported: 3
-        }
-    );
+    for other in [5, 2] {
+        let text = json.replacen(r#""version":4,"#, &format!(r#""version":{other},"#), 1);
+        let err = Tracker::restore(Snapshot::from_json(&text).unwrap(), at(0)).unwrap_err();
+        assert_eq!(
+            err,
+            SnapshotError::UnsupportedVersion {
+                found: other,
+                supported: 4,
+                oldest: 3,
+            }
+        );
+        assert!(err.to_string().ends_with("reads versions 3 to 4"), "{err}");
+    }
     // The policy's rate cap (the 7th number of the policy) made zero.
     let mut broken = snap.clone();
     broken.config.policy.rate_cap = 0;
@@ -479,34 +485,29 @@ fn arb_event() -> impl Strategy<Value = Event> {
 proptest! {
     /// Any events at any times, including a clock that jumps back and
     /// forth and extreme instants: no panic, WaitUntil is always after
-    /// `now`, at most one request is in flight, and once settled the
-    /// outcome never changes.
+    /// `now`, at most two requests awaited (one held long poll, one short
+    /// request), and once settled the outcome never changes.
     #[test]
     fn never_panics_and_keeps_its_promises(
         steps in proptest::collection::vec((arb_event(), 0u64..2_000_000, proptest::bool::weighted(0.02)), 0..80),
     ) {
         let mut t = tracker();
-        let mut in_flight: Option<RequestId> = None;
+        let read_timeout = t.config().policy.read_timeout;
+        let mut started: Vec<FetchRequest> = Vec::new();
         let mut settled: Option<Outcome> = None;
         for (event, offset, extreme) in steps {
             let now = if extreme { Timestamp::from_millis(u64::MAX - offset) } else { at(offset) };
-            let event = match (event, in_flight) {
-                // Answer the request in flight most of the time.
+            // Answer a request the tracker waits for most of the time.
+            let awaited = started.iter().rev().find(|r| t.is_awaiting(r.id)).map(|r| r.id);
+            let event = match (event, awaited) {
                 (Event::Response { id: RequestId(0), answer }, Some(id)) => Event::Response { id, answer },
                 (Event::TransportError { id: RequestId(0), kind }, Some(id)) => Event::TransportError { id, kind },
                 (e, _) => e,
             };
-            if let Event::Response { id, .. } | Event::TransportError { id, .. } = &event {
-                if Some(*id) == in_flight { in_flight = None; }
-            }
             t.handle(event, now);
             for _ in 0..50 {
                 match t.poll(now) {
-                    Action::FetchStatus(req) => {
-                        // A second request may only start once the tracker
-                        // gave the first up (its watchdog).
-                        in_flight = Some(req.id);
-                    }
+                    Action::FetchStatus(req) => started.push(req),
                     Action::Notify(_) => {}
                     Action::WaitUntil(w) => { prop_assert!(w > now); break; }
                     Action::Settled(o) => {
@@ -517,6 +518,11 @@ proptest! {
                     }
                 }
             }
+            let (held, short): (Vec<&FetchRequest>, Vec<&FetchRequest>) = started
+                .iter()
+                .filter(|r| t.is_awaiting(r.id))
+                .partition(|r| r.read_timeout > read_timeout);
+            prop_assert!(held.len() <= 1 && short.len() <= 1, "held {held:?}, short {short:?}");
         }
     }
 }

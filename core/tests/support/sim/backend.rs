@@ -81,7 +81,12 @@ pub struct Backend {
     pub lag: Duration,
     /// Round trip of every answer.
     pub latency: Duration,
-    /// Holds `?wait=N` requests until the status changes.
+    /// Up to this much more round trip, drawn per request from its id and
+    /// `seed` (so that answers to requests in flight together come back in
+    /// either order).
+    pub jitter: Duration,
+    /// Holds `?wait=N` requests until the status changes, as the reference
+    /// backend does: a status already final is answered at once.
     pub long_poll: bool,
     pub flutterwave: Option<FlutterwaveScript>,
     pub format: Format,
@@ -94,6 +99,7 @@ impl Default for Backend {
             faults: Vec::new(),
             lag: Duration::ZERO,
             latency: ms(80),
+            jitter: Duration::ZERO,
             long_poll: false,
             flutterwave: None,
             format: Format::Document,
@@ -167,12 +173,31 @@ impl Backend {
     }
 }
 
+/// The round trip of request `id`: the latency plus its share of the
+/// jitter (SplitMix64 of the id and `seed`).
+fn round_trip(backend: &Backend, id: u64, seed: u64) -> Duration {
+    let max = backend.jitter.as_millis() as u64;
+    if max == 0 {
+        return backend.latency;
+    }
+    let mut z = seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    backend.latency + ms(z % (max + 1))
+}
+
 /// What the backend (and the network) do with one request: the events the
-/// client will hear, and when.
-pub fn answer(backend: &Backend, req: &FetchRequest, now: Timestamp) -> Vec<(Timestamp, Event)> {
+/// client will hear, and when. `seed` draws the jitter.
+pub fn answer(
+    backend: &Backend,
+    req: &FetchRequest,
+    now: Timestamp,
+    seed: u64,
+) -> Vec<(Timestamp, Event)> {
     let offset = now.saturating_since(T0);
     let id = req.id;
-    let latency = backend.latency;
+    let latency = round_trip(backend, id.0, seed);
     let timeout_at = now + req.connect_timeout + req.read_timeout;
     let respond = |at: Timestamp, code: u16, header: Option<String>, body: String| {
         let answer = interpret_http(code, header.as_deref(), &body);
@@ -237,7 +262,11 @@ pub fn answer(backend: &Backend, req: &FetchRequest, now: Timestamp) -> Vec<(Tim
         }
     }
     let mut answered = offset;
-    if let (Some(wait), true) = (req.long_poll_wait, backend.long_poll) {
+    // The reference backend (`examples/backend`, `GET …/status?wait=N`)
+    // answers at once when the status is final, and otherwise holds until
+    // what it shows changes or the wait is over.
+    let holds = backend.long_poll && !backend.view(offset).is_final();
+    if let (Some(wait), true) = (req.long_poll_wait, holds) {
         let hold_until = offset + wait;
         answered = match backend.next_view_change_after(offset) {
             Some(change) if change < hold_until => change,

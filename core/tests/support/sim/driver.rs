@@ -55,6 +55,11 @@ pub fn drive_naive(scenario: &Scenario) -> Run {
     drive_client(scenario, Naive::new(scenario.deadline()))
 }
 
+/// Runs `scenario` with the naive baseline long-polling with `wait`.
+pub fn drive_naive_long_poll(scenario: &Scenario, wait: core::time::Duration) -> Run {
+    drive_client(scenario, Naive::long_polling(scenario.deadline(), wait))
+}
+
 /// Runs `scenario` with any client.
 pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
     let mut run = Run::default();
@@ -65,16 +70,15 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
     for (offset, step) in &scenario.script {
         queue.push(T0 + *offset, Due::Step(step.clone()));
     }
-    // Requests the client has not heard back about: (id, when its
-    // timeouts end).
-    let mut outstanding: Vec<(RequestId, Timestamp)> = Vec::new();
+    // Requests the client has not heard back about.
+    let mut outstanding: Vec<Outstanding> = Vec::new();
     for _ in 0..200_000 {
         // 1. Deliver everything due now.
         while let Some(due) = queue.pop_due(now) {
             match due {
                 Due::Client(event) => {
                     if let Event::Response { id, .. } | Event::TransportError { id, .. } = &event {
-                        outstanding.retain(|(o, _)| o != id);
+                        outstanding.retain(|o| o.id != *id);
                     }
                     if let Some(c) = client.as_mut() {
                         c.handle(event, now);
@@ -109,8 +113,8 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
             for _ in 0..10_000 {
                 match c.poll(now) {
                     Action::FetchStatus(req) => {
-                        on_fetch(scenario, &mut run, &mut outstanding, now, &req);
-                        for (at, event) in answer(&scenario.backend, &req, now) {
+                        on_fetch(scenario, &*c, &mut run, &mut outstanding, now, &req);
+                        for (at, event) in answer(&scenario.backend, &req, now, scenario.seed) {
                             queue.push(at, Due::Client(event));
                         }
                     }
@@ -152,28 +156,47 @@ pub fn drive_client<C: Client>(scenario: &Scenario, client: C) -> Run {
     run
 }
 
-/// Records a request and checks the concurrency and rate rules.
-fn on_fetch(
+/// A request the client has not heard back about.
+#[derive(Clone, Copy, Debug)]
+struct Outstanding {
+    id: RequestId,
+    /// When its timeouts end.
+    ends: Timestamp,
+    /// It asked for a hold longer than the plain read timeout covers.
+    held: bool,
+}
+
+/// Records a request and checks the concurrency and rate rules: among the
+/// requests the client still waits for, at most one held long poll and one
+/// other request.
+fn on_fetch<C: Client>(
     scenario: &Scenario,
+    client: &C,
     run: &mut Run,
-    outstanding: &mut Vec<(RequestId, Timestamp)>,
+    outstanding: &mut Vec<Outstanding>,
     now: Timestamp,
     req: &FetchRequest,
 ) {
-    for (id, ends) in outstanding.iter() {
-        if *ends > now {
+    let held = req.read_timeout > scenario.policy.read_timeout;
+    for o in outstanding.iter() {
+        if o.ends > now && o.held == held && client.awaiting(o.id) {
             run.problem(format!(
-                "request {:?} started at {now} while {id:?} was in flight",
-                req.id
+                "request {:?} (held: {held}) started at {now} while {:?} was in flight",
+                req.id, o.id
             ));
         }
     }
-    outstanding.push((req.id, now + req.connect_timeout + req.read_timeout));
+    outstanding.push(Outstanding {
+        id: req.id,
+        ends: now + req.connect_timeout + req.read_timeout,
+        held,
+    });
     run.requests.push(Request {
         at: now,
         reason: req.reason,
         to_ping: matches!(req.target, Target::FlutterwavePing { .. }),
         long_poll_wait: req.long_poll_wait,
+        read_timeout: req.read_timeout,
     });
     let window = scenario.policy.rate_window;
     let in_window = run.requests.iter().filter(|r| r.at + window > now).count();

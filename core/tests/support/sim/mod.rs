@@ -103,6 +103,18 @@ impl Scenario {
         self
     }
 
+    /// A backend that holds long polls (the reference backend does).
+    pub fn holding(mut self) -> Self {
+        self.backend.long_poll = true;
+        self
+    }
+
+    /// A backend that answers every request at once.
+    pub fn plain(mut self) -> Self {
+        self.backend.long_poll = false;
+        self
+    }
+
     pub fn fault(mut self, from: Duration, until: Duration, kind: FaultKind) -> Self {
         self.backend.faults.push(Fault { from, until, kind });
         self
@@ -128,6 +140,7 @@ pub struct Request {
     pub reason: FetchReason,
     pub to_ping: bool,
     pub long_poll_wait: Option<Duration>,
+    pub read_timeout: Duration,
 }
 
 /// What happened in one simulated payment.
