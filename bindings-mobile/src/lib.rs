@@ -35,9 +35,9 @@ pub mod deeplink;
 pub mod errors;
 pub mod host;
 pub mod policy;
-pub mod status;
 pub mod tracker;
 pub mod urls;
+pub mod wording;
 
 /// The version of this library (and of the core it carries).
 #[uniffi::export]

@@ -19,17 +19,17 @@ use appswitch_core::shopper::pending::{PendingStore, ResumeError};
 use appswitch_core::shopper::tracker::{Policy, TrackerConfig};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::tracker::{Outcome, Progress as TrackerProgress};
+use appswitch_core::shopper::url::{ReturnError, ShopperReturned};
+
 use crate::convert::{self, random, timestamp};
-use crate::deeplink::Deeplink;
-use crate::errors::{ReturnError, TrackerError};
+use crate::errors::TrackerError;
 use crate::host::{
     HostState, HttpTransport, KeyValueStore, MobileHost, StatusListener, TrackerScheduler,
     read_pending, write_pending,
 };
 use crate::policy::TrackingPolicy;
-use crate::status::{Outcome, TrackerProgress};
-use appswitch_core::shopper::url::ShopperReturned;
-
 use crate::urls::ReturnExpectation;
 
 /// One payment attempt, as the app knows it after the initiate call.
@@ -42,7 +42,8 @@ pub struct PaymentAttempt {
     /// When the initiate answer arrived (ms since the epoch): the
     /// deadlines count from it.
     pub initiated_at_ms: i64,
-    /// The initiate response's `url`, classified.
+    /// The initiate response's `url`, classified (`classifyDeeplink`). It
+    /// is classified again from its `url` and `deadlines.receivedAt`.
     pub deeplink: Deeplink,
     /// From the fallback built for this attempt.
     pub expectation: Arc<ReturnExpectation>,
@@ -71,13 +72,13 @@ impl PaymentTracker {
     fn assemble(driver: Driver<MobileHost>, state: Arc<HostState>) -> Arc<PaymentTracker> {
         let order_id = driver.pending().order_id.clone();
         let handle = driver.handle();
-        state.set_latest(TrackerProgress::from(&driver.tracker().progress()));
+        state.set_latest(driver.tracker().progress());
         let watch = Arc::clone(&state);
         let mut run = driver.run().boxed();
         // The loop, ended early only by a failure it cannot carry on from
         // (the scheduler threw).
         let guarded = poll_fn(move |cx| match run.as_mut().poll(cx) {
-            Poll::Ready(outcome) => Poll::Ready(Ok(Outcome::from(&outcome))),
+            Poll::Ready(outcome) => Poll::Ready(Ok(outcome)),
             Poll::Pending => match watch.take_fatal() {
                 Some(error) => Poll::Ready(Err(error)),
                 None => Poll::Pending,
@@ -133,7 +134,14 @@ impl PaymentTracker {
             policy,
             jitter_seed: u64::from_le_bytes(random()),
         };
-        let deeplink = attempt.deeplink.to_core("attempt.deeplink")?;
+        let deeplink = Deeplink::classify(
+            &attempt.deeplink.url,
+            attempt.deeplink.deadlines.received_at,
+        )
+        .map_err(|e| TrackerError::InvalidArgument {
+            field: "attempt.deeplink.url".into(),
+            detail: format!("`attempt.deeplink.url`: {e}"),
+        })?;
         let host = host(transport, store, scheduler, listener);
         let state = Arc::clone(&host.state);
         let driver = Driver::start(host, config, deeplink, attempt.expectation.0.clone())?;
@@ -152,13 +160,13 @@ impl PaymentTracker {
     /// checks that it is this attempt's return, then checks the status at
     /// once. A stale or forged return is refused and changes nothing.
     pub fn handle_return(&self, url: String) -> Result<ShopperReturned, ReturnError> {
-        Ok(self.handle.returned(&url)?)
+        self.handle.returned(&url)
     }
 
     /// The app was resumed after the payment app closed, for an `INTENT`
     /// fallback (`onActivityResult`): checks the status at once.
     pub fn handle_app_resumed(&self) -> Result<ShopperReturned, ReturnError> {
-        Ok(self.handle.app_resumed()?)
+        self.handle.app_resumed()
     }
 
     /// The payment app was opened: the first poll comes after

@@ -3,6 +3,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 
 fun argumentTests() {
     test("checkUrl: warnings and the rule a URL breaks") {
@@ -68,7 +69,7 @@ fun argumentTests() {
         val app = classifyDeeplink("vipps://?token=abc", now)
         expectEq(app.kind, LinkKind.APP, "kind")
         expectEq(app.environment, DeeplinkEnvironment.PRODUCTION, "environment")
-        expectEq(app.linkValidUntilMs - app.receivedAtMs, 300_000L, "valid five minutes")
+        expectEq(app.deadlines.linkValidUntil - app.deadlines.receivedAt, 300_000L, "valid five minutes")
         val android = openPlan(app, Platform.ANDROID, now) as OpenPlan.AndroidViewIntent
         expectEq(android.url, "vipps://?token=abc", "android url")
         check(android.playStoreUrl != null && android.`package` != null) { "production store page: $android" }
@@ -76,7 +77,7 @@ fun argumentTests() {
         expectEq(ios.queryScheme, "vipps", "LSApplicationQueriesSchemes")
         check(ios.appStoreUrl != null) { "app store url" }
         val late = openPlan(app, Platform.IOS, now + 301_000)
-        expectEq(late, OpenPlan.StartNewAttempt(app.linkValidUntilMs), "expired link")
+        expectEq(late, OpenPlan.StartNewAttempt(app.deadlines.linkValidUntil), "expired link")
         val landing = classifyDeeplink("https://apitest.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=x", now)
         val plan = openPlan(landing, Platform.ANDROID) as OpenPlan.OpenLandingPage
         check(plan.externalBrowser) { "a native app opens the landing page in the browser" }

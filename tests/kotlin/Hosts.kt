@@ -5,6 +5,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
 import java.net.ConnectException
@@ -144,7 +145,7 @@ fun fastPolicy(): TrackingPolicy = vippsPolicy().copy(
 class Setup(val order: String) {
     val fallback = buildFallback(FallbackSpec(Platform.ANDROID, FallbackTarget.App("merchantapp://result"), order, listOf()))
     val deeplink = classifyDeeplink("vippsMT://?token=test-$order", System.currentTimeMillis())
-    val attempt = PaymentAttempt(order, Backend.statusUrl(order), deeplink.receivedAtMs, deeplink, fallback.expectation)
+    val attempt = PaymentAttempt(order, Backend.statusUrl(order), deeplink.deadlines.receivedAt, deeplink, fallback.expectation)
 
     /** The URL the payment app opens when the shopper is done (with the deprecated status). */
     val returnUrl = "${fallback.url}&status=301"

@@ -151,7 +151,7 @@ struct Setup {
         order = orderId(prefix)
         fallback = try buildFallback(spec: FallbackSpec(platform: .ios, target: .app(base: "merchantapp://result"), orderId: order, params: []))
         deeplink = try classifyDeeplink(url: "vippsMT://?token=test-\(order)", receivedAtMs: nowMs())
-        attempt = PaymentAttempt(orderId: order, statusUrl: Backend.statusUrl(order), initiatedAtMs: deeplink.receivedAtMs, deeplink: deeplink, expectation: fallback.expectation)
+        attempt = PaymentAttempt(orderId: order, statusUrl: Backend.statusUrl(order), initiatedAtMs: deeplink.deadlines.receivedAt, deeplink: deeplink, expectation: fallback.expectation)
     }
 
     func tracker(store: KeyValueStore = MemoryStore(), listener: StatusListener? = nil, policy: TrackingPolicy = fastPolicy(),

@@ -39,7 +39,7 @@ func argumentTests() {
         try expectEq(url, "vipps://?token=abc", "url")
         try expectEq(scheme, "vipps", "LSApplicationQueriesSchemes")
         try check(store != nil, "App Store page")
-        try expectEq(try openPlan(deeplink: link, platform: .ios, nowMs: now + 301_000), .startNewAttempt(expiredAtMs: link.linkValidUntilMs), "expired")
+        try expectEq(try openPlan(deeplink: link, platform: .ios, nowMs: now + 301_000), .startNewAttempt(expiredAt: link.deadlines.linkValidUntil), "expired")
     }
 
     test("bad arguments give typed errors") {

@@ -15,8 +15,8 @@ use crate::deeplink::classify_deeplink;
 use crate::errors::{HostError, TransportError};
 use crate::host::{HttpRequest, HttpResponse};
 use crate::policy::vipps_policy;
-use crate::status::Outcome;
 use crate::urls::build_fallback;
+use appswitch_core::shopper::tracker::Outcome;
 
 struct Unpark(Thread);
 
@@ -146,7 +146,7 @@ fn attempt() -> (PaymentAttempt, String) {
         "o-1",
     ))
     .unwrap();
-    let now = crate::convert::millis(convert::now());
+    let now = crate::convert::long(convert::now().as_millis());
     let deeplink = classify_deeplink("vippsMT://?token=t".into(), now).unwrap();
     let attempt = PaymentAttempt {
         order_id: "o-1".into(),
@@ -241,7 +241,7 @@ fn a_return_before_the_run_is_checked_at_once() {
     assert!(tracker.handle_return(return_url).is_ok());
     assert!(matches!(
         tracker.handle_return("merchantapp://result?orderId=o-1&attempt=x".into()),
-        Err(ReturnError::NonceMismatch { .. })
+        Err(ReturnError::NonceMismatch)
     ));
     let outcome = block_on(tracker.await_settled()).unwrap();
     assert!(matches!(outcome, Outcome::Success { .. }), "{outcome:?}");

@@ -28,6 +28,7 @@ pub(crate) fn is_reserved(name: &str) -> bool {
 /// A bare flag such as `myAppData` (the API guide's example fallback
 /// `merchantApp://result?myAppData`) has an empty value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QueryParam {
     /// The decoded name.
     pub name: String,

@@ -78,6 +78,7 @@ pub enum ExpectedReturn {
 
 /// How the shopper came back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum ReturnVia {
     /// The web fallback page was opened.
@@ -93,6 +94,7 @@ pub enum ReturnVia {
 /// The shopper is back: check the payment status now. The tracker maps this
 /// to its "returned" event; nothing here says how the payment went.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ShopperReturned {
     /// The attempt's order id.
@@ -107,6 +109,7 @@ pub struct ShopperReturned {
 
 /// Why a return does not belong to the pending attempt.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
 pub enum ReturnError {
     /// No URL.
     #[error("the return URL is empty")]

@@ -11,14 +11,14 @@ import android.content.Intent
 import android.net.Uri
 import android.os.Bundle
 import android.widget.TextView
-import io.appswitch.OpenPlan
-import io.appswitch.Outcome
+import io.appswitch.core.OpenPlan
+import io.appswitch.core.Outcome
 import io.appswitch.PaymentAttempt
 import io.appswitch.PaymentTracker
-import io.appswitch.Platform
-import io.appswitch.ReturnException
+import io.appswitch.core.Platform
+import io.appswitch.core.ReturnException
 import io.appswitch.StatusListener
-import io.appswitch.TrackerProgress
+import io.appswitch.core.TrackerProgress
 import io.appswitch.classifyDeeplink
 import io.appswitch.forgetPending
 import io.appswitch.openPlan
@@ -54,7 +54,7 @@ class CheckoutActivity : Activity(), StatusListener {
         // return expectation it sends back recognises our return.
         val checkout = api.checkout(basketId = "basket-42", amountOre = 20000, returnUrl = RETURN_URL)
         val deeplink = classifyDeeplink(checkout.url, System.currentTimeMillis())
-        val attempt = PaymentAttempt(checkout.orderId, checkout.statusUrl, deeplink.receivedAtMs, deeplink, checkout.expectation)
+        val attempt = PaymentAttempt(checkout.orderId, checkout.statusUrl, deeplink.deadlines.receivedAt, deeplink, checkout.expectation)
         val t = PaymentTracker(attempt, transport, store, CoroutineScheduler, this@CheckoutActivity)
         tracker = t
         if (open(openPlan(deeplink, Platform.ANDROID))) t.onSwitchedOut() else t.stop()
