@@ -277,22 +277,11 @@ impl ReturnExpectation {
     }
 
     fn check_params(&self, query: &str, via: ReturnVia) -> Result<ShopperReturned, ReturnError> {
-        let (mut order_id, mut nonce, mut params) = (None, None, Vec::new());
-        for QueryParam { name, value } in decoded_pairs(without_appended_status(query)) {
-            let slot = match name.as_str() {
-                PROVIDER_STATUS_PARAM => continue,
-                ORDER_ID_PARAM => &mut order_id,
-                ATTEMPT_PARAM => &mut nonce,
-                _ => {
-                    params.push(QueryParam { name, value });
-                    continue;
-                }
-            };
-            if slot.replace(value).is_some() {
-                return Err(ReturnError::DuplicateParam { name });
-            }
-        }
-        let order_id = order_id.ok_or(ReturnError::MissingOrderId)?;
+        let ReturnParams {
+            order_id,
+            nonce,
+            params,
+        } = ReturnParams::read(query)?;
         if order_id != self.order_id {
             return Err(ReturnError::OrderIdMismatch {
                 expected: self.order_id.clone(),
@@ -322,6 +311,45 @@ impl ReturnExpectation {
                 params: Vec::new(),
             }),
         }
+    }
+}
+
+/// What a return URL's query carries: appswitch's `orderId` and `attempt`
+/// (each exactly once), and the merchant's own parameters; the provider's
+/// deprecated `status` dropped.
+pub(super) struct ReturnParams {
+    /// `orderId`.
+    pub(super) order_id: String,
+    /// `attempt`, as written (its absence is told only after the order:
+    /// a return for another order is that, whatever else it lacks).
+    pub(super) nonce: Option<String>,
+    /// The merchant's own parameters, decoded.
+    pub(super) params: Vec<QueryParam>,
+}
+
+impl ReturnParams {
+    /// Reads `query` (without its `?`).
+    pub(super) fn read(query: &str) -> Result<ReturnParams, ReturnError> {
+        let (mut order_id, mut nonce, mut params) = (None, None, Vec::new());
+        for QueryParam { name, value } in decoded_pairs(without_appended_status(query)) {
+            let slot = match name.as_str() {
+                PROVIDER_STATUS_PARAM => continue,
+                ORDER_ID_PARAM => &mut order_id,
+                ATTEMPT_PARAM => &mut nonce,
+                _ => {
+                    params.push(QueryParam { name, value });
+                    continue;
+                }
+            };
+            if slot.replace(value).is_some() {
+                return Err(ReturnError::DuplicateParam { name });
+            }
+        }
+        Ok(ReturnParams {
+            order_id: order_id.ok_or(ReturnError::MissingOrderId)?,
+            nonce,
+            params,
+        })
     }
 }
 
