@@ -67,6 +67,7 @@ pub use claim::ReturnClaim;
 pub(crate) use error::describe_char;
 pub use error::{ForbiddenScheme, UrlError, UrlPart, UrlWarning};
 pub use fallback::{Fallback, FallbackError, FallbackSpec, FallbackTarget};
+pub(crate) use params::NOT_UNRESERVED;
 pub use params::{ATTEMPT_PARAM, ORDER_ID_PARAM, PROVIDER_STATUS_PARAM, QueryParam};
 pub(crate) use parts::written_scheme;
 pub use parts::{UrlParts, is_valid_scheme, user_info};

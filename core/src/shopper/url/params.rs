@@ -50,7 +50,7 @@ impl QueryParam {
 /// `-._~`) is percent-encoded in the parameters appswitch writes: safe in
 /// any part of any URL, and read back alike by `URLSearchParams`,
 /// `android.net.Uri` and `URLComponents` (a space is `%20`, never `+`).
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
