@@ -13,6 +13,7 @@
 
 use appswitch_core::shopper::deeplink::DeeplinkError as CoreDeeplinkError;
 use appswitch_core::shopper::pending::{PendingError, ResumeError};
+use appswitch_core::shopper::return_check::ReturnCheckError;
 use appswitch_core::shopper::tracker::ConfigError;
 use appswitch_core::shopper::url::{FallbackError, UrlError as CoreUrlError};
 
@@ -257,12 +258,39 @@ pub enum TrackerError {
         detail: String,
     },
     /// `resumePending`'s return URL belongs to no pending attempt (a stale
-    /// or forged link, or another order).
+    /// or forged link, or another order), or the backend's return check
+    /// refused it. Nothing was stored or tracked.
     #[error("{detail}")]
     ReturnRefused {
         /// What is wrong.
         detail: String,
     },
+    /// `resumePending`'s return check could not be made: the backend gave
+    /// no answer, or `429`/`5xx`, or a body that is no return check.
+    /// Nothing was stored or tracked; ask again.
+    #[error("{detail}")]
+    ReturnCheckFailed {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl From<ReturnCheckError> for TrackerError {
+    fn from(e: ReturnCheckError) -> Self {
+        let detail = format!("`returnUrl`: {e}");
+        match e {
+            ReturnCheckError::Refused { .. } | ReturnCheckError::NotThisReturn(_) => {
+                TrackerError::ReturnRefused { detail }
+            }
+            ReturnCheckError::Unavailable { .. } | ReturnCheckError::Malformed(_) => {
+                TrackerError::ReturnCheckFailed { detail }
+            }
+            ReturnCheckError::BadTemplate { .. } => TrackerError::InvalidArgument {
+                field: "returnCheckUrl".into(),
+                detail: format!("`returnCheckUrl`: {e}"),
+            },
+        }
+    }
 }
 
 impl From<ConfigError> for TrackerError {

@@ -15,7 +15,6 @@ use core::task::Poll;
 use std::sync::Arc;
 
 use appswitch_core::drive::{Driver, DriverHandle};
-use appswitch_core::shopper::pending::{PendingStore, ResumeError};
 use appswitch_core::shopper::tracker::{Policy, TrackerConfig};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
@@ -23,11 +22,10 @@ use appswitch_core::shopper::deeplink::Deeplink;
 use appswitch_core::shopper::tracker::{Outcome, Progress as TrackerProgress};
 use appswitch_core::shopper::url::{ReturnError, ShopperReturned};
 
-use crate::convert::{self, random, timestamp};
+use crate::convert::{random, timestamp};
 use crate::errors::TrackerError;
 use crate::host::{
     HostState, HttpTransport, KeyValueStore, MobileHost, StatusListener, TrackerScheduler,
-    read_pending, write_pending,
 };
 use crate::policy::TrackingPolicy;
 use crate::urls::ReturnExpectation;
@@ -69,7 +67,10 @@ impl core::fmt::Debug for PaymentTracker {
 }
 
 impl PaymentTracker {
-    fn assemble(driver: Driver<MobileHost>, state: Arc<HostState>) -> Arc<PaymentTracker> {
+    pub(crate) fn assemble(
+        driver: Driver<MobileHost>,
+        state: Arc<HostState>,
+    ) -> Arc<PaymentTracker> {
         let order_id = driver.pending().order_id.clone();
         let handle = driver.handle();
         state.set_latest(driver.tracker().progress());
@@ -93,7 +94,7 @@ impl PaymentTracker {
     }
 }
 
-fn host(
+pub(crate) fn host(
     transport: Arc<dyn HttpTransport>,
     store: Arc<dyn KeyValueStore>,
     scheduler: Arc<dyn TrackerScheduler>,
@@ -220,61 +221,6 @@ impl PaymentTracker {
     pub async fn await_settled(&self) -> Result<Outcome, TrackerError> {
         self.run.clone().await
     }
-}
-
-/// Resumes the payment that was in flight when the app was killed: the
-/// attempt `returnUrl` is the return of (checked like `handleReturn`, and
-/// the status is then checked at once), or without one the newest
-/// unsettled attempt. `null` when nothing is pending. A `returnUrl` that
-/// belongs to no pending attempt is refused with `ReturnRefused`.
-#[uniffi::export(default(listener = None, return_url = None))]
-pub fn resume_pending(
-    transport: Arc<dyn HttpTransport>,
-    store: Arc<dyn KeyValueStore>,
-    scheduler: Arc<dyn TrackerScheduler>,
-    listener: Option<Arc<dyn StatusListener>>,
-    return_url: Option<String>,
-) -> Result<Option<Arc<PaymentTracker>>, TrackerError> {
-    let host = host(transport, store, scheduler, listener);
-    let Some(text) = read_pending(host.store.as_ref())? else {
-        return Ok(None);
-    };
-    let pending = PendingStore::from_json(&text)?;
-    let now = convert::now();
-    let payment = match &return_url {
-        Some(url) => match pending.match_return(url, now) {
-            Ok((payment, _)) => payment.clone(),
-            Err(ResumeError::NothingPending) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        },
-        None => match pending.latest_unsettled(now) {
-            Some(payment) => payment.clone(),
-            None => return Ok(None),
-        },
-    };
-    let state = Arc::clone(&host.state);
-    let driver = Driver::resume(host, payment)?;
-    if let Some(url) = &return_url {
-        // Checked above by `match_return`; this queues the check-now.
-        let _ = driver.handle().returned(url);
-    }
-    Ok(Some(PaymentTracker::assemble(driver, state)))
-}
-
-/// Forgets the pending payment of `orderId` (the app has shown its
-/// outcome). True if there was one.
-#[uniffi::export]
-pub fn forget_pending(
-    store: Arc<dyn KeyValueStore>,
-    order_id: String,
-) -> Result<bool, TrackerError> {
-    let text = read_pending(store.as_ref())?;
-    let mut pending = PendingStore::from_json(text.as_deref().unwrap_or(""))?;
-    if pending.remove(&order_id).is_none() {
-        return Ok(false);
-    }
-    write_pending(store.as_ref(), pending.to_json())?;
-    Ok(true)
 }
 
 #[cfg(test)]

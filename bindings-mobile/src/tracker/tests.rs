@@ -11,10 +11,12 @@ use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::url::{FallbackSpec, FallbackTarget};
 
 use super::*;
+use crate::convert;
 use crate::deeplink::classify_deeplink;
 use crate::errors::{HostError, TransportError};
 use crate::host::{HttpRequest, HttpResponse};
 use crate::policy::vipps_policy;
+use crate::resume::{forget_pending, resume_pending};
 use crate::urls::build_fallback;
 use appswitch_core::shopper::tracker::Outcome;
 
@@ -269,13 +271,15 @@ fn a_failing_store_or_scheduler_is_a_typed_error_and_the_payment_stays() {
         other => panic!("{other:?}"),
     }
     // A cold start carries on with the same store.
-    let resumed = resume_pending(
+    let resumed = block_on(resume_pending(
         Scripted::new(vec![doc("cancelled", true)]),
         store.clone(),
         Arc::new(Timer { fail: false }),
         None,
         None,
-    )
+        None,
+        None,
+    ))
     .unwrap()
     .expect("still pending");
     assert_eq!(resumed.order_id(), "o-1");
