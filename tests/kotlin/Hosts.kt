@@ -110,6 +110,26 @@ object Backend {
         Regex("\"wait\":(null|\"(\\d+)\")").findAll(seen(order)).map { it.groups[2]?.value }.toList()
 
     fun statusUrl(order: String) = "$url/status/$order"
+
+    /** The return check, as the app is configured with it. */
+    val returnCheckUrl: String get() = "$url/return/{orderId}"
+
+    /**
+     * The fallback the backend builds for `order` (and whose nonce it keeps as
+     * the return token): its URL. A newer one makes this one stale.
+     */
+    fun fallback(order: String, base: String = "merchantapp://result"): String {
+        val request = JdkRequest.newBuilder(URI.create("$url/fallback/$order"))
+            .POST(JdkRequest.BodyPublishers.ofString("{\"base\":\"$base\",\"kind\":\"app\"}"))
+            .build()
+        val response = client.send(request, BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "fallback for $order: ${response.statusCode()} ${response.body()}" }
+        return Regex("\"url\":\"([^\"]+)\"").find(response.body())!!.groupValues[1]
+    }
+
+    /** How many return checks the backend was asked for `order`. */
+    fun checks(order: String): Int =
+        client.send(JdkRequest.newBuilder(URI.create("$url/checks/$order")).build(), BodyHandlers.ofString()).body().toInt()
 }
 
 /** A status document step (appswitch's own status endpoint answer). */
