@@ -63,28 +63,11 @@ export function countdown(element, deadline) {
 
 const $ = (id) => document.getElementById(id);
 
-async function ship(orderId) {
-  $("ship").disabled = true;
-  const res = await fetch(`/api/orders/${encodeURIComponent(orderId)}/ship`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ text: "Socks on the way" }),
-  });
-  const body = await res.json();
-  if (res.ok) {
-    $("shipped").textContent = `Shipped: ${kr(body.amount)} captured.`;
-    $("ship").hidden = true;
-    localStorage.removeItem("sockshop.basket");
-  } else {
-    $("shipped").textContent = `Could not ship: ${body.error}`;
-    $("ship").disabled = false;
-  }
-}
-
 /**
  * Shows a tracker's progress in `#progress` (`#state`, `#phase`,
  * `#countdown`) and, once settled, its outcome in `#result` (`#outcome`,
- * `#detail`, and `#ship` for an approved payment). Resolves with the outcome.
+ * `#detail`, and for an approved payment `#merchant`, the link to the
+ * merchant's page that ships it). Resolves with the outcome.
  */
 export async function follow(tracker) {
   let stop = () => {};
@@ -105,9 +88,15 @@ export async function follow(tracker) {
   $("outcome").dataset.outcome = outcome.outcome;
   $("outcome").textContent = headline;
   $("detail").textContent = detail;
-  if (outcome.outcome === "success" && outcome.state === "reserved") {
-    $("ship").hidden = false;
-    $("ship").onclick = () => ship(tracker.orderId);
+  if (outcome.outcome === "success") {
+    // Paid: the next purchase is a new basket.
+    localStorage.removeItem("sockshop.basket");
+    if (outcome.state === "reserved") {
+      // Shipping moves money: the merchant does it, with the merchant's
+      // key, on the merchant's page — never the shopper's browser.
+      $("merchant").hidden = false;
+      $("merchant").href = `/merchant.html?orderId=${encodeURIComponent(tracker.orderId)}`;
+    }
   }
   return outcome;
 }

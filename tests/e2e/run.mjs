@@ -13,11 +13,12 @@ const { chromium } = require("playwright-core");
 
 const SHOP = process.env.SHOP_URL;
 const SIM = process.env.SIM_URL;
+const MERCHANT_KEY = process.env.MERCHANT_KEY;
 const ARTIFACTS = process.env.ARTIFACTS ?? "artifacts";
 const OUTCOME_TIMEOUT = 40_000;
 
-if (!SHOP || !SIM) {
-  console.error("SHOP_URL and SIM_URL must be set (run through `cargo xtask test e2e`)");
+if (!SHOP || !SIM || !MERCHANT_KEY) {
+  console.error("SHOP_URL, SIM_URL and MERCHANT_KEY must be set (run through `cargo xtask test e2e`)");
   process.exit(2);
 }
 
@@ -82,6 +83,18 @@ async function outcomeOf(page) {
   return { outcome: await el.getAttribute("data-outcome"), text: await el.textContent() };
 }
 
+/** The merchant ships (captures) an order on the merchant's page, with the key. */
+async function shipAsMerchant(ctx, id) {
+  const page = await ctx.newPage();
+  await page.goto(`${SHOP}/merchant.html?orderId=${encodeURIComponent(id)}`);
+  await page.fill("#key", MERCHANT_KEY);
+  await page.click("#load");
+  await page.locator("#status[data-status=reserved]").waitFor();
+  await page.click("#ship");
+  await page.locator('#result[data-outcome="captured"]').waitFor();
+  return page;
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
@@ -103,9 +116,11 @@ const tests = {
     const other = await ctx.newPage();
     await other.goto(page.url());
     expect((await outcomeOf(other)).outcome === "success", "the second tab agrees");
-    await page.click("#ship");
-    await page.locator("#shipped", { hasText: "captured" }).waitFor();
-    await shot(page, "shipped");
+    // The shopper's page only links to the merchant's page; shipping is the
+    // merchant's, with the merchant's key.
+    await page.locator("#merchant:not([hidden])").waitFor();
+    const staff = await shipAsMerchant(ctx, id);
+    await shot(staff, "shipped");
     const view = await order(id);
     expect(view.record.captures === 1, `captures: ${view.record.captures}`);
     expect(view.status === "captured", `simulator says ${view.status}`);
@@ -187,8 +202,7 @@ const tests = {
     expect(first !== second, "a new orderId for the second attempt");
     await decide(page, "approve");
     expect((await outcomeOf(page)).outcome === "success", "the second attempt is paid");
-    await page.click("#ship");
-    await page.locator("#shipped", { hasText: "captured" }).waitFor();
+    await shipAsMerchant(ctx, second);
     // Now the first attempt goes through after all (seed 000's slow bank).
     await sim(`/_sim/orders/${first}/shopper`, { choice: "approve" });
     const view = await eventually("the duplicate reservation to be cancelled", async () => {
@@ -211,6 +225,35 @@ const tests = {
     expect(text.includes("timed out"), `page says ${text}`);
     await shot(page, "timed-out");
     expect((await order(id)).status === "rejected", "the simulator timed it out");
+  },
+
+  async "without the merchant key nothing moves money"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    await decide(page, "approve");
+    expect((await outcomeOf(page)).outcome === "success", "approved");
+    // The shopper's own browser, on the shop's own origin, cannot ship.
+    const codes = await page.evaluate(async (id) => {
+      const out = [];
+      for (const action of ["ship", "cancel", "refund"]) {
+        const r = await fetch(`/api/orders/${encodeURIComponent(id)}/${action}`, {
+          method: "POST", headers: { "content-type": "text/plain" }, body: '{"amount": 20000}' });
+        out.push(r.status);
+      }
+      out.push((await fetch(`/api/orders/${encodeURIComponent(id)}`)).status);
+      return out;
+    }, id);
+    expect(codes.every((c) => c === 401), `answers ${codes}`);
+    // Nor can a wrong key on the merchant's page.
+    const staff = await ctx.newPage();
+    await staff.goto(`${SHOP}/merchant.html?orderId=${encodeURIComponent(id)}`);
+    await staff.fill("#key", "not-the-merchant-key-not-the-merchant-key");
+    await staff.click("#load");
+    await staff.locator("#message", { hasText: "not the merchant key" }).waitFor();
+    const view = await order(id);
+    expect(view.record.captures === 0 && view.record.cancels === 0 && view.record.refunds === 0,
+      `the provider saw ${JSON.stringify([view.record.captures, view.record.cancels, view.record.refunds])}`);
+    expect(view.status === "reserved", `simulator says ${view.status}`);
   },
 
   async "a forged return is refused"(ctx) {

@@ -4,14 +4,70 @@
 use crate::setup::Tools;
 use crate::util::{Res, cargo, kb, run, sizes};
 
-/// Runs every benchmark and size report.
-pub fn bench(tools: &Tools) -> Res {
+/// Runs every benchmark and size report, or only those named (`core`,
+/// `sizes`, `kotlin`, `backend`).
+pub fn bench(tools: &Tools, only: &[String]) -> Res {
+    const NAMES: [&str; 4] = ["core", "sizes", "kotlin", "backend"];
+    if let Some(unknown) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
+        return crate::util::fail(format!(
+            "bench: no bench `{unknown}` (benches: {})",
+            NAMES.join(", ")
+        ));
+    }
+    let wants = |name: &str| only.is_empty() || only.iter().any(|n| n == name);
+    if wants("core") {
+        core()?;
+    }
+    if wants("sizes") {
+        sizes_report(tools)?;
+    }
+    if wants("kotlin") {
+        if !wants("sizes") {
+            mobile_release_library()?;
+        }
+        println!("\n== mobile: one tracker step through the FFI from Kotlin ==");
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "  (mobile-release library on the JVM; load average {})",
+            load.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        kotlin_ffi(tools)?;
+    }
+    if wants("backend") {
+        backend()?;
+    }
+    Ok(())
+}
+
+/// The merchant backend: status latency and checkouts under 2,000
+/// pollers, memory with the number of payments, and the wake of a long
+/// poll across two instances on PostgreSQL (`examples/backend/benches`).
+fn backend() -> Res {
+    println!("\n== merchant backend ==");
+    run(
+        "bench: merchant backend",
+        cargo().args([
+            "bench",
+            "-p",
+            "appswitch-merchant-backend",
+            "--bench",
+            "backend",
+        ]),
+    )
+}
+
+fn core() -> Res {
     println!("== core benchmarks (criterion) ==");
     run(
         "bench: cargo bench",
         cargo().args(["bench", "-p", "appswitch-core"]),
-    )?;
+    )
+}
 
+fn sizes_report(tools: &Tools) -> Res {
     println!("\n== npm package size ==");
     let pkg = crate::wasm::build_package(tools)?;
     let verdict = if pkg.total_gzipped() <= 60_000 {
@@ -26,17 +82,7 @@ pub fn bench(tools: &Tools) -> Res {
     crate::wasm_size::print_breakdown(tools)?;
 
     println!("\n== mobile library sizes ==");
-    run(
-        "bench: host library (mobile-release)",
-        cargo().args([
-            "build",
-            "-p",
-            "appswitch-mobile",
-            "--lib",
-            "--profile",
-            "mobile-release",
-        ]),
-    )?;
+    mobile_release_library()?;
     let host = crate::util::target_dir().join("mobile-release/libappswitch_mobile.so");
     if host.is_file() {
         let (raw, gz) = sizes(&host)?;
@@ -53,17 +99,22 @@ pub fn bench(tools: &Tools) -> Res {
         kb(raw),
         kb(gz)
     );
+    Ok(())
+}
 
-    println!("\n== mobile: one tracker step through the FFI from Kotlin ==");
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!(
-        "  (mobile-release library on the JVM; load average {})",
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    kotlin_ffi(tools)
+/// The host library in the `mobile-release` profile (sizes, Kotlin bench).
+fn mobile_release_library() -> Res {
+    run(
+        "bench: host library (mobile-release)",
+        cargo().args([
+            "build",
+            "-p",
+            "appswitch-mobile",
+            "--lib",
+            "--profile",
+            "mobile-release",
+        ]),
+    )
 }
 
 /// Compiles the Kotlin bindings with `tests/kotlin/` and runs its bench

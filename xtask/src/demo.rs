@@ -57,7 +57,13 @@ pub fn build_demo() -> Res<PathBuf> {
 pub fn demo(tools: &Tools, args: &[String]) -> Res {
     let site = stage_site(tools)?;
     let bin = build_demo()?;
-    let mut all: Vec<String> = vec!["--static-dir".into(), site.display().to_string()];
+    let data = target_dir().join("demo-data");
+    let mut all: Vec<String> = vec![
+        "--static-dir".into(),
+        site.display().to_string(),
+        "--data-dir".into(),
+        data.display().to_string(),
+    ];
     all.extend(args.iter().cloned());
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
     let server = Server::start("demo", &bin, &refs)?;
@@ -65,7 +71,11 @@ pub fn demo(tools: &Tools, args: &[String]) -> Res {
     println!("  appswitch demo: {}", server.url);
     println!();
     println!(
-        "  Pay, reject, or break things on purpose (the shop page has switches); Ctrl-C stops."
+        "  Pay, reject, or break things on purpose (the shop page has switches); ship, cancel and"
+    );
+    println!(
+        "  refund on {}/merchant.html with the merchant key printed above. Ctrl-C stops.",
+        server.url
     );
     server.wait()
 }
@@ -81,6 +91,16 @@ fn free_port() -> Res<u16> {
         .map_err(|e| Failure(format!("e2e: {e}")))
 }
 
+/// A merchant key for one run: 32 bytes of `/dev/urandom` as hex.
+fn merchant_key() -> Res<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| Failure(format!("e2e: /dev/urandom: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// The end-to-end suite: the demo, driven by Playwright in Debian's
 /// Chromium (`tests/e2e/run.mjs`).
 pub fn e2e(tools: &Tools) -> Res {
@@ -92,10 +112,26 @@ pub fn e2e(tools: &Tools) -> Res {
     let bin = build_demo()?;
     let sim_port = free_port()?.to_string();
     let site_arg = site.display().to_string();
-    let server = Server::start(
+    // A fresh database and a merchant key of this run's own.
+    let data = target_dir().join("e2e-data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data)
+            .map_err(|e| Failure(format!("e2e: clearing {}: {e}", data.display())))?;
+    }
+    let data_arg = data.display().to_string();
+    let key = merchant_key()?;
+    let server = Server::start_with_env(
         "demo",
         &bin,
-        &["--static-dir", &site_arg, "--sim-port", &sim_port],
+        &[
+            "--static-dir",
+            &site_arg,
+            "--sim-port",
+            &sim_port,
+            "--data-dir",
+            &data_arg,
+        ],
+        &[("APPSWITCH_MERCHANT_KEY", &key)],
     )?;
     let artifacts = root().join("tests/e2e/artifacts");
     std::fs::create_dir_all(&artifacts).map_err(|e| Failure(format!("e2e: {e}")))?;
@@ -105,6 +141,7 @@ pub fn e2e(tools: &Tools) -> Res {
             .arg(root().join("tests/e2e/run.mjs"))
             .env("SHOP_URL", &server.url)
             .env("SIM_URL", format!("http://127.0.0.1:{sim_port}"))
+            .env("MERCHANT_KEY", &key)
             .env("ARTIFACTS", &artifacts)
             .env("CHROMIUM", chromium)
             .env("NODE_PATH", &tools.node_modules),

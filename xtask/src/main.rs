@@ -21,7 +21,7 @@ cargo xtask <command>
   test [SUITE...]    setup, then run every suite (or the named ones)
   demo [ARGS...]     build everything and start the demo on 127.0.0.1
                      (ARGS go to appswitch-demo: --port, --time-scale, --drop-callbacks, …)
-  bench              benchmarks and size reports
+  bench [NAME...]    benchmarks and size reports (core, sizes, kotlin, backend; default all)
   bindings           generate Kotlin, Swift and Python from the mobile library
   wasm [--breakdown] build the npm package (bindings-wasm/pkg) and print its sizes
                      (--breakdown: and what the .wasm is made of, by crate and module)
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
         "setup" => setup::setup().map(|_| ()),
         "test" => test::test(rest),
         "demo" => setup::setup().and_then(|t| demo::demo(&t, rest)),
-        "bench" => setup::setup().and_then(|t| bench::bench(&t)),
+        "bench" => setup::setup().and_then(|t| bench::bench(&t, rest)),
         "fuzz" => fuzz::fuzz(rest),
         "bindings" => bindings::generate(),
         "wasm" => setup::setup().and_then(|t| {

@@ -21,8 +21,19 @@ impl Server {
     /// Starts `program` and waits (up to 60 s) for it to print
     /// `listening on URL` on stdout. Its later output is passed through.
     pub fn start(what: &str, program: &Path, args: &[&str]) -> Res<Server> {
+        Server::start_with_env(what, program, args, &[])
+    }
+
+    /// [`start`](Self::start) with environment variables set.
+    pub fn start_with_env(
+        what: &str,
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Res<Server> {
         let mut child = Command::new(program)
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| {

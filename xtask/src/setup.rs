@@ -7,7 +7,8 @@ use std::process::Command;
 use crate::util::{Failure, Res, cargo, fail, on_path, probe, root, run, tools_dir};
 
 /// Debian packages: the browser and its driver for the wasm and end-to-end
-/// tests, and JNA for the Kotlin bindings on the JVM.
+/// tests, JNA for the Kotlin bindings on the JVM, and PostgreSQL for the
+/// merchant backend's tests with two instances.
 const APT_PACKAGES: &[(&str, &str)] = &[
     (
         "chromium",
@@ -17,6 +18,10 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     (
         "libjna-java",
         "JNA, which uniffi's Kotlin bindings load the library with",
+    ),
+    (
+        "postgresql",
+        "PostgreSQL's server, which the backend's scale-out tests and bench start in a temp folder",
     ),
 ];
 

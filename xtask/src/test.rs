@@ -51,6 +51,10 @@ pub fn suites() -> Vec<Suite> {
             run: |_| rust_tests().into(),
         },
         Suite {
+            name: "backend",
+            run: |_| backend_tests().into(),
+        },
+        Suite {
             name: "docs",
             run: |_| docs().into(),
         },
@@ -128,14 +132,41 @@ fn clippy() -> Res {
     )
 }
 
-/// The Rust tests: the workspace, less what only builds for wasm; then the
+/// The merchant backend's tests: SQLite, a `kill -9` of the real binary,
+/// and two instances on a real PostgreSQL (which `setup` installs; the
+/// tests start it themselves in a temp folder, as the `postgres` user when
+/// run as root).
+fn backend_tests() -> Res {
+    run(
+        "cargo test (backend)",
+        cargo().args([
+            "test",
+            "-p",
+            "appswitch-merchant-backend",
+            "-p",
+            "appswitch-test-postgres",
+        ]),
+    )
+}
+
+/// The Rust tests: the workspace, less what only builds for wasm (and the
+/// backend, whose own suite runs it); then the
 /// core's unit tests as the browser module builds it (without `raw-vipps`
 /// and `flutterwave-answers`: it reads the status document, and refuses
 /// provider bodies by name).
 fn rust_tests() -> Res {
     run(
         "cargo test",
-        cargo().args(["test", "--workspace", "--exclude", "appswitch-wasm"]),
+        cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "appswitch-wasm",
+            "--exclude",
+            "appswitch-merchant-backend",
+            "--exclude",
+            "appswitch-test-postgres",
+        ]),
     )?;
     run(
         "cargo test (core as the browser builds it)",

@@ -19,8 +19,16 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(description = "An amount in minor units (øre for NOK): `20000` is 200.00 kr.")
+)]
 #[serde(transparent)]
-pub struct Amount(u64);
+pub struct Amount(
+    // At most 2^53 − 1 in a document: what a JavaScript number holds exactly.
+    #[cfg_attr(feature = "schema", schemars(range(max = 9_007_199_254_740_991u64)))] u64,
+);
 
 impl Amount {
     /// Zero øre.

@@ -28,6 +28,13 @@ pub const STATUS_DOCUMENT_VERSION: u32 = 1;
 /// backend itself could not find out (provider unreachable, order unknown).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        description = "The payment's state, or `unknown` when the backend itself could not find out (provider unreachable, order unknown)."
+    )
+)]
 pub enum StatusName {
     /// See [`PaymentState::Initiated`].
     Initiated,
@@ -77,6 +84,7 @@ impl StatusName {
 
 /// The `amounts` object, in øre. Missing (or `null`) fields read as zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct DocumentAmounts {
     /// Reserved on the shopper's account.
@@ -94,9 +102,23 @@ pub struct DocumentAmounts {
 /// read by serde. A missing `amounts` member reads as zero, missing
 /// optional fields as absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "appswitch status document, version 1",
+        description = "What a merchant backend answers on its status endpoint (`GET <statusUrl>[?wait=N]`) to the browser module and the apps. `final` is false exactly when `status` is `initiated` or `unknown`.",
+        extend(
+            "if" = {"properties": {"status": {"enum": ["initiated", "unknown"]}}},
+            "then" = {"properties": {"final": {"const": false}}},
+            "else" = {"properties": {"final": {"const": true}}}
+        )
+    )
+)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusDocument {
     /// Schema version; readers refuse versions they do not know.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1)))]
     pub version: u32,
     /// The merchant's order id.
     pub order_id: String,
@@ -106,6 +128,12 @@ pub struct StatusDocument {
     pub status: StatusName,
     /// True once the shopper's part is decided (see [`PaymentState::is_final`]).
     #[serde(rename = "final")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(
+            description = "True once the shopper's part is decided: anything but `initiated` and `unknown`."
+        )
+    )]
     pub is_final: bool,
     /// The amounts, in øre (absent or `null`: zero).
     #[serde(default, deserialize_with = "null_as_default")]
@@ -119,6 +147,7 @@ pub struct StatusDocument {
     pub reason: Option<String>,
     /// The provider's newest timestamp for this payment (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub updated_at: Option<String>,
 }
 

@@ -10,8 +10,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use appswitch_core::foundation::time::{Timestamp, duration_millis};
 use appswitch_core::merchant::mutation::MutationPolicy;
-use appswitch_core::providers::vipps_ecom::limits::{CONNECT_TIMEOUT, POLL_INTERVAL, READ_TIMEOUT};
+use appswitch_core::providers::vipps_ecom::limits::{
+    CONNECT_TIMEOUT, FIRST_POLL_AFTER, POLL_INTERVAL, READ_TIMEOUT, RateLimitedApi, rate_limit,
+};
 use appswitch_core::providers::vipps_ecom::{MerchantSerialNumber, MsnError, SystemHeaders};
+
+use crate::auth::MerchantKey;
+use crate::store::{DatabaseUrl, SqliteSync};
 
 /// The time the backend reads for everything it shares with the provider
 /// (token expiry, when a payment was initiated). Any
@@ -136,6 +141,18 @@ impl ProviderConfig {
         }))
     }
 
+    /// The variables [`from_env`](Self::from_env) reads back into this
+    /// configuration, for a backend started as a child process.
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("VIPPS_BASE_URL", self.base_url.clone()),
+            ("VIPPS_CLIENT_ID", self.client_id.clone()),
+            ("VIPPS_CLIENT_SECRET", self.client_secret.clone()),
+            ("VIPPS_SUBSCRIPTION_KEY", self.subscription_key.clone()),
+            ("VIPPS_MSN", self.msn.as_str().to_string()),
+        ]
+    }
+
     /// Whether the provider runs on this machine (a simulator), which can
     /// call back to `http://127.0.0.1`.
     pub fn is_local(&self) -> bool {
@@ -148,6 +165,90 @@ impl ProviderConfig {
     }
 }
 
+/// Limits that keep one client (or many) from taking the backend down.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Checkouts one client (IP address, see [`ClientIp`]) may start per
+    /// minute before it gets `429`.
+    pub checkouts_per_minute: u32,
+    /// Status requests one client may make per minute for one order.
+    pub status_requests_per_minute: u32,
+    /// A request's head must arrive within this. The clock starts when the
+    /// connection is ready for a request, so it is also how long an idle
+    /// keep-alive connection is kept open.
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this (`408` otherwise).
+    pub body_timeout: Duration,
+    /// The largest request body (`413` above it).
+    pub max_body_bytes: usize,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            checkouts_per_minute: 30,
+            status_requests_per_minute: 120,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_body_bytes: 64 * 1024,
+            max_connections: 10_000,
+        }
+    }
+}
+
+/// Which address a request counts against in the per-client limits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClientIp {
+    /// The TCP peer (the backend faces the internet itself).
+    #[default]
+    Peer,
+    /// The last address in `X-Forwarded-For`, which the load balancer in
+    /// front of the backend appends (use only behind one that does).
+    LastForwardedFor,
+}
+
+/// How the watcher asks the provider about orders nobody is waiting on:
+/// the fallback for a lost callback (seed 000: "callbacks are never
+/// retried"), and the way a restarted backend finds out what happened
+/// while it was down.
+#[derive(Clone, Debug)]
+pub struct WatchPolicy {
+    /// The first check after the checkout: "Start after 5 seconds"
+    /// (seed 001, "Polling guidelines").
+    pub first_check: Duration,
+    /// Checks of an undecided order back off (doubling) up to this.
+    pub max_interval: Duration,
+    /// How long one instance holds an order's provider lease for a check
+    /// or a clean-up the watcher carries out (longer than a capture, cancel
+    /// or refund plan's retries take; an instance that dies holding it
+    /// blocks that order this long on PostgreSQL).
+    pub check_lease: Duration,
+    /// … and for a capture, cancel or refund (whose plan retries).
+    pub operation_lease: Duration,
+    /// Orders leased per round.
+    pub batch: u32,
+    /// Provider checks at once.
+    pub concurrency: usize,
+    /// How often the watcher looks at its queue when nothing is due.
+    pub idle_poll: Duration,
+}
+
+impl Default for WatchPolicy {
+    fn default() -> Self {
+        WatchPolicy {
+            first_check: FIRST_POLL_AFTER,
+            max_interval: Duration::from_secs(60),
+            check_lease: Duration::from_secs(60),
+            operation_lease: Duration::from_secs(120),
+            batch: 64,
+            concurrency: 16,
+            idle_poll: Duration::from_secs(1),
+        }
+    }
+}
+
 /// The backend's configuration.
 #[derive(Clone)]
 pub struct BackendConfig {
@@ -155,6 +256,16 @@ pub struct BackendConfig {
     pub addr: SocketAddr,
     /// The provider.
     pub provider: ProviderConfig,
+    /// Where the orders are kept (`--database`, `APPSWITCH_DATABASE_URL`).
+    pub database: DatabaseUrl,
+    /// How a SQLite database waits for the disk on a commit.
+    pub sqlite_sync: SqliteSync,
+    /// The merchant's bearer key for capture, cancel, refund and the
+    /// merchant's view of an order. `None`: nobody may do them.
+    pub merchant_key: Option<MerchantKey>,
+    /// Browser origins (`https://shop.example`) allowed to call the API
+    /// from another origin (CORS). The backend's own pages need none.
+    pub allowed_origins: Vec<String>,
     /// The backend's own URL as browsers and the provider reach it
     /// (default `http://<bound address>`): the fallback page and the
     /// status URL are under it.
@@ -173,7 +284,8 @@ pub struct BackendConfig {
     /// "5 seconds socket read timeout" (seed 000).
     pub read_timeout: Duration,
     /// The least time between two details calls for one order while it is
-    /// undecided (the per-order cache).
+    /// undecided (shared by every instance through the database; never
+    /// less than the provider's rate limit allows, 60 s / 120 calls).
     pub details_interval: Duration,
     /// The least time between two details calls once the order is decided.
     pub settled_details_interval: Duration,
@@ -181,14 +293,21 @@ pub struct BackendConfig {
     pub long_poll_interval: Duration,
     /// The longest a long poll is held, whatever `?wait=` asks.
     pub long_poll_max: Duration,
-    /// Status requests one client (IP address) may make per minute for
-    /// one order before it gets `429`.
-    pub client_requests_per_minute: u32,
     /// `transactionText` when the checkout gives none.
     pub transaction_text: String,
     /// The retry numbers of capture, cancel and refund (the core's plan;
     /// its timeouts are replaced by `connect_timeout` and `read_timeout`).
     pub mutation_policy: MutationPolicy,
+    /// Per-client limits, timeouts and the connection cap.
+    pub limits: Limits,
+    /// Whose address the per-client limits count.
+    pub client_ip: ClientIp,
+    /// The watcher's schedule.
+    pub watch: WatchPolicy,
+    /// How long a finished order is kept before it is evicted.
+    pub retention: Duration,
+    /// How often finished orders past their retention are evicted.
+    pub eviction_interval: Duration,
 }
 
 impl fmt::Debug for BackendConfig {
@@ -196,19 +315,26 @@ impl fmt::Debug for BackendConfig {
         f.debug_struct("BackendConfig")
             .field("addr", &self.addr)
             .field("provider", &self.provider)
+            .field("database", &self.database)
+            .field("allowed_origins", &self.allowed_origins)
             .field("public_url", &self.public_url)
             .field("callback_prefix", &self.callback_prefix)
             .field("static_dir", &self.static_dir)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
 
 impl BackendConfig {
-    /// Defaults around `provider`.
-    pub fn new(provider: ProviderConfig) -> Self {
+    /// Defaults around `provider`, keeping the orders in `database`.
+    pub fn new(provider: ProviderConfig, database: DatabaseUrl) -> Self {
         BackendConfig {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             provider,
+            database,
+            sqlite_sync: SqliteSync::default(),
+            merchant_key: None,
+            allowed_origins: Vec::new(),
             public_url: None,
             callback_prefix: None,
             static_dir: None,
@@ -219,10 +345,29 @@ impl BackendConfig {
             settled_details_interval: Duration::from_secs(30),
             long_poll_interval: POLL_INTERVAL,
             long_poll_max: Duration::from_secs(25),
-            client_requests_per_minute: 120,
             transaction_text: "appswitch demo shop".into(),
             mutation_policy: MutationPolicy::vipps(),
+            limits: Limits::default(),
+            client_ip: ClientIp::default(),
+            watch: WatchPolicy::default(),
+            retention: Duration::from_secs(30 * 24 * 3600),
+            eviction_interval: Duration::from_secs(60),
         }
+    }
+
+    /// The least time between two details calls for one order, across
+    /// every instance: the configured interval, but never below the
+    /// provider's own limit of 120 calls a minute per order (seed 001,
+    /// "Rate limiting").
+    pub(crate) fn details_gap(&self, settled: bool) -> Duration {
+        let limit = rate_limit(RateLimitedApi::GetPaymentDetails);
+        let floor = limit.per / limit.calls.max(1);
+        let configured = if settled {
+            self.settled_details_interval
+        } else {
+            self.details_interval
+        };
+        configured.max(floor)
     }
 }
 
@@ -247,6 +392,16 @@ mod tests {
         };
         let p = ProviderConfig::from_vars(vars).unwrap().unwrap();
         assert_eq!(p.base_url, "https://apitest.vipps.no");
+        let env = p.env_vars();
+        let back = ProviderConfig::from_vars(|name| {
+            env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (back.base_url, back.client_secret, back.msn),
+            (p.base_url.clone(), p.client_secret.clone(), p.msn.clone())
+        );
         assert!(!p.is_local());
         assert!(!format!("{p:?}").contains("very-secret"));
         let missing = ProviderConfig::from_vars(|name| {

@@ -1,31 +1,72 @@
 //! # appswitch-merchant-backend
 //!
-//! The demo shop's backend: the only part that holds the provider's keys
-//! and talks to the provider. Browsers and apps ask it — never the
-//! provider — for the status of a payment.
+//! The reference merchant backend: the only part that holds the provider's
+//! keys and talks to the provider. Browsers and apps ask it — never the
+//! provider — for the status of a payment; only the merchant, with the
+//! merchant's key, moves money.
 //!
-//! ## API for the shop page and the apps (JSON; CORS for `127.0.0.1` and `localhost` origins)
+//! It keeps its orders in a real database ([`store`]): SQLite by default
+//! (embedded, nothing to start), PostgreSQL when several instances serve
+//! the same orders. Orders, operations by idempotency key, the baskets'
+//! checkout sessions, the event history and the watcher's queue are all
+//! stored, so a `kill -9` loses nothing: once restarted on the same
+//! database, the watcher asks the provider about every payment that was
+//! in flight, and each one settles to its true outcome.
+//!
+//! ## Use it
+//!
+//! As a program: `appswitch-merchant-backend --database sqlite://shop.db`
+//! (see its `--help`). In a Rust merchant's own axum app: open a
+//! [`Store`], make a [`MerchantBackend`], mount its
+//! [`router`](MerchantBackend::router) and [`spawn`](MerchantBackend::spawn)
+//! its watcher:
+//!
+//! ```no_run
+//! # async fn run(config: appswitch_merchant_backend::BackendConfig) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use appswitch_merchant_backend::{MerchantBackend, store::SqlStore};
+//!
+//! let store = Arc::new(SqlStore::open(&config.database).await?);
+//! let backend = MerchantBackend::new(config, store, "https://shop.example".into()).await?;
+//! let _tasks = backend.spawn().await?;         // the watcher, the evictor, LISTEN
+//! let app = axum::Router::new().merge(backend.router());
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! appswitch_merchant_backend::serve(listener, app, Default::default()).await;
+//! # Ok(()) }
+//! ```
+//!
+//! ## The shopper's API (JSON; CORS only for [`BackendConfig::allowed_origins`])
 //!
 //! | request | body | answer |
 //! |---|---|---|
-//! | `POST /api/checkout` | [`CheckoutRequest`]: `{"basketId", "amount", "platform"?, "fallback"?, "isApp"?, "express"?, "transactionText"?, "mobileNumber"?}` | [`CheckoutResponse`]: `orderId`, `url` (landing page or deeplink), `deeplink` (classified, with deadlines), `initiatedAt`, `statusUrl`, `fallbackUrl`, `returnExpectation` |
-//! | `GET /api/payments/{orderId}/status[?wait=N]` | | appswitch's [`StatusDocument`](appswitch_core::status::StatusDocument); held up to `N` s (max [`BackendConfig::long_poll_max`]) while undecided, woken by callbacks; `404` + an `unknown` document for an unknown order; `429` + `Retry-After` past [`BackendConfig::client_requests_per_minute`] |
-//! | `GET /api/orders/{orderId}` | | [`OrderInfo`]: basket, amount, deeplink, return expectation, status |
+//! | `POST /api/checkout` | [`CheckoutRequest`] (`application/json`) | [`CheckoutResponse`]: `orderId`, `url` (the link to open), `deeplink`, `initiatedAt`, `statusUrl`, `fallbackUrl`, `returnExpectation`; `429` + `Retry-After` past [`Limits::checkouts_per_minute`] |
+//! | `GET /api/payments/{orderId}/status[?wait=N]` | | appswitch's [`StatusDocument`](appswitch_core::status::StatusDocument); held up to `N` s (max [`BackendConfig::long_poll_max`]) while undecided, woken by callbacks received by any instance; `404` + an `unknown` document for an unknown order; `429` + `Retry-After` past [`Limits::status_requests_per_minute`] |
+//! | `GET /api/payments/{orderId}/return?attempt=NONCE` | | [`ReturnCheck`]: a return page with nothing stored (another browser) checks the return it was opened with; `403` `forged-return` |
+//!
+//! None of these answers carries a token of any kind except the link the
+//! checkout's caller must open.
+//!
+//! ## The merchant's API (`Authorization: Bearer <merchant key>`, else `401`)
+//!
+//! | request | body | answer |
+//! |---|---|---|
+//! | `GET /api/orders/{orderId}` | | [`OrderInfo`]: basket, amount, link, status, history |
 //! | `POST /api/orders/{orderId}/ship` | `{"amount"?, "text"?}`, header `Idempotency-Key`? | [`MutationAnswer`]: captures (all that remains, or `amount`) |
 //! | `POST /api/orders/{orderId}/cancel` | `{"text"?}` | [`MutationAnswer`] |
 //! | `POST /api/orders/{orderId}/refund` | `{"amount", "text"?}` | [`MutationAnswer`] |
 //!
-//! Errors are `{"error", "class"?, "providerStatus"?, "codes"?}` ([`ApiError`]):
-//! `400` bad input (naming the field and rule), `404` unknown order, `409`
-//! an amount rule of the core, `502` the provider failed (with the core's
-//! classification: `retry-later`, `check-then-retry`, `final`,
-//! `new-order-id`).
+//! A body must be `application/json` (`415`). Errors are `{"error",
+//! "code"?, "class"?, "providerStatus"?, "codes"?}` ([`ApiError`]): `400`
+//! bad input (naming the field and rule), `404` unknown order, `409` an
+//! amount rule of the core, `422` an `Idempotency-Key` reused for another
+//! request, `502` the provider failed (with the core's classification).
 //!
 //! ## Endpoints the provider calls
 //!
 //! - `POST /vipps/callbacks/v2/payments/{orderId}`: the callback, its
-//!   `Authorization` checked against the order's `authToken` with the
-//!   core's constant-time check; it wakes the order's long polls.
+//!   `Authorization` checked against the order's `authToken` in constant
+//!   time, and its order, amount and currency against the order's; it
+//!   wakes the order's long polls on every instance.
 //! - `DELETE /vipps/consents/v2/consents/{userId}` (express).
 //!
 //! ## Pages
@@ -35,20 +76,24 @@
 //! minimal built-in page; every other path is a file of that directory.
 
 mod api;
+mod app;
+mod auth;
+mod check;
 mod config;
-mod orders;
+mod hub;
 mod pages;
 mod plans;
 mod provider;
+mod rate;
+mod serve;
+mod sessions;
+pub mod store;
 mod util;
+mod watcher;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use appswitch_core::foundation::time::Timestamp;
-use appswitch_core::merchant::checkout::{CheckoutSession, SessionAction};
 use appswitch_core::shopper::url::{UrlKind, check_local_callback_prefix, check_url};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
@@ -58,126 +103,22 @@ use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-pub use api::{
-    ApiError, CheckoutRequest, CheckoutResponse, FallbackChoice, MutationAnswer, MutationBody,
-    OrderInfo,
-};
+pub use api::checkout::{CheckoutRequest, CheckoutResponse, FallbackChoice};
+pub use api::merchant::{MutationAnswer, MutationBody, OrderInfo};
+pub use api::returns::ReturnCheck;
+pub use api::{ApiError, ECOM_MAX_AMOUNT, JS_SAFE_MAX};
+pub use app::Stats;
+pub use auth::{KeyError, MIN_KEY_LEN, MerchantKey};
 pub use config::{
-    BackendConfig, Clock, ConfigError, ProviderConfig, SystemClock, demo_system_headers,
+    BackendConfig, ClientIp, Clock, ConfigError, Limits, ProviderConfig, SystemClock, WatchPolicy,
+    demo_system_headers,
 };
 pub use plans::MutationError;
 pub use provider::{ProviderError, RawAnswer, VippsClient};
+pub use serve::serve;
 
-use orders::{Monotonic, Order, Orders};
-
-/// Counters of what the backend received, for tests and logs.
-#[derive(Debug, Default)]
-pub struct Stats {
-    callbacks_accepted: AtomicU64,
-    callbacks_refused: AtomicU64,
-}
-
-impl Stats {
-    fn callback_accepted(&self) {
-        self.callbacks_accepted.fetch_add(1, Ordering::Relaxed);
-    }
-    fn callback_refused(&self) {
-        self.callbacks_refused.fetch_add(1, Ordering::Relaxed);
-    }
-    /// Callbacks whose `Authorization` matched.
-    pub fn callbacks_accepted(&self) -> u64 {
-        self.callbacks_accepted.load(Ordering::Relaxed)
-    }
-    /// Callbacks refused for their `Authorization`.
-    pub fn callbacks_refused(&self) -> u64 {
-        self.callbacks_refused.load(Ordering::Relaxed)
-    }
-}
-
-/// The backend's state.
-#[derive(Debug)]
-pub(crate) struct App {
-    pub(crate) config: BackendConfig,
-    pub(crate) client: VippsClient,
-    pub(crate) orders: Orders,
-    pub(crate) mono: Monotonic,
-    pub(crate) public_url: String,
-    pub(crate) callback_prefix: String,
-    pub(crate) stats: Arc<Stats>,
-    /// Basket → the core's checkout session of its attempts.
-    sessions: Mutex<HashMap<String, CheckoutSession>>,
-}
-
-impl App {
-    /// Refreshes `order` from the provider as the cache allows.
-    pub(crate) async fn refresh(&self, order: &Order) {
-        let interval = if order.status().is_final() {
-            self.config.settled_details_interval
-        } else {
-            self.config.details_interval
-        };
-        order.refresh(&self.client, interval, &self.mono).await;
-    }
-
-    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, CheckoutSession>> {
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A new attempt for `basket_id`.
-    pub(crate) fn start_attempt(&self, basket_id: &str, order_id: &str, at: Timestamp) {
-        let mut sessions = self.sessions();
-        let session = sessions
-            .entry(basket_id.to_string())
-            .or_insert_with(|| plans::new_session(basket_id));
-        // An orderId is new for every attempt: this cannot be a duplicate.
-        let _ = session.start_attempt(order_id, at);
-    }
-
-    /// Tells the basket's session what is known of each attempt; the
-    /// actions it hands out.
-    pub(crate) fn observe_basket(&self, basket_id: &str) -> Vec<SessionAction> {
-        let now = self.config.clock.now();
-        let attempts = self.orders.for_basket(basket_id);
-        let mut sessions = self.sessions();
-        let Some(session) = sessions.get_mut(basket_id) else {
-            return Vec::new();
-        };
-        for order in attempts {
-            let _ = session.observe(&order.order_id, &order.status(), now);
-        }
-        std::iter::from_fn(|| session.next_action()).collect()
-    }
-
-    /// The goods of `order_id` were issued (shipped): the session learns
-    /// its latest facts first, then that.
-    pub(crate) fn observe_basket_and_issue(&self, basket_id: &str, order_id: &str) {
-        let now = self.config.clock.now();
-        let status = self.orders.get(order_id).map(|o| o.status());
-        if let (Some(session), Some(status)) = (self.sessions().get_mut(basket_id), status) {
-            let _ = session.observe(order_id, &status, now);
-            let _ = session.goods_issued(order_id, now);
-        }
-    }
-
-    /// The baskets whose sessions still watch an attempt.
-    pub(crate) fn watched_baskets(&self) -> Vec<String> {
-        let now = self.config.clock.now();
-        self.sessions()
-            .iter()
-            .filter(|(_, s)| !s.watch(now).is_empty())
-            .map(|(basket, _)| basket.clone())
-            .collect()
-    }
-
-    /// The attempts of `basket_id` its session still watches.
-    pub(crate) fn watched_in(&self, basket_id: &str) -> Vec<String> {
-        let now = self.config.clock.now();
-        self.sessions()
-            .get(basket_id)
-            .map(|s| s.watch(now).into_iter().map(|w| w.order_id).collect())
-            .unwrap_or_default()
-    }
-}
+use app::App;
+use store::{DatabaseUrl, SqlStore, Store, StoreError};
 
 /// Why the backend could not start.
 #[derive(Debug, thiserror::Error)]
@@ -196,30 +137,48 @@ pub enum StartError {
     /// The HTTP client could not be made.
     #[error("cannot make the provider client: {0}")]
     Http(#[from] reqwest::Error),
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No randomness for the instance's name.
+    #[error("no secure random source: {0}")]
+    Random(String),
 }
 
-/// The merchant backend.
-#[derive(Debug)]
-pub struct Backend;
+/// The backend as a library: its state, its [`Router`], and the tasks it
+/// needs running beside it ([`spawn`](Self::spawn)).
+#[derive(Clone, Debug)]
+pub struct MerchantBackend {
+    app: Arc<App>,
+}
 
-impl Backend {
-    /// Binds `config.addr` and serves until the returned handle is
-    /// dropped. Needs a Tokio runtime.
-    pub async fn start(config: BackendConfig) -> Result<RunningBackend, StartError> {
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: config.addr,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: config.addr,
-            source,
-        })?;
+/// The backend's background tasks; dropping them stops them.
+#[derive(Debug)]
+pub struct BackgroundTasks {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for BackgroundTasks {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl MerchantBackend {
+    /// A backend on `store`, reachable at `public_url` (its fallback page
+    /// and status URLs are under it; the callback prefix too unless
+    /// configured). Checks the callback prefix against the provider's rule.
+    pub async fn new(
+        config: BackendConfig,
+        store: Arc<dyn Store>,
+        public_url: String,
+    ) -> Result<MerchantBackend, StartError> {
         let public_url = config
             .public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{addr}"))
+            .unwrap_or(public_url)
             .trim_end_matches('/')
             .to_string();
         let callback_prefix = config
@@ -241,80 +200,167 @@ impl Backend {
             config.connect_timeout,
             config.read_timeout,
         )?;
-        let stats = Arc::new(Stats::default());
-        let app = Arc::new(App {
-            client,
-            orders: Orders::default(),
-            mono: Monotonic::new(),
-            public_url: public_url.clone(),
-            callback_prefix,
-            stats: stats.clone(),
-            sessions: Mutex::new(HashMap::new()),
-            config,
+        if config.merchant_key.is_none() {
+            tracing::warn!("no merchant key configured: nobody can capture, cancel or refund");
+        }
+        store.recover_after_restart().await?;
+        let random = util::random_hex().map_err(|e| StartError::Random(e.to_string()))?;
+        let instance = format!("backend-{}", random.get(..12).unwrap_or(&random));
+        let app = App::new(config, client, store, public_url, callback_prefix, instance);
+        Ok(MerchantBackend { app: Arc::new(app) })
+    }
+
+    /// Starts the watcher, the evictor and (PostgreSQL) the listener that
+    /// wakes long polls for changes made by other instances.
+    pub async fn spawn(&self) -> Result<BackgroundTasks, StartError> {
+        let mut tasks = vec![
+            tokio::spawn(watcher::run(self.app.clone())),
+            tokio::spawn(watcher::evict(self.app.clone())),
+        ];
+        let hub = self.app.hub.clone();
+        let wake: store::RemoteWake = Arc::new(move |order| match order {
+            Some(id) => hub.wake(id),
+            None => hub.wake_all(),
         });
-        let watcher = tokio::spawn(plans::watch(app.clone(), app.config.long_poll_interval));
-        let router = router(app);
-        let server = tokio::spawn(async move {
-            // Serving ends only when the task is aborted.
-            let _ = axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await;
-        });
+        if let Some(listener) = self.app.store.listen(wake).await? {
+            tasks.push(listener);
+        }
+        Ok(BackgroundTasks { tasks })
+    }
+
+    /// The backend's routes (API, provider endpoints, pages), for a
+    /// merchant's own axum app. Serve it with [`serve`] (or anything that
+    /// provides `ConnectInfo<SocketAddr>`).
+    pub fn router(&self) -> Router {
+        router(self.app.clone())
+    }
+
+    /// What it received.
+    pub fn stats(&self) -> &Stats {
+        &self.app.stats
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.app.store
+    }
+
+    /// The shop's URL.
+    pub fn public_url(&self) -> &str {
+        &self.app.public_url
+    }
+}
+
+/// The merchant backend as a server.
+#[derive(Debug)]
+pub struct Backend;
+
+impl Backend {
+    /// Opens `config.database`, binds `config.addr` and serves until the
+    /// returned handle is dropped. Needs a Tokio runtime.
+    pub async fn start(config: BackendConfig) -> Result<RunningBackend, StartError> {
+        let store: Arc<dyn Store> =
+            Arc::new(SqlStore::open_with(&config.database, config.sqlite_sync).await?);
+        Backend::start_on(config, store).await
+    }
+
+    /// [`start`](Self::start) on a store opened already.
+    pub async fn start_on(
+        config: BackendConfig,
+        store: Arc<dyn Store>,
+    ) -> Result<RunningBackend, StartError> {
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        Backend::serve_listener(config, store, listener).await
+    }
+
+    /// [`start`](Self::start) on a listener bound already (its address is
+    /// known before the backend starts: the demo tells the simulator which
+    /// origin its shop page has).
+    pub async fn start_listening(
+        config: BackendConfig,
+        listener: TcpListener,
+    ) -> Result<RunningBackend, StartError> {
+        let store: Arc<dyn Store> =
+            Arc::new(SqlStore::open_with(&config.database, config.sqlite_sync).await?);
+        Backend::serve_listener(config, store, listener).await
+    }
+
+    async fn serve_listener(
+        config: BackendConfig,
+        store: Arc<dyn Store>,
+        listener: TcpListener,
+    ) -> Result<RunningBackend, StartError> {
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let limits = config.limits.clone();
+        let backend = MerchantBackend::new(config, store, format!("http://{addr}")).await?;
+        let background = backend.spawn().await?;
+        let server = tokio::spawn(serve(listener, backend.router(), limits));
         Ok(RunningBackend {
             addr,
-            base_url: public_url,
-            stats,
-            tasks: [server, watcher],
+            backend,
+            _background: background,
+            server,
         })
     }
 }
 
-/// Whether a browser origin is on this machine: `http(s)://127.0.0.1[:port]`
-/// or `http(s)://localhost[:port]`.
-fn is_local_origin(origin: &HeaderValue) -> bool {
+/// Whether `origin` is one of `allowed` (exactly, as a browser sends it:
+/// scheme, host and port; no path).
+fn origin_allowed(allowed: &[String], origin: &HeaderValue) -> bool {
     let Ok(o) = origin.to_str() else {
         return false;
     };
-    let Some(rest) = o
-        .strip_prefix("http://")
-        .or_else(|| o.strip_prefix("https://"))
-    else {
-        return false;
-    };
-    let host = rest.split(':').next().unwrap_or("");
-    let port_ok = rest
-        .split_once(':')
-        .is_none_or(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    (host == "127.0.0.1" || host == "localhost") && port_ok
+    allowed
+        .iter()
+        .any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(o))
 }
 
 fn router(app: Arc<App>) -> Router {
+    let allowed = app.config.allowed_origins.clone();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(|origin, _| is_local_origin(origin)))
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin_allowed(&allowed, origin)
+        }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,
+            header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([header::RETRY_AFTER]);
     let api = Router::new()
-        .route("/api/checkout", post(api::checkout))
-        .route("/api/payments/{order_id}/status", get(api::status))
-        .route("/api/orders/{order_id}", get(api::order_info))
-        .route("/api/orders/{order_id}/{action}", post(api::order_action))
+        .route("/api/checkout", post(api::checkout::checkout))
+        .route("/api/payments/{order_id}/status", get(api::status::status))
+        .route("/api/payments/{order_id}/return", get(api::returns::check))
+        .route("/api/orders/{order_id}", get(api::merchant::order_info))
+        .route(
+            "/api/orders/{order_id}/{action}",
+            post(api::merchant::order_action),
+        )
         .layer(cors);
-    let mut router = Router::new()
-        .merge(api)
+    // Provider notifications: eCom callbacks here; an ePayment webhook
+    // route (signature-verified, then `api::callback::check_observation`)
+    // goes beside it.
+    let provider = Router::new()
         .route(
             "/vipps/callbacks/v2/payments/{order_id}",
-            post(api::callback),
+            post(api::callback::callback),
         )
         .route(
             "/vipps/consents/v2/consents/{user_id}",
-            delete(api::consent_removal),
-        )
+            delete(api::callback::consent_removal),
+        );
+    let mut router = Router::new()
+        .merge(api)
+        .merge(provider)
         .route("/", get(pages::index))
         .route("/return", get(pages::return_page));
     if let Some(dir) = &app.config.static_dir {
@@ -327,15 +373,15 @@ fn router(app: Arc<App>) -> Router {
 #[derive(Debug)]
 pub struct RunningBackend {
     addr: SocketAddr,
-    base_url: String,
-    stats: Arc<Stats>,
-    tasks: [JoinHandle<()>; 2],
+    backend: MerchantBackend,
+    _background: BackgroundTasks,
+    server: JoinHandle<()>,
 }
 
 impl RunningBackend {
     /// The shop's URL, e.g. `http://127.0.0.1:41235`.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        self.backend.public_url()
     }
 
     /// The address it listens on.
@@ -345,16 +391,24 @@ impl RunningBackend {
 
     /// What it received.
     pub fn stats(&self) -> &Stats {
-        &self.stats
+        self.backend.stats()
+    }
+
+    /// The library view of it.
+    pub fn backend(&self) -> &MerchantBackend {
+        &self.backend
     }
 }
 
 impl Drop for RunningBackend {
     fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
+        self.server.abort();
     }
+}
+
+/// Opens the database named by `url` (`sqlite://PATH`, `postgres://…`).
+pub async fn open_store(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open(url).await?))
 }
 
 #[cfg(test)]
@@ -362,22 +416,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_local_origins_get_cors() {
+    fn only_configured_origins_get_cors() {
+        let allowed = vec![
+            "https://shop.example".to_string(),
+            "http://127.0.0.1:5173/".to_string(),
+        ];
         for ok in [
-            "http://127.0.0.1:8080",
-            "http://localhost",
-            "https://127.0.0.1",
+            "https://shop.example",
+            "http://127.0.0.1:5173",
+            "HTTPS://SHOP.EXAMPLE",
         ] {
-            assert!(is_local_origin(&HeaderValue::from_static(ok)), "{ok}");
+            assert!(
+                origin_allowed(&allowed, &HeaderValue::from_static(ok)),
+                "{ok}"
+            );
         }
         for bad in [
-            "http://127.0.0.1.evil.example",
-            "https://shop.example",
-            "http://localhost:",
-            "http://localhost:80x",
+            "https://shop.example.evil.example",
+            "http://shop.example",
+            "https://shop.example:444",
+            "http://127.0.0.1:5174",
             "null",
         ] {
-            assert!(!is_local_origin(&HeaderValue::from_static(bad)), "{bad}");
+            assert!(
+                !origin_allowed(&allowed, &HeaderValue::from_static(bad)),
+                "{bad}"
+            );
         }
     }
 }

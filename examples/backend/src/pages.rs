@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::App;
+use crate::app::App;
 
 const INDEX: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>appswitch demo shop</title>

@@ -1,32 +1,33 @@
-//! Capture, cancel and refund, and the clean-up of duplicate
-//! reservations — decided by appswitch-core, done here.
+//! Capture, cancel and refund — decided by appswitch-core, done here.
 //!
-//! - Every mutation runs a core [`MutationPlan`]: the amount rules before
-//!   anything is sent, an idempotency key (`X-Request-Id`) kept across
-//!   retries, and after a read timeout or `5xx` "check the details first,
-//!   then retry with the same key" (seed 000). The backend only does the
-//!   requests the plan hands out and feeds the answers back.
-//! - Every basket has a core [`CheckoutSession`]: it is told each
-//!   attempt's status and which attempt's goods were issued (shipped), and
-//!   says which other reservation to cancel (or sale to refund) — seed
-//!   000, "Clean-up strategies". [`watch`] polls the attempts the sessions
-//!   still watch, so a reservation that arrives late is found and cancelled.
+//! Every mutation runs a core [`MutationPlan`]: the amount rules before
+//! anything is sent, an idempotency key (`X-Request-Id`) kept across
+//! retries — and, because it is stored before the first request, across a
+//! crash of the backend too — and after a read timeout or `5xx` "check the
+//! details first, then retry with the same key" (seed 000). The backend
+//! only does the requests the plan hands out and feeds the answers back.
+//!
+//! Operations run under the order's provider lease. The merchant's own
+//! ones are driven by the merchant's request; the clean-ups a basket's
+//! checkout session asks for ([`crate::sessions`]) are driven by the
+//! watcher, which also settles a merchant's operation whose driver died
+//! (from the provider's history of that key).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use appswitch_core::foundation::money::Amount;
-use appswitch_core::merchant::checkout::{CheckoutSession, SessionAction, SlowPaymentPolicy};
+use appswitch_core::merchant::checkout::{CheckoutSession, SlowPaymentPolicy};
 use appswitch_core::merchant::mutation::{
     Confirmation, IdempotencyKey, IdempotencyKeyError, MutationAction, MutationDone,
     MutationFailure, MutationKind, MutationPlan, MutationPolicy, PlanEvent, PolicyError,
 };
 use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdError};
-use appswitch_core::providers::vipps_ecom::{OperationError, check_capture};
+use appswitch_core::providers::vipps_ecom::{OperationError, PaymentDetails, check_capture};
 
-use crate::App;
+use crate::app::App;
 use crate::config::{Clock, SystemClock};
-use crate::orders::Order;
+use crate::store::{EventSource, NewEvent, OperationState, StoreError, StoredOperation};
+use crate::util::wall_millis;
 
 /// Why a capture, cancel or refund did not happen (or is not known to).
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +50,12 @@ pub enum MutationError {
     /// The configured [`MutationPolicy`] is not usable.
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    /// The order is not (or no longer) stored.
+    #[error("no order `{0}`")]
+    NoOrder(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// A capture, cancel or refund the shop asks for.
@@ -81,15 +88,19 @@ pub(crate) fn policy(app: &App) -> MutationPolicy {
     }
 }
 
-/// Carries out `m` on `order` with a core [`MutationPlan`], and merges
-/// what it proves.
-pub(crate) async fn mutate(app: &App, order: &Order, m: &Mutation) -> Result<Done, MutationError> {
-    let details = order.refresh_now(&app.client, &app.mono).await;
+/// Carries out `m` on the order with a core [`MutationPlan`], under the
+/// order's lease, given the details just fetched, and merges what it
+/// proves.
+pub(crate) async fn mutate(
+    app: &App,
+    order_id: &str,
+    m: &Mutation,
+    details: Option<&PaymentDetails>,
+) -> Result<Done, MutationError> {
     // A repeat of a request whose answer was lost: the history already
     // shows the operation with this key (the plan's own check, made before
     // the amount rules would refuse the operation as done already).
     if let Some(entry) = details
-        .as_ref()
         .and_then(|d| d.entry_for_request(m.key.as_str()))
         .filter(|e| e.operation_success)
     {
@@ -98,23 +109,27 @@ pub(crate) async fn mutate(app: &App, order: &Order, m: &Mutation) -> Result<Don
             from_history: true,
         });
     }
-    let status = order.status();
-    let order_id = OrderId::new(order.order_id.clone())?;
+    let order = app
+        .order(order_id)
+        .await?
+        .ok_or_else(|| MutationError::NoOrder(order_id.to_string()))?;
+    let status = order.state.status.clone();
+    let oid = OrderId::new(order_id.to_string())?;
     let msn = &app.client.config().msn;
     let key = m.key.clone();
     let (plan, amount) = match m.kind {
         MutationKind::Capture => (
-            MutationPlan::capture(&order_id, msn, &status, m.amount, &m.text, key)?,
+            MutationPlan::capture(&oid, msn, &status, m.amount, &m.text, key)?,
             check_capture(&status, m.amount)?,
         ),
         MutationKind::Cancel => (
-            MutationPlan::cancel(&order_id, msn, &status, &m.text, key)?,
-            order.amount,
+            MutationPlan::cancel(&oid, msn, &status, &m.text, key)?,
+            order.order.amount,
         ),
         MutationKind::Refund => {
             let amount = m.amount.unwrap_or(Amount::ZERO);
             let plan = MutationPlan::refund(
-                &order_id,
+                &oid,
                 msn,
                 &status,
                 amount,
@@ -127,7 +142,17 @@ pub(crate) async fn mutate(app: &App, order: &Order, m: &Mutation) -> Result<Don
     };
     let plan = plan.with_policy(policy(app))?;
     let done = drive(app, plan).await?;
-    order.merge(&done.status);
+    let event = NewEvent {
+        source: EventSource::Operation,
+        accepted: true,
+        detail: serde_json::json!({
+            "operation": m.kind.as_str(),
+            "idempotencyKey": m.key.as_str(),
+            "status": done.status,
+        })
+        .to_string(),
+    };
+    app.merge(order_id, &done.status, event, true).await?;
     Ok(match done.confirmation {
         Confirmation::History { entry } => Done {
             amount: entry.amount,
@@ -200,53 +225,129 @@ pub(crate) fn new_session(basket_id: &str) -> CheckoutSession {
     )
 }
 
-/// Asks the provider about the attempts `basket_id`'s session still
-/// watches (as the per-order cache allows), tells the session every
-/// attempt's status, then does the clean-ups it asks for: cancel (or
-/// refund) the duplicates.
-pub(crate) async fn clean_up(app: &App, basket_id: &str) {
-    for id in app.watched_in(basket_id) {
-        if let Some(order) = app.orders.get(&id) {
-            app.refresh(&order).await;
-        }
-    }
-    let actions = app.observe_basket(basket_id);
-    for action in actions {
-        let (kind, amount, order_id) = match action {
-            // The demo shop issues goods when they ship.
-            SessionAction::IssueGoods { .. } => continue,
-            SessionAction::CancelReservation { order_id, .. } => {
-                (MutationKind::Cancel, None, order_id)
-            }
-            SessionAction::RefundPayment {
-                order_id, amount, ..
-            } => (MutationKind::Refund, Some(amount), order_id),
-        };
-        let (Some(order), Ok(bytes)) =
-            (app.orders.get(&order_id), crate::util::random_bytes::<16>())
-        else {
-            continue;
-        };
-        let m = Mutation {
-            kind,
-            amount,
-            text: "A duplicate payment for your order: returned".into(),
-            key: IdempotencyKey::from_random(bytes),
-        };
-        // A failure leaves the reservation; the session reports it as not
-        // yet confirmed in its watch list.
-        let _ = mutate(app, &order, &m).await;
-    }
-    app.observe_basket(basket_id);
-}
+/// How long a clean-up that failed waits before the watcher tries again.
+const CLEAN_UP_RETRY: Duration = Duration::from_secs(30);
 
-/// Polls, every `interval`, the attempts the checkout sessions still
-/// watch (within the per-order cache and budget), and cleans up.
-pub(crate) async fn watch(app: Arc<App>, interval: Duration) {
-    loop {
-        tokio::time::sleep(interval).await;
-        for basket in app.watched_baskets() {
-            clean_up(&app, &basket).await;
+/// The watcher's work on one pending operation of a leased order:
+/// clean-ups are carried out; a merchant's operation (whose request died
+/// with its instance) is settled from the provider's history of its key —
+/// done if the history shows it, otherwise it never happened.
+pub(crate) async fn settle_pending(
+    app: &App,
+    pending: &StoredOperation,
+    details: Option<&PaymentDetails>,
+) -> Result<(), StoreError> {
+    let op = &pending.op;
+    let now = wall_millis();
+    let Ok(key) = IdempotencyKey::new(op.key.clone()) else {
+        return app
+            .store
+            .finish_operation(
+                &op.order_id,
+                &op.key,
+                OperationState::Refused,
+                "\"not a key\"",
+                now,
+                None,
+            )
+            .await;
+    };
+    match op.origin {
+        crate::store::OperationOrigin::Merchant => {
+            let Some(details) = details else {
+                // The provider did not answer: look again later.
+                let retry = now.saturating_add(crate::app::millis(CLEAN_UP_RETRY));
+                return app
+                    .store
+                    .finish_operation(
+                        &op.order_id,
+                        &op.key,
+                        OperationState::Pending,
+                        "null",
+                        now,
+                        Some(retry),
+                    )
+                    .await;
+            };
+            let (state, answer) = match details
+                .entry_for_request(key.as_str())
+                .filter(|e| e.operation_success)
+            {
+                Some(entry) => (
+                    OperationState::Done,
+                    serde_json::json!({"settledFromHistory": true, "amount": entry.amount}),
+                ),
+                None => (
+                    OperationState::Refused,
+                    serde_json::json!({"error": "not carried out: the backend stopped before the provider confirmed it, and the provider's history shows no operation with this key"}),
+                ),
+            };
+            app.store
+                .finish_operation(&op.order_id, &op.key, state, &answer.to_string(), now, None)
+                .await
+        }
+        crate::store::OperationOrigin::CleanUp => {
+            let m = Mutation {
+                kind: op.kind,
+                amount: op.amount,
+                text: op.text.clone(),
+                key,
+            };
+            match mutate(app, &op.order_id, &m, details).await {
+                Ok(done) => {
+                    let answer = serde_json::json!({"amount": done.amount, "fromHistory": done.from_history});
+                    app.store
+                        .finish_operation(
+                            &op.order_id,
+                            &op.key,
+                            OperationState::Done,
+                            &answer.to_string(),
+                            now,
+                            None,
+                        )
+                        .await
+                }
+                Err(
+                    e @ (MutationError::Rule(_)
+                    | MutationError::Plan(MutationFailure::Refused { .. })),
+                ) => {
+                    tracing::info!(
+                        "order {}: clean-up {} refused: {e}",
+                        op.order_id,
+                        op.kind.as_str()
+                    );
+                    let answer = serde_json::json!({"error": e.to_string()});
+                    app.store
+                        .finish_operation(
+                            &op.order_id,
+                            &op.key,
+                            OperationState::Refused,
+                            &answer.to_string(),
+                            now,
+                            None,
+                        )
+                        .await
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "order {}: clean-up {} failed, trying again later: {e}",
+                        op.order_id,
+                        op.kind.as_str()
+                    );
+                    let retry = now.saturating_add(crate::app::millis(CLEAN_UP_RETRY));
+                    let answer = serde_json::json!({"error": e.to_string()});
+                    app.store
+                        .finish_operation(
+                            &op.order_id,
+                            &op.key,
+                            OperationState::Pending,
+                            &answer.to_string(),
+                            now,
+                            Some(retry),
+                        )
+                        .await
+                }
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use appswitch_core::shopper::deeplink::{Environment, LinkKind};
 use appswitch_core::shopper::url::ReturnVia;
 use appswitch_core::status::StatusName;
-use appswitch_simulator::{CallbackOutcome, ShopperChoice};
+use appswitch_simulator::{CallbackOutcome, Faults, ShopperChoice, SimConfig};
 use serde_json::json;
 use support::*;
 
@@ -79,18 +79,21 @@ async fn checkout_landing_page_approve_return_and_status() {
         (doc.status, doc.is_final, doc.amounts.reserved.minor()),
         (StatusName::Reserved, true, 20000)
     );
-    // A second tab sees the same truth.
-    let info: serde_json::Value = shop
-        .http
-        .get(shop.url(&format!("/api/orders/{}", c.order_id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // The merchant's view agrees, with the order's history.
+    let (code, info) = shop
+        .merchant_get(&format!("/api/orders/{}", c.order_id))
+        .await;
+    assert_eq!(code, 200, "{info}");
     assert_eq!(info["status"]["status"], "reserved");
     assert_eq!(info["basketId"], "basket-1");
+    let sources: Vec<&str> = info["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources[..2], ["checkout", "checkout"], "{sources:?}");
+    assert!(sources.contains(&"callback"), "{sources:?}");
 }
 
 #[tokio::test]
@@ -230,4 +233,33 @@ async fn the_deadline_passes_and_the_payment_is_rejected() {
     shop.sim.control().advance(Duration::from_secs(600)).await;
     let (_, doc) = shop.status(&c.order_id, None).await;
     assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+}
+
+/// The provider's window closed and its timeout callback was lost: the
+/// history still shows only `INITIATE`, and the details read after the
+/// window (plus the one last check's grace) settle it as rejected.
+#[tokio::test]
+async fn a_lost_timeout_callback_is_settled_by_the_read_after_the_window() {
+    let sim = SimConfig {
+        faults: Faults {
+            drop_callback: true,
+            ..Faults::default()
+        },
+        ..SimConfig::default()
+    };
+    let shop = shop_with(sim, |_| {}).await;
+    let c = shop.checkout("b-lost-timeout").await;
+    // Inside the window a bare history is still undecided.
+    shop.sim.control().advance(Duration::from_secs(300)).await;
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Initiated, false));
+    // Past the window and the grace, the next read decides.
+    shop.sim.control().advance(Duration::from_secs(360)).await;
+    eventually(
+        "a bare history after the window to read as rejected",
+        || async { shop.status(&c.order_id, None).await.1.status == StatusName::Rejected },
+    )
+    .await;
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert!(doc.is_final);
 }

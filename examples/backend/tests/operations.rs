@@ -25,12 +25,7 @@ async fn reserved(shop: &Shop, basket: &str) -> String {
 }
 
 async fn call(shop: &Shop, path: &str, body: Value, key: Option<&str>) -> (u16, Value) {
-    let mut r = shop.http.post(shop.url(path)).json(&body);
-    if let Some(k) = key {
-        r = r.header("Idempotency-Key", k);
-    }
-    let r = r.send().await.unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
+    shop.merchant_post(path, body, key).await
 }
 
 #[tokio::test]
@@ -264,7 +259,8 @@ async fn a_token_the_provider_refuses_is_fetched_again_once() {
     })
     .await
     .unwrap();
-    let mut config = BackendConfig::new(provider(&sim));
+    let db = TempDb::new();
+    let mut config = BackendConfig::new(provider(&sim), db.url());
     config.clock = Arc::new(SystemClock);
     let backend = Backend::start(config).await.unwrap();
     let http = client();
@@ -291,7 +287,8 @@ async fn a_token_the_provider_refuses_is_fetched_again_once() {
 #[tokio::test]
 async fn an_unreachable_provider_is_a_retry_later() {
     let sim = Simulator::start(SimConfig::default()).await.unwrap();
-    let mut config = BackendConfig::new(provider(&sim));
+    let db = TempDb::new();
+    let mut config = BackendConfig::new(provider(&sim), db.url());
     config.provider.base_url = "http://127.0.0.1:1".into();
     config.callback_prefix = Some(format!("http://127.0.0.1:{}/cb", 8080));
     let backend = Backend::start(config).await.unwrap();
@@ -309,7 +306,8 @@ async fn an_unreachable_provider_is_a_retry_later() {
 #[tokio::test]
 async fn a_real_provider_needs_a_public_https_callback_prefix() {
     let sim = Simulator::start(SimConfig::default()).await.unwrap();
-    let mut config = BackendConfig::new(provider(&sim));
+    let db = TempDb::new();
+    let mut config = BackendConfig::new(provider(&sim), db.url());
     config.provider.base_url = "https://apitest.vipps.no".into();
     let e = Backend::start(config.clone()).await.unwrap_err();
     assert!(
@@ -356,7 +354,19 @@ async fn a_second_reservation_for_a_shipped_basket_is_cancelled() {
     )
     .await;
     assert_eq!(code, 200, "{body}");
-    // The first reservation is cancelled, once; the shipped one is not.
+    // The first reservation is cancelled (by the watcher, from the clean-up
+    // the basket's session stored), once; the shipped one is not.
+    eventually("the first reservation to be cancelled", || async {
+        shop.sim
+            .control()
+            .order(&first.order_id)
+            .unwrap()
+            .record
+            .cancels
+            > 0
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let first_view = shop.sim.control().order(&first.order_id).unwrap();
     assert_eq!(first_view.record.cancels, 1);
     assert_eq!(first_view.status, StatusName::Cancelled);

@@ -125,7 +125,7 @@ async fn many_pollers_never_exceed_the_providers_details_limit() {
         shop_with(SimConfig::default(), |c| {
             // No cache interval: only the per-order budget protects the provider.
             c.details_interval = Duration::ZERO;
-            c.client_requests_per_minute = 1_000_000;
+            c.limits.status_requests_per_minute = 1_000_000;
         })
         .await,
     );
@@ -161,7 +161,7 @@ async fn many_pollers_never_exceed_the_providers_details_limit() {
     // With the default cache interval, a burst of pollers costs one call.
     let shop = Arc::new(
         shop_with(SimConfig::default(), |c| {
-            c.client_requests_per_minute = 1_000_000
+            c.limits.status_requests_per_minute = 1_000_000
         })
         .await,
     );
@@ -187,7 +187,11 @@ async fn many_pollers_never_exceed_the_providers_details_limit() {
 
 #[tokio::test]
 async fn a_client_that_overdoes_it_gets_429_with_retry_after() {
-    let shop = shop_with(SimConfig::default(), |c| c.client_requests_per_minute = 3).await;
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.limits.status_requests_per_minute = 3;
+        c.allowed_origins = vec!["http://127.0.0.1:5173".into()];
+    })
+    .await;
     let c = shop.checkout("b-greedy").await;
     for _ in 0..3 {
         assert_eq!(shop.status(&c.order_id, None).await.0, 200);
@@ -235,7 +239,10 @@ async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
         .shopper(&c.order_id, ShopperChoice::Approve)
         .await
         .unwrap();
+    // One details call per request: the backend never asks the provider
+    // about an order more often than its 120 calls a minute allow.
     for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(550)).await;
         let r = shop.http.get(&c.status_url).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200);
         assert!(
@@ -247,13 +254,17 @@ async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
         let doc: appswitch_core::status::StatusDocument = r.json().await.unwrap();
         assert_eq!(doc.status, StatusName::Initiated);
     }
+    tokio::time::sleep(Duration::from_millis(550)).await;
     let (_, doc) = shop.status(&c.order_id, None).await;
     assert_eq!(doc.status, StatusName::Reserved, "the storm passed");
 }
 
 #[tokio::test]
-async fn cors_is_for_this_machine_only() {
-    let shop = shop().await;
+async fn cors_is_for_the_configured_origins_only() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.allowed_origins = vec!["http://localhost:3000".into()];
+    })
+    .await;
     let r = shop
         .http
         .request(reqwest::Method::OPTIONS, shop.url("/api/checkout"))
@@ -267,13 +278,23 @@ async fn cors_is_for_this_machine_only() {
         r.headers()["access-control-allow-origin"],
         "http://localhost:3000"
     );
-    let r = shop
-        .http
-        .request(reqwest::Method::OPTIONS, shop.url("/api/checkout"))
-        .header("Origin", "https://evil.example")
-        .header("Access-Control-Request-Method", "POST")
-        .send()
-        .await
-        .unwrap();
-    assert!(r.headers().get("access-control-allow-origin").is_none());
+    for origin in [
+        "https://evil.example",
+        "http://localhost:3001",
+        "http://127.0.0.1:3000",
+    ] {
+        let r = shop
+            .http
+            .request(reqwest::Method::OPTIONS, shop.url("/api/orders/x/refund"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers().get("access-control-allow-origin").is_none(),
+            "{origin}"
+        );
+    }
 }

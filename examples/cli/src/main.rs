@@ -5,9 +5,11 @@
 //! stderr), 2 usage errors.
 
 mod check_url;
+mod conform;
 mod deeplink;
 mod error;
 mod input;
+mod schema;
 mod status;
 mod webhook_verify;
 
@@ -23,6 +25,8 @@ appswitch <command> [args]
   webhook-verify --secret S --method M --path P --host H --date D --content-sha256 C
                  --authorization A [--now T] < BODY
                                         is this webhook delivery authentic? (`ok`, exit 0)
+  schema                                the status document's JSON Schema (generated from the core's types)
+  conform STATUS_URL [--wake-url URL]   does a backend's status endpoint keep appswitch's contract?
 ";
 
 fn main() -> ExitCode {
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
         "check-url" => check_url::run(rest),
         "deeplink" => deeplink::run(rest),
         "webhook-verify" => webhook_verify::run(rest),
+        "schema" => schema::run(rest),
+        "conform" => conform::run(rest),
         other => {
             eprintln!("appswitch: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)

@@ -1,17 +1,22 @@
 //! `appswitch-demo`: the whole demo in one process on 127.0.0.1 — the
 //! provider simulator and the merchant backend, which serves the shop's
-//! static files.
+//! static files and keeps its orders in SQLite under `--data-dir`.
 //!
 //! Prints exactly one line on stdout, `listening on http://127.0.0.1:PORT`
-//! (the shop), once both serve; the simulator's URL goes to stderr. With
+//! (the shop), once both serve; the simulator's URL and the merchant's key
+//! (for the merchant page, `/merchant.html`) go to stderr. With
 //! `VIPPS_BASE_URL` (and the other `VIPPS_*` variables) set, no simulator
 //! is started and the backend talks to that provider.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use appswitch_merchant_backend::{Backend, BackendConfig, ProviderConfig, demo_system_headers};
+use appswitch_merchant_backend::store::DatabaseUrl;
+use appswitch_merchant_backend::{
+    Backend, BackendConfig, MerchantKey, ProviderConfig, demo_system_headers,
+};
 use appswitch_simulator::cli::SimArgs;
 use appswitch_simulator::{RunningSimulator, Simulator};
 use clap::Parser;
@@ -31,6 +36,13 @@ struct Cli {
     /// minimal built-in page.
     #[arg(long)]
     static_dir: Option<PathBuf>,
+    /// Where the shop keeps its data: its SQLite database is
+    /// `DATA_DIR/shop.sqlite` (created if missing).
+    #[arg(long, default_value = "appswitch-demo-data")]
+    data_dir: PathBuf,
+    /// Another database instead (`sqlite://PATH` or `postgres://…`).
+    #[arg(long, env = "APPSWITCH_DATABASE_URL")]
+    database: Option<String>,
     #[command(flatten)]
     sim: SimArgs,
 }
@@ -40,10 +52,45 @@ fn fail(e: impl std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// `APPSWITCH_MERCHANT_KEY`, or a new key for this run; printed to stderr
+/// either way (it is the demo's, and its merchant page asks for it).
+fn merchant_key() -> Result<MerchantKey, String> {
+    let text = match std::env::var("APPSWITCH_MERCHANT_KEY") {
+        Ok(k) if !k.is_empty() => k,
+        _ => MerchantKey::generate().map_err(|e| e.to_string())?.1,
+    };
+    let key = MerchantKey::new(&text).map_err(|e| format!("APPSWITCH_MERCHANT_KEY: {e}"))?;
+    eprintln!("merchant key: {text}");
+    Ok(key)
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (provider, _sim): (ProviderConfig, Option<RunningSimulator>) =
+    let database: DatabaseUrl = match &cli.database {
+        Some(url) => match url.parse() {
+            Ok(d) => d,
+            Err(e) => return fail(e),
+        },
+        None => {
+            if let Err(e) = std::fs::create_dir_all(&cli.data_dir) {
+                return fail(format!("creating {}: {e}", cli.data_dir.display()));
+            }
+            DatabaseUrl::sqlite_file(&cli.data_dir.join("shop.sqlite"))
+        }
+    };
+    // The shop's address first: the simulator's control API lets exactly
+    // that origin (the shop page) set faults.
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, cli.port));
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => return fail(format!("cannot listen on {addr}: {e}")),
+    };
+    let shop_origin = match listener.local_addr() {
+        Ok(a) => format!("http://{a}"),
+        Err(e) => return fail(e),
+    };
+    let (provider, sim): (ProviderConfig, Option<RunningSimulator>) =
         match ProviderConfig::from_env() {
             Err(e) => return fail(e),
             Ok(Some(real)) => {
@@ -56,6 +103,7 @@ async fn main() -> ExitCode {
                     Err(e) => return fail(e),
                 };
                 config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, cli.sim_port));
+                config.control_origins.push(shop_origin.clone());
                 let sim = match Simulator::start(config.clone()).await {
                     Ok(s) => s,
                     Err(e) => return fail(e),
@@ -79,16 +127,26 @@ async fn main() -> ExitCode {
                 (provider, Some(sim))
             }
         };
-    let mut config = BackendConfig::new(provider);
-    config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, cli.port));
+    let mut config = BackendConfig::new(provider, database);
+    if let Some(sim) = &sim {
+        // The backend reads the provider's time from the simulator's clock,
+        // so `--time-scale` moves its payment windows too.
+        let clock = sim.clock();
+        config.clock = Arc::new(move || clock.now());
+    }
     config.static_dir = cli.static_dir;
+    config.merchant_key = match merchant_key() {
+        Ok(k) => Some(k),
+        Err(e) => return fail(e),
+    };
     config.callback_prefix = std::env::var("VIPPS_CALLBACK_PREFIX")
         .ok()
         .filter(|v| !v.is_empty());
-    let backend = match Backend::start(config).await {
+    let backend = match Backend::start_listening(config, listener).await {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
+    eprintln!("merchant page: {}/merchant.html", backend.base_url());
     println!("listening on {}", backend.base_url());
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS

@@ -22,8 +22,15 @@ impl Drop for Demo {
 }
 
 fn start(args: &[&str]) -> Demo {
+    let data = std::env::temp_dir().join(format!(
+        "appswitch-demo-data-{}-{}",
+        std::process::id(),
+        args.len()
+    ));
     let mut child = Command::new(env!("CARGO_BIN_EXE_appswitch-demo"))
         .args(args)
+        .arg("--data-dir")
+        .arg(&data)
         .env_remove("VIPPS_BASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -73,6 +73,11 @@ pub struct SimArgs {
     /// then send them newest first.
     #[arg(long, value_name = "MS")]
     pub reorder_webhooks_ms: Option<u64>,
+    /// A browser origin (`http://127.0.0.1:8080`) allowed to call the
+    /// control API under `/_sim` from a page (CORS); repeat for more.
+    /// None by default.
+    #[arg(long = "control-origin", value_name = "ORIGIN")]
+    pub control_origins: Vec<String>,
 }
 
 fn endpoints(list: Option<&str>) -> Result<Vec<Endpoint>, String> {
@@ -151,6 +156,7 @@ impl SimArgs {
             faults: self.faults()?,
             direct_capture: self.direct_capture,
             strict_callbacks: self.strict_callbacks,
+            control_origins: self.control_origins.clone(),
             ..SimConfig::default()
         })
     }

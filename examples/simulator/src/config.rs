@@ -84,6 +84,10 @@ pub struct SimConfig {
     /// to 7 days. After all retries are exhausted, the notification is
     /// never sent again."
     pub webhook_retry_for: Duration,
+    /// The browser origins allowed to call the control API under `/_sim`
+    /// (the demo's own shop page, which sets faults for the next payment).
+    /// Empty: no page may (the control API answers no CORS request).
+    pub control_origins: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -101,6 +105,7 @@ impl Default for SimConfig {
             webhook_retry_first: Duration::from_secs(5),
             webhook_retry_max_interval: Duration::from_secs(3600),
             webhook_retry_for: Duration::from_secs(7 * 24 * 3600),
+            control_origins: Vec::new(),
         }
     }
 }

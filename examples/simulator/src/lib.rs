@@ -162,8 +162,22 @@ impl Simulator {
     }
 }
 
+/// CORS for the control API: exactly the configured origins.
+fn control_cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderValue, Method, header};
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim().trim_end_matches('/')).ok())
+        .collect();
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+}
+
 fn router(shared: Arc<Shared>, control: SimControl) -> Router {
     let control_handle = control.clone();
+    let origins = shared.config.control_origins.clone();
     use appswitch_core::providers::vipps_ecom::endpoints;
     let provider = Router::new()
         .route(endpoints::ACCESS_TOKEN, post(api::access_token))
@@ -202,11 +216,11 @@ fn router(shared: Arc<Shared>, control: SimControl) -> Router {
         .route("/_sim/reset", post(control::reset))
         .with_state(control)
         // The demo shop (another origin on this machine) sets faults for
-        // the next payment from the page.
-        .layer(tower_http::cors::CorsLayer::very_permissive());
+        // the next payment from the page: that origin only, no credentials.
+        .layer(control_cors(&origins));
     provider
         .merge(control)
-        .merge(epayment::control_router(control_handle))
+        .merge(epayment::control_router(control_handle).layer(control_cors(&origins)))
 }
 
 /// A running simulator; dropping it stops it.

@@ -3,19 +3,59 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod proxy;
+
 use std::sync::Arc;
 
 use appswitch_core::status::StatusDocument;
+use appswitch_merchant_backend::store::DatabaseUrl;
 use appswitch_merchant_backend::{
-    Backend, BackendConfig, CheckoutResponse, ProviderConfig, RunningBackend, demo_system_headers,
+    Backend, BackendConfig, CheckoutResponse, MerchantKey, ProviderConfig, RunningBackend,
+    demo_system_headers,
 };
 use appswitch_simulator::{RunningSimulator, SimConfig, Simulator};
 use serde_json::{Value, json};
+
+/// The merchant's key in the tests.
+pub const MERCHANT_KEY: &str = "test-merchant-key-0123456789abcdef";
 
 pub struct Shop {
     pub sim: RunningSimulator,
     pub backend: RunningBackend,
     pub http: reqwest::Client,
+    pub db: TempDb,
+}
+
+/// A SQLite file in the temp folder, deleted on drop.
+pub struct TempDb {
+    pub path: std::path::PathBuf,
+}
+
+impl TempDb {
+    pub fn new() -> TempDb {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).unwrap();
+        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        TempDb {
+            path: std::env::temp_dir().join(format!("appswitch-backend-test-{name}.db")),
+        }
+    }
+
+    pub fn url(&self) -> DatabaseUrl {
+        DatabaseUrl::sqlite_file(&self.path)
+    }
+
+    pub fn url_string(&self) -> String {
+        format!("sqlite://{}", self.path.display())
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
 }
 
 pub fn provider(sim: &RunningSimulator) -> ProviderConfig {
@@ -41,7 +81,9 @@ pub async fn shop_with(sim: SimConfig, tweak: impl FnOnce(&mut BackendConfig)) -
     })
     .await
     .unwrap();
-    let mut config = BackendConfig::new(provider(&sim));
+    let db = TempDb::new();
+    let mut config = BackendConfig::new(provider(&sim), db.url());
+    config.merchant_key = Some(MerchantKey::new(MERCHANT_KEY).unwrap());
     let clock = sim.clock();
     config.clock = Arc::new(move || clock.now());
     // Quick retries: a test does not wait seconds for a backoff.
@@ -55,6 +97,7 @@ pub async fn shop_with(sim: SimConfig, tweak: impl FnOnce(&mut BackendConfig)) -
         sim,
         backend,
         http: client(),
+        db,
     }
 }
 
@@ -78,6 +121,38 @@ impl Shop {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A merchant request: with the merchant's key.
+    pub async fn merchant_post(&self, path: &str, body: Value, key: Option<&str>) -> (u16, Value) {
+        let mut r = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(MERCHANT_KEY)
+            .json(&body);
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// The merchant's view of an order.
+    pub async fn merchant_get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(MERCHANT_KEY)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn checkout(&self, basket: &str) -> CheckoutResponse {
@@ -111,4 +186,18 @@ impl Shop {
             .record
             .calls_to(appswitch_simulator::Endpoint::Details)
     }
+}
+
+/// Waits (up to 10 s) until `check` holds.
+pub async fn eventually<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut check: impl FnMut() -> F,
+) {
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
 }

@@ -10,10 +10,10 @@
 //! | `POST …/{reference}/capture`, `…/refund` | `{"modificationAmount"}`, partial or full, by appswitch-core's rules; idempotent by `Idempotency-Key` |
 //! | `POST …/{reference}/cancel` | before authorization `TERMINATED`; after, the rest released (`cancelledAmount`) |
 //! | `POST /epayment/v1/test/payments/{reference}/approve` | force approve |
-//! | `POST`, `GET /webhooks/v1/webhooks`, `DELETE …/{id}` | registrations ([`webhooks`] module) |
+//! | `POST`, `GET /webhooks/v1/webhooks`, `DELETE …/{id}` | registrations (the `webhooks` module) |
 //!
 //! Authentication, tokens and the run's faults are eCom's (the same
-//! gateway). Errors are problem details ([`problem`] module). Bursts and
+//! gateway). Errors are problem details (the `problem` module). Bursts and
 //! stalls use the eCom endpoint names: `initiate` (create), `details`
 //! (get and the event log), `capture`, `cancel`, `refund`,
 //! `forceApprove`.

@@ -1,0 +1,162 @@
+//! Asking the provider about an order: the details call, merged into the
+//! stored facts, and the order's next place in the watcher's queue.
+//!
+//! Every call is made under the order's lease ([`App::try_lease`]), so
+//! however many browsers poll and however many instances serve them, the
+//! provider sees one polite client per order: at most one call at a time,
+//! and never two within [`BackendConfig::details_interval`](crate::BackendConfig::details_interval)
+//! (nor within the 500 ms that the provider's 120 details calls a minute
+//! per order allow).
+
+use std::time::Duration;
+
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::limits::{FINAL_CHECK_GRACE, PAYMENT_WINDOW};
+use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
+
+use crate::app::{App, millis};
+use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
+use crate::util::wall_millis;
+
+/// Why an order the provider does not know is given up as failed, once the
+/// payment window is over.
+pub(crate) const NEVER_INITIATED: &str =
+    "the provider has no payment with this orderId: it was never initiated";
+
+/// Asks the provider for the order's details and merges them. The details,
+/// if the provider answered; a failure is recorded as the order's
+/// `problem`.
+pub(crate) async fn details_and_merge(
+    app: &App,
+    order_id: &str,
+) -> Result<Option<PaymentDetails>, StoreError> {
+    match app.client.details(order_id).await {
+        Ok(details) => {
+            let now = app.config.clock.now();
+            app.change(order_id, |_, state| {
+                let observed = if window_closed(state, now) {
+                    details.to_status_after_payment_window()
+                } else {
+                    details.to_status()
+                };
+                state.problem = None;
+                state.provider_unknown = false;
+                let merged = state.status.clone().merge(&observed);
+                let changed = merged != state.status;
+                state.status = merged;
+                changed.then(|| NewEvent {
+                    source: EventSource::Details,
+                    accepted: true,
+                    detail: serde_json::to_string(&observed).unwrap_or_default(),
+                })
+            })
+            .await?;
+            Ok(Some(details))
+        }
+        Err(e) => {
+            let unknown = e.codes().contains(&KnownErrorCode::OrderNotFound);
+            let problem = e.to_string();
+            app.change(order_id, |_, state| {
+                state.problem = Some(problem.clone());
+                state.provider_unknown = unknown;
+                None
+            })
+            .await?;
+            Ok(None)
+        }
+    }
+}
+
+/// For a status request: asks the provider if the order is due (the
+/// per-order interval passed) and no other request or instance is asking
+/// right now. The order's queue position stays.
+pub(crate) async fn refresh_if_due(app: &App, order: &StoredOrder) -> Result<(), StoreError> {
+    if order.state.provider_unknown {
+        return Ok(());
+    }
+    let gap = app.config.details_gap(order.state.status.is_final());
+    let now = wall_millis();
+    if order
+        .last_check_at
+        .is_some_and(|last| now.saturating_sub(last) < millis(gap))
+    {
+        return Ok(());
+    }
+    let id = &order.order.order_id;
+    let Some(lease) = app
+        .try_lease(id, app.config.watch.check_lease, Some(gap))
+        .await?
+    else {
+        return Ok(());
+    };
+    let result = details_and_merge(app, id).await;
+    app.release(lease, true, NextCheck::Keep).await;
+    result.map(|_| ())
+}
+
+/// Whether the provider's payment window of this attempt (plus the core's
+/// grace for the one last check) is over at `now`, on the provider's clock:
+/// then a history with nothing decided is read as final
+/// ([`PaymentDetails::to_status_after_payment_window`]) — the shopper can no
+/// longer act, and the callback that would have said so may have been lost.
+fn window_closed(state: &OrderState, now: Timestamp) -> bool {
+    state
+        .deeplink
+        .as_ref()
+        .is_some_and(|link| now >= link.deadlines.payment_deadline + FINAL_CHECK_GRACE)
+}
+
+/// When the provider's payment window of this order closes, on the wall
+/// clock (plus the core's grace for the one last check).
+fn deadline(app: &App, order: &StoredOrder, now: Millis) -> Millis {
+    match &order.state.deeplink {
+        Some(link) => {
+            let left = link
+                .deadlines
+                .payment_deadline
+                .saturating_since(app.config.clock.now());
+            now.saturating_add(millis(left + FINAL_CHECK_GRACE))
+        }
+        None => order
+            .order
+            .created_at
+            .saturating_add(millis(PAYMENT_WINDOW + FINAL_CHECK_GRACE)),
+    }
+}
+
+/// Whether an order the provider does not know is past all hope: its
+/// payment window is over.
+pub(crate) fn never_initiated(app: &App, order: &StoredOrder, now: Millis) -> bool {
+    order.state.provider_unknown
+        && !order.state.status.is_final()
+        && now >= deadline(app, order, now)
+}
+
+/// The order's next check after one made now (`checks` made before it):
+/// undecided orders back off from the first check's delay, doubling up to
+/// the policy's maximum, with one check right after the payment window
+/// closes; decided orders leave the queue.
+pub(crate) fn next_check(app: &App, order: &StoredOrder, now: Millis) -> Option<Millis> {
+    if order.state.status.is_final() {
+        return None;
+    }
+    let policy = &app.config.watch;
+    let doubled = policy
+        .first_check
+        .saturating_mul(1u32 << order.checks.min(16));
+    let interval = doubled
+        .min(policy.max_interval)
+        .max(Duration::from_millis(100));
+    let at = now.saturating_add(millis(interval));
+    let deadline = deadline(app, order, now);
+    Some(if now < deadline && at > deadline {
+        deadline
+    } else {
+        at
+    })
+}
+
+/// The first check of a new order.
+pub(crate) fn first_check(app: &App, now: Millis) -> Millis {
+    now.saturating_add(millis(app.config.watch.first_check))
+}
