@@ -180,4 +180,7 @@ suspend fun waitUntil(what: String, condition: () -> Boolean) {
     }
 }
 
-fun tempDir(name: String): Path = Files.createTempDirectory("appswitch-$name")
+fun tempDir(name: String): Path = Files.createTempDirectory("appswitch-$name").also { dir ->
+    // Nothing left in /tmp after the run.
+    Runtime.getRuntime().addShutdownHook(Thread { dir.toFile().deleteRecursively() })
+}
