@@ -1,10 +1,11 @@
 //! Numbers across the FFI: Kotlin and Swift get `Long` / `Int64` for
 //! milliseconds and øre (no unsigned types in the public surface), so what
-//! comes in is checked here and refused with a typed error naming the field.
+//! comes in as an argument is checked here and refused with a typed error
+//! naming the field. (Inside the core's records, `Timestamp` and `Amount`
+//! cross as the core's uniffi custom types.)
 
 use core::time::Duration;
 
-use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::time::Timestamp;
 
 use crate::errors::TrackerError;
@@ -43,19 +44,9 @@ pub(crate) fn long(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
-/// A timestamp for the host.
-pub(crate) fn millis(t: Timestamp) -> i64 {
-    long(t.as_millis())
-}
-
 /// A span for the host, in milliseconds.
 pub(crate) fn span(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// An amount for the host, in øre.
-pub(crate) fn ore(a: Amount) -> i64 {
-    long(a.minor())
 }
 
 /// A count for the host.

@@ -3,13 +3,19 @@
 //! conforming to `Error`. Every variant carries `detail`: the core's
 //! message, which names the field and the rule it broke. The conversion
 //! from each core error is written here, once.
+//!
+//! These are the binding's own because they say more than the core's: the
+//! argument that was wrong (`field`), the rule's stable id (`rule`), a
+//! negative number the core never sees, a host callback that threw. A core
+//! error that needs nothing added — `ReturnError`, a return that is not
+//! the attempt's — is the core's own type, exposed by its `uniffi`
+//! feature (`ReturnException.NonceMismatch`, its message the core's).
 
 use appswitch_core::shopper::deeplink::DeeplinkError as CoreDeeplinkError;
 use appswitch_core::shopper::pending::{PendingError, ResumeError};
+use appswitch_core::shopper::return_check::ReturnCheckError;
 use appswitch_core::shopper::tracker::ConfigError;
-use appswitch_core::shopper::url::{
-    FallbackError, ReturnError as CoreReturnError, UrlError as CoreUrlError,
-};
+use appswitch_core::shopper::url::{FallbackError, UrlError as CoreUrlError};
 
 /// A URL or a fallback that the provider's rules refuse (`checkUrl`,
 /// `buildFallback`).
@@ -203,105 +209,6 @@ impl From<TrackerError> for DeeplinkError {
     }
 }
 
-/// A return (URL or resumed app) that does not belong to the attempt
-/// (`handleReturn`, `handleAppResumed`, `ReturnExpectation.checkReturn`).
-/// A refused return changes nothing: tracking goes on.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-pub enum ReturnError {
-    /// No URL.
-    #[error("{detail}")]
-    Empty {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Another scheme than the fallback's.
-    #[error("{detail}")]
-    SchemeMismatch {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Another host or port than the fallback's.
-    #[error("{detail}")]
-    HostMismatch {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Another path than the fallback's.
-    #[error("{detail}")]
-    PathMismatch {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Not a URL a browser could have opened.
-    #[error("{detail}")]
-    NotAUrl {
-        /// What is wrong.
-        detail: String,
-    },
-    /// `orderId` or `attempt` given twice.
-    #[error("{detail}")]
-    DuplicateParam {
-        /// What is wrong.
-        detail: String,
-    },
-    /// No `orderId`: not a fallback appswitch built.
-    #[error("{detail}")]
-    MissingOrderId {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Another order's return (a stale link).
-    #[error("{detail}")]
-    OrderIdMismatch {
-        /// What is wrong.
-        detail: String,
-    },
-    /// No `attempt` nonce.
-    #[error("{detail}")]
-    MissingNonce {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Another attempt's nonce (a stale or forged link).
-    #[error("{detail}")]
-    NonceMismatch {
-        /// What is wrong.
-        detail: String,
-    },
-    /// A URL for an `INTENT` attempt, which returns by resuming the app.
-    #[error("{detail}")]
-    IntentHasNoUrl {
-        /// What is wrong.
-        detail: String,
-    },
-    /// A resumed app for a web or app-scheme attempt.
-    #[error("{detail}")]
-    NoAppToResume {
-        /// What is wrong.
-        detail: String,
-    },
-}
-
-impl From<CoreReturnError> for ReturnError {
-    fn from(e: CoreReturnError) -> Self {
-        let detail = e.to_string();
-        match e {
-            CoreReturnError::Empty => ReturnError::Empty { detail },
-            CoreReturnError::SchemeMismatch { .. } => ReturnError::SchemeMismatch { detail },
-            CoreReturnError::HostMismatch { .. } => ReturnError::HostMismatch { detail },
-            CoreReturnError::PathMismatch { .. } => ReturnError::PathMismatch { detail },
-            CoreReturnError::NotAUrl => ReturnError::NotAUrl { detail },
-            CoreReturnError::DuplicateParam { .. } => ReturnError::DuplicateParam { detail },
-            CoreReturnError::MissingOrderId => ReturnError::MissingOrderId { detail },
-            CoreReturnError::OrderIdMismatch { .. } => ReturnError::OrderIdMismatch { detail },
-            CoreReturnError::MissingNonce => ReturnError::MissingNonce { detail },
-            CoreReturnError::NonceMismatch => ReturnError::NonceMismatch { detail },
-            CoreReturnError::IntentHasNoUrl => ReturnError::IntentHasNoUrl { detail },
-            CoreReturnError::NoAppToResume => ReturnError::NoAppToResume { detail },
-        }
-    }
-}
-
 /// Why a tracker cannot be made, resumed or finish (`PaymentTracker(…)`,
 /// `resumePending`, `awaitSettled`, `forgetPending`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -351,12 +258,39 @@ pub enum TrackerError {
         detail: String,
     },
     /// `resumePending`'s return URL belongs to no pending attempt (a stale
-    /// or forged link, or another order).
+    /// or forged link, or another order), or the backend's return check
+    /// refused it. Nothing was stored or tracked.
     #[error("{detail}")]
     ReturnRefused {
         /// What is wrong.
         detail: String,
     },
+    /// `resumePending`'s return check could not be made: the backend gave
+    /// no answer, or `429`/`5xx`, or a body that is no return check.
+    /// Nothing was stored or tracked; ask again.
+    #[error("{detail}")]
+    ReturnCheckFailed {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl From<ReturnCheckError> for TrackerError {
+    fn from(e: ReturnCheckError) -> Self {
+        let detail = format!("`returnUrl`: {e}");
+        match e {
+            ReturnCheckError::Refused { .. } | ReturnCheckError::NotThisReturn(_) => {
+                TrackerError::ReturnRefused { detail }
+            }
+            ReturnCheckError::Unavailable { .. } | ReturnCheckError::Malformed(_) => {
+                TrackerError::ReturnCheckFailed { detail }
+            }
+            ReturnCheckError::BadTemplate { .. } => TrackerError::InvalidArgument {
+                field: "returnCheckUrl".into(),
+                detail: format!("`returnCheckUrl`: {e}"),
+            },
+        }
+    }
 }
 
 impl From<ConfigError> for TrackerError {

@@ -20,13 +20,12 @@ use appswitch_core::drive::{FetchOutcome, Host};
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::pending::STORAGE_KEY;
 use appswitch_core::shopper::tracker::{
-    self as core_tracker, FetchReason, FetchRequest, TransportErrorKind,
+    FetchReason, FetchRequest, Progress as TrackerProgress, TransportErrorKind,
 };
 use futures_util::future::{BoxFuture, FutureExt};
 
 use crate::convert::{self, long, span};
 use crate::errors::{HostError, TrackerError, TransportError};
-use crate::status::TrackerProgress;
 
 /// One `GET` the tracker asks for.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -267,8 +266,8 @@ impl Host for MobileHost {
         }
     }
 
-    fn notify(&self, progress: &core_tracker::Progress) {
-        let progress = TrackerProgress::from(progress);
+    fn notify(&self, progress: &TrackerProgress) {
+        let progress = progress.clone();
         self.state.set_latest(progress.clone());
         if let Some(listener) = &self.listener {
             // A listener that throws only misses this update.

@@ -9,17 +9,29 @@
 //!
 //! - [`urls`] — `checkUrl`, `buildFallback`, [`ReturnExpectation`](urls::ReturnExpectation).
 //! - [`deeplink`] — `classifyDeeplink`, `openPlan`.
-//! - [`tracker`] — [`PaymentTracker`](tracker::PaymentTracker),
-//!   `resumePending`, `forgetPending`.
+//! - [`tracker`] — [`PaymentTracker`](tracker::PaymentTracker).
+//! - [`resume`] — cold starts: `resumePending` (from the store, or from
+//!   the return URL and the backend's return check), `forgetPending`.
+//! - [`wording`] — `outcomeText`, `phaseText`, `reopenLabel`: words for
+//!   the shopper.
 //! - [`host`] — the foreign traits the app implements:
 //!   [`HttpTransport`](host::HttpTransport), [`KeyValueStore`](host::KeyValueStore),
 //!   [`TrackerScheduler`](host::TrackerScheduler), [`StatusListener`](host::StatusListener).
-//! - [`status`], [`policy`] — what the tracker reports, and its numbers.
+//! - [`policy`] — the tracker's numbers, in milliseconds.
 //! - [`errors`] — one error per concern.
+//!
+//! The records and enums the core defines (the status, the tracker's
+//! progress and outcome, deeplinks and open plans, fallbacks and returns,
+//! the shopper's texts) are the core's own, through its `uniffi` feature:
+//! Kotlin package `io.appswitch.core`, in Swift the same `AppSwitch`
+//! module.
 //!
 //! In Kotlin:
 //!
 //! ```kotlin
+//! import io.appswitch.*
+//! import io.appswitch.core.*
+//!
 //! val tracker = PaymentTracker(attempt, OkHttpTransport(client), PrefsStore(prefs),
 //!     CoroutineScheduler, listener = { progress -> render(progress) })
 //! startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(attempt.deeplink.url)))
@@ -35,9 +47,10 @@ pub mod deeplink;
 pub mod errors;
 pub mod host;
 pub mod policy;
-pub mod status;
+pub mod resume;
 pub mod tracker;
 pub mod urls;
+pub mod wording;
 
 /// The version of this library (and of the core it carries).
 #[uniffi::export]

@@ -15,21 +15,19 @@ use core::task::Poll;
 use std::sync::Arc;
 
 use appswitch_core::drive::{Driver, DriverHandle};
-use appswitch_core::shopper::pending::{PendingStore, ResumeError};
 use appswitch_core::shopper::tracker::{Policy, TrackerConfig};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
-use crate::convert::{self, random, timestamp};
-use crate::deeplink::Deeplink;
-use crate::errors::{ReturnError, TrackerError};
+use appswitch_core::shopper::deeplink::Deeplink;
+use appswitch_core::shopper::tracker::{Outcome, Progress as TrackerProgress};
+use appswitch_core::shopper::url::{ReturnError, ShopperReturned};
+
+use crate::convert::{random, timestamp};
+use crate::errors::TrackerError;
 use crate::host::{
     HostState, HttpTransport, KeyValueStore, MobileHost, StatusListener, TrackerScheduler,
-    read_pending, write_pending,
 };
 use crate::policy::TrackingPolicy;
-use crate::status::{Outcome, TrackerProgress};
-use appswitch_core::shopper::url::ShopperReturned;
-
 use crate::urls::ReturnExpectation;
 
 /// One payment attempt, as the app knows it after the initiate call.
@@ -42,7 +40,8 @@ pub struct PaymentAttempt {
     /// When the initiate answer arrived (ms since the epoch): the
     /// deadlines count from it.
     pub initiated_at_ms: i64,
-    /// The initiate response's `url`, classified.
+    /// The initiate response's `url`, classified (`classifyDeeplink`). It
+    /// is classified again from its `url` and `deadlines.receivedAt`.
     pub deeplink: Deeplink,
     /// From the fallback built for this attempt.
     pub expectation: Arc<ReturnExpectation>,
@@ -68,16 +67,19 @@ impl core::fmt::Debug for PaymentTracker {
 }
 
 impl PaymentTracker {
-    fn assemble(driver: Driver<MobileHost>, state: Arc<HostState>) -> Arc<PaymentTracker> {
+    pub(crate) fn assemble(
+        driver: Driver<MobileHost>,
+        state: Arc<HostState>,
+    ) -> Arc<PaymentTracker> {
         let order_id = driver.pending().order_id.clone();
         let handle = driver.handle();
-        state.set_latest(TrackerProgress::from(&driver.tracker().progress()));
+        state.set_latest(driver.tracker().progress());
         let watch = Arc::clone(&state);
         let mut run = driver.run().boxed();
         // The loop, ended early only by a failure it cannot carry on from
         // (the scheduler threw).
         let guarded = poll_fn(move |cx| match run.as_mut().poll(cx) {
-            Poll::Ready(outcome) => Poll::Ready(Ok(Outcome::from(&outcome))),
+            Poll::Ready(outcome) => Poll::Ready(Ok(outcome)),
             Poll::Pending => match watch.take_fatal() {
                 Some(error) => Poll::Ready(Err(error)),
                 None => Poll::Pending,
@@ -92,7 +94,7 @@ impl PaymentTracker {
     }
 }
 
-fn host(
+pub(crate) fn host(
     transport: Arc<dyn HttpTransport>,
     store: Arc<dyn KeyValueStore>,
     scheduler: Arc<dyn TrackerScheduler>,
@@ -133,7 +135,14 @@ impl PaymentTracker {
             policy,
             jitter_seed: u64::from_le_bytes(random()),
         };
-        let deeplink = attempt.deeplink.to_core("attempt.deeplink")?;
+        let deeplink = Deeplink::classify(
+            &attempt.deeplink.url,
+            attempt.deeplink.deadlines.received_at,
+        )
+        .map_err(|e| TrackerError::InvalidArgument {
+            field: "attempt.deeplink.url".into(),
+            detail: format!("`attempt.deeplink.url`: {e}"),
+        })?;
         let host = host(transport, store, scheduler, listener);
         let state = Arc::clone(&host.state);
         let driver = Driver::start(host, config, deeplink, attempt.expectation.0.clone())?;
@@ -152,13 +161,13 @@ impl PaymentTracker {
     /// checks that it is this attempt's return, then checks the status at
     /// once. A stale or forged return is refused and changes nothing.
     pub fn handle_return(&self, url: String) -> Result<ShopperReturned, ReturnError> {
-        Ok(self.handle.returned(&url)?)
+        self.handle.returned(&url)
     }
 
     /// The app was resumed after the payment app closed, for an `INTENT`
     /// fallback (`onActivityResult`): checks the status at once.
     pub fn handle_app_resumed(&self) -> Result<ShopperReturned, ReturnError> {
-        Ok(self.handle.app_resumed()?)
+        self.handle.app_resumed()
     }
 
     /// The payment app was opened: the first poll comes after
@@ -212,61 +221,6 @@ impl PaymentTracker {
     pub async fn await_settled(&self) -> Result<Outcome, TrackerError> {
         self.run.clone().await
     }
-}
-
-/// Resumes the payment that was in flight when the app was killed: the
-/// attempt `returnUrl` is the return of (checked like `handleReturn`, and
-/// the status is then checked at once), or without one the newest
-/// unsettled attempt. `null` when nothing is pending. A `returnUrl` that
-/// belongs to no pending attempt is refused with `ReturnRefused`.
-#[uniffi::export(default(listener = None, return_url = None))]
-pub fn resume_pending(
-    transport: Arc<dyn HttpTransport>,
-    store: Arc<dyn KeyValueStore>,
-    scheduler: Arc<dyn TrackerScheduler>,
-    listener: Option<Arc<dyn StatusListener>>,
-    return_url: Option<String>,
-) -> Result<Option<Arc<PaymentTracker>>, TrackerError> {
-    let host = host(transport, store, scheduler, listener);
-    let Some(text) = read_pending(host.store.as_ref())? else {
-        return Ok(None);
-    };
-    let pending = PendingStore::from_json(&text)?;
-    let now = convert::now();
-    let payment = match &return_url {
-        Some(url) => match pending.match_return(url, now) {
-            Ok((payment, _)) => payment.clone(),
-            Err(ResumeError::NothingPending) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        },
-        None => match pending.latest_unsettled(now) {
-            Some(payment) => payment.clone(),
-            None => return Ok(None),
-        },
-    };
-    let state = Arc::clone(&host.state);
-    let driver = Driver::resume(host, payment)?;
-    if let Some(url) = &return_url {
-        // Checked above by `match_return`; this queues the check-now.
-        let _ = driver.handle().returned(url);
-    }
-    Ok(Some(PaymentTracker::assemble(driver, state)))
-}
-
-/// Forgets the pending payment of `orderId` (the app has shown its
-/// outcome). True if there was one.
-#[uniffi::export]
-pub fn forget_pending(
-    store: Arc<dyn KeyValueStore>,
-    order_id: String,
-) -> Result<bool, TrackerError> {
-    let text = read_pending(store.as_ref())?;
-    let mut pending = PendingStore::from_json(text.as_deref().unwrap_or(""))?;
-    if pending.remove(&order_id).is_none() {
-        return Ok(false);
-    }
-    write_pending(store.as_ref(), pending.to_json())?;
-    Ok(true)
 }
 
 #[cfg(test)]

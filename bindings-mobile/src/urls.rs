@@ -1,6 +1,9 @@
 //! Fallback URLs and returns: check a URL, build the `fallBack` URL of an
 //! attempt, recognise the shopper's return. Every rule is the core's
-//! ([`appswitch_core::shopper::url`]); this module only translates.
+//! ([`appswitch_core::shopper::url`]); this module only translates. The
+//! records (`FallbackSpec`, `FallbackTarget`, `QueryParam`, `UrlKind`,
+//! `Platform`, `ShopperReturned`, `ReturnVia`) and `ReturnError` are the
+//! core's own, exposed by its `uniffi` feature.
 //!
 //! ```kotlin
 //! val fallback = buildFallback(FallbackSpec(Platform.ANDROID,
@@ -10,101 +13,12 @@
 
 use std::sync::Arc;
 
-use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::url::{
-    self as core_url, AttemptNonce, FallbackSpec, FallbackTarget, QueryParam, ReturnVia,
-    ShopperReturned, UrlKind,
+    self as core_url, AttemptNonce, FallbackSpec, ReturnError, ShopperReturned, UrlKind,
 };
 
 use crate::convert::random;
-use crate::errors::{ReturnError, UrlError};
-
-/// Where the shopper is when the payment starts.
-#[uniffi::remote(Enum)]
-pub enum Platform {
-    /// A native iOS app.
-    Ios,
-    /// A native Android app.
-    Android,
-    /// A web page in a phone's browser.
-    MobileWeb,
-    /// A web page on a laptop or desktop.
-    DesktopWeb,
-}
-
-/// What a URL is going to be used for.
-#[uniffi::remote(Enum)]
-pub enum UrlKind {
-    /// `fallBack` with `isApp: false`: a web page.
-    Web,
-    /// `fallBack` with `isApp: true`: the app's own scheme, or `INTENT`.
-    App,
-    /// `callbackPrefix`: where the provider posts the outcome.
-    Callback,
-}
-
-/// What the fallback returns to.
-#[uniffi::remote(Enum)]
-pub enum FallbackTarget {
-    /// A web page (`https://shop.example/return`).
-    Web {
-        /// The page, possibly with the merchant's own query.
-        base: String,
-    },
-    /// The app's own URL scheme (`merchantapp://result`).
-    App {
-        /// The app URL, possibly with the merchant's own query.
-        base: String,
-    },
-    /// Android only: the literal `INTENT` (the payment app closes and the
-    /// merchant app resumes).
-    AndroidIntent,
-}
-
-/// One query parameter, decoded.
-#[uniffi::remote(Record)]
-pub struct QueryParam {
-    /// The name.
-    pub name: String,
-    /// The value; empty for a bare flag.
-    pub value: String,
-}
-
-/// Everything needed to build one attempt's fallback URL.
-#[uniffi::remote(Record)]
-pub struct FallbackSpec {
-    /// Where the payment starts.
-    pub platform: Platform,
-    /// What to return to.
-    pub target: FallbackTarget,
-    /// The attempt's `orderId` (new for every attempt).
-    pub order_id: String,
-    /// The merchant's own extra parameters.
-    pub params: Vec<QueryParam>,
-}
-
-/// How the shopper came back.
-#[uniffi::remote(Enum)]
-pub enum ReturnVia {
-    /// The web fallback page was opened.
-    WebPage,
-    /// The app was opened with its own scheme.
-    AppLink,
-    /// The app was resumed after the payment app closed (`INTENT`).
-    AppResumed,
-}
-
-/// The shopper is back: the tracker checks the status now.
-#[uniffi::remote(Record)]
-pub struct ShopperReturned {
-    /// The attempt's order id.
-    pub order_id: String,
-    /// How.
-    pub via: ReturnVia,
-    /// The merchant's own parameters, decoded, without `orderId`,
-    /// `attempt` and the provider's deprecated `status`.
-    pub params: Vec<QueryParam>,
-}
+use crate::errors::UrlError;
 
 /// A URL that is acceptable but worth knowing about.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -163,7 +77,7 @@ impl ReturnExpectation {
     /// Checks that `url` is this attempt's return; the provider's
     /// deprecated `status` parameter is ignored.
     pub fn check_return(&self, url: String) -> Result<ShopperReturned, ReturnError> {
-        Ok(self.0.check_return(&url)?)
+        self.0.check_return(&url)
     }
 }
 

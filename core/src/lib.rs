@@ -27,6 +27,15 @@
 //! - [`drive`]: the drain loop over a host's clock, HTTP stack, timers and
 //!   storage, shared by every binding (the only floor with futures).
 
+// Without the mobile binding's derives the core holds no `unsafe` code;
+// uniffi's scaffolding and derives need it.
+#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+#[cfg(feature = "uniffi")]
+mod uniffi_support;
+
 pub mod drive;
 pub mod foundation;
 pub mod merchant;

@@ -3,6 +3,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 
 fun argumentTests() {
     test("checkUrl: warnings and the rule a URL breaks") {
@@ -68,7 +69,7 @@ fun argumentTests() {
         val app = classifyDeeplink("vipps://?token=abc", now)
         expectEq(app.kind, LinkKind.APP, "kind")
         expectEq(app.environment, DeeplinkEnvironment.PRODUCTION, "environment")
-        expectEq(app.linkValidUntilMs - app.receivedAtMs, 300_000L, "valid five minutes")
+        expectEq(app.deadlines.linkValidUntil - app.deadlines.receivedAt, 300_000L, "valid five minutes")
         val android = openPlan(app, Platform.ANDROID, now) as OpenPlan.AndroidViewIntent
         expectEq(android.url, "vipps://?token=abc", "android url")
         check(android.playStoreUrl != null && android.`package` != null) { "production store page: $android" }
@@ -76,7 +77,7 @@ fun argumentTests() {
         expectEq(ios.queryScheme, "vipps", "LSApplicationQueriesSchemes")
         check(ios.appStoreUrl != null) { "app store url" }
         val late = openPlan(app, Platform.IOS, now + 301_000)
-        expectEq(late, OpenPlan.StartNewAttempt(app.linkValidUntilMs), "expired link")
+        expectEq(late, OpenPlan.StartNewAttempt(app.deadlines.linkValidUntil), "expired link")
         val landing = classifyDeeplink("https://apitest.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=x", now)
         val plan = openPlan(landing, Platform.ANDROID) as OpenPlan.OpenLandingPage
         check(plan.externalBrowser) { "a native app opens the landing page in the browser" }
@@ -90,6 +91,46 @@ fun argumentTests() {
         val e = expectThrows<DeeplinkException.InvalidArgument>("negative time") { classifyDeeplink("vipps://?token=a", -1) }
         expectEq(e.field, "receivedAtMs", "field")
         check(e.detail.contains("must not be negative")) { e.detail }
+        // A negative time inside a record handed back (the core's Timestamp) is
+        // refused by uniffi's lift, naming the argument and the rule: no crash.
+        val link = classifyDeeplink("vipps://?token=a", 0)
+        val inRecord = expectThrows<io.appswitch.InternalException>("negative time in a record") {
+            openPlan(link.copy(deadlines = link.deadlines.copy(receivedAt = -1)), Platform.IOS)
+        }
+        check(inRecord.message!!.contains("deeplink") && inRecord.message!!.contains("must not be negative (got -1)")) { inRecord.message!! }
+    }
+
+    test("outcomeText: words for every outcome in the shopper's language, the code only for the developer") {
+        val outcomes = listOf(
+            Outcome.Success(PaymentStatus(20000L, null, null, null, false, listOf(), listOf(), null, null)),
+            Outcome.Cancelled(CancelledBy.USER),
+            Outcome.Cancelled(CancelledBy.MERCHANT),
+            Outcome.Rejected,
+            Outcome.Failed("RESERVE_FAILED"),
+            Outcome.Failed("Refused by issuer because of expired card"),
+            Outcome.Unknown(UnknownReason.DEADLINE_PASSED),
+            Outcome.Unknown(UnknownReason.BACKEND_UNREACHABLE),
+            Outcome.Unknown(UnknownReason.STOPPED),
+        )
+        for (outcome in outcomes) {
+            val en = outcomeText(outcome, "en-GB", "Vipps")
+            val nb = outcomeText(outcome, "nb-NO", "Vipps")
+            check(en.title.isNotBlank() && en.detail.isNotBlank() && en.title != nb.title) { "$outcome: $en / $nb" }
+            for (code in listOf("RESERVE_FAILED", "Refused by issuer because of expired card", "deadlinePassed", "backendUnreachable", "DEADLINE_PASSED")) {
+                check(code !in en.title + en.detail && code !in nb.title + nb.detail) { "$outcome shows `$code`: $en" }
+            }
+            check(en.code.isNotEmpty()) { "$outcome: no code for the developer" }
+            val expected = when (outcome) {
+                is Outcome.Success -> NextStep.DONE
+                is Outcome.Unknown -> NextStep.CHECK_PAYMENT_APP
+                else -> NextStep.TRY_AGAIN
+            }
+            expectEq(en.nextStep, expected, "$outcome: next step")
+            expectEq(en.action.isNotEmpty(), expected == NextStep.TRY_AGAIN, "$outcome: a Try again label only for TryAgain")
+        }
+        expectEq(outcomeText(Outcome.Failed("RESERVE_FAILED"), "xx", "Vipps"), outcomeText(Outcome.Failed("RESERVE_FAILED"), "en", "Vipps"), "English for any other language")
+        check(reopenLabel("da-DK", "MobilePay").contains("MobilePay")) { "reopen label" }
+        check(phaseText(Phase.AWAITING_SWITCH, "fi", "MobilePay").contains("MobilePay")) { "phase text" }
     }
 
     test("bad tracker arguments give typed exceptions") {

@@ -5,6 +5,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
@@ -46,7 +47,7 @@ fun main() = runBlocking {
     val order = "bench-1"
     val fallback = buildFallback(FallbackSpec(Platform.ANDROID, FallbackTarget.App("merchantapp://result"), order, listOf()))
     val deeplink = classifyDeeplink("vippsMT://?token=bench", System.currentTimeMillis())
-    val attempt = PaymentAttempt(order, "http://127.0.0.1/status/$order", deeplink.receivedAtMs, deeplink, fallback.expectation)
+    val attempt = PaymentAttempt(order, "http://127.0.0.1/status/$order", deeplink.deadlines.receivedAt, deeplink, fallback.expectation)
     val initiated = "{\"version\":1,\"orderId\":\"$order\",\"provider\":\"vipps\",\"status\":\"initiated\",\"final\":false}"
     val policy = vippsPolicy().copy(firstPollAfterMs = 1, pollIntervalMs = 1, rateCap = Int.MAX_VALUE, returnDebounceMs = 0)
     val transport = InstantTransport(initiated)

@@ -4,6 +4,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch

@@ -5,6 +5,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 import java.util.concurrent.atomic.AtomicInteger
 
 /** Throws for the first `failures` calls, then asks `inner`. */

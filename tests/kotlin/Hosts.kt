@@ -5,6 +5,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
 import java.net.ConnectException
@@ -109,6 +110,26 @@ object Backend {
         Regex("\"wait\":(null|\"(\\d+)\")").findAll(seen(order)).map { it.groups[2]?.value }.toList()
 
     fun statusUrl(order: String) = "$url/status/$order"
+
+    /** The return check, as the app is configured with it. */
+    val returnCheckUrl: String get() = "$url/return/{orderId}"
+
+    /**
+     * The fallback the backend builds for `order` (and whose nonce it keeps as
+     * the return token): its URL. A newer one makes this one stale.
+     */
+    fun fallback(order: String, base: String = "merchantapp://result"): String {
+        val request = JdkRequest.newBuilder(URI.create("$url/fallback/$order"))
+            .POST(JdkRequest.BodyPublishers.ofString("{\"base\":\"$base\",\"kind\":\"app\"}"))
+            .build()
+        val response = client.send(request, BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "fallback for $order: ${response.statusCode()} ${response.body()}" }
+        return Regex("\"url\":\"([^\"]+)\"").find(response.body())!!.groupValues[1]
+    }
+
+    /** How many return checks the backend was asked for `order`. */
+    fun checks(order: String): Int =
+        client.send(JdkRequest.newBuilder(URI.create("$url/checks/$order")).build(), BodyHandlers.ofString()).body().toInt()
 }
 
 /** A status document step (appswitch's own status endpoint answer). */
@@ -144,7 +165,7 @@ fun fastPolicy(): TrackingPolicy = vippsPolicy().copy(
 class Setup(val order: String) {
     val fallback = buildFallback(FallbackSpec(Platform.ANDROID, FallbackTarget.App("merchantapp://result"), order, listOf()))
     val deeplink = classifyDeeplink("vippsMT://?token=test-$order", System.currentTimeMillis())
-    val attempt = PaymentAttempt(order, Backend.statusUrl(order), deeplink.receivedAtMs, deeplink, fallback.expectation)
+    val attempt = PaymentAttempt(order, Backend.statusUrl(order), deeplink.deadlines.receivedAt, deeplink, fallback.expectation)
 
     /** The URL the payment app opens when the shopper is done (with the deprecated status). */
     val returnUrl = "${fallback.url}&status=301"
@@ -159,4 +180,7 @@ suspend fun waitUntil(what: String, condition: () -> Boolean) {
     }
 }
 
-fun tempDir(name: String): Path = Files.createTempDirectory("appswitch-$name")
+fun tempDir(name: String): Path = Files.createTempDirectory("appswitch-$name").also { dir ->
+    // Nothing left in /tmp after the run.
+    Runtime.getRuntime().addShutdownHook(Thread { dir.toFile().deleteRecursively() })
+}

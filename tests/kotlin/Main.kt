@@ -42,6 +42,7 @@ fun main(args: Array<String>) {
     argumentTests()
     trackerTests()
     coldStartTests()
+    returnCheckTests()
     hostFailureTests()
     val only = args.toSet()
     val selected = cases.filter { only.isEmpty() || it.name in only }

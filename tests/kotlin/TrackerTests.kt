@@ -3,6 +3,7 @@
 package io.appswitch.tests
 
 import io.appswitch.*
+import io.appswitch.core.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
@@ -32,7 +33,7 @@ fun trackerTests() {
             val outcome = t.awaitSettled()
             check(outcome is Outcome.Success) { "outcome $outcome" }
             expectEq((outcome as Outcome.Success).status.reserved, 20000L, "reserved øre")
-            expectEq(outcome.status.state, PaymentState.Reserved, "state")
+            expectEq(outcome.status.state(), PaymentState.Reserved, "state")
             expectEq(Backend.requests(s.order), 3, "requests")
             expectEq(recorder.seen.last().phase, Phase.SETTLED, "last phase")
             check(Phase.POLLING in recorder.phases()) { "phases ${recorder.phases()}" }
@@ -108,7 +109,7 @@ fun trackerTests() {
         val order = orderId("intent")
         val fallback = buildFallback(FallbackSpec(Platform.ANDROID, FallbackTarget.AndroidIntent, order, listOf()))
         val deeplink = classifyDeeplink("vippsMT://?token=t", System.currentTimeMillis())
-        val attempt = PaymentAttempt(order, Backend.statusUrl(order), deeplink.receivedAtMs, deeplink, fallback.expectation)
+        val attempt = PaymentAttempt(order, Backend.statusUrl(order), deeplink.deadlines.receivedAt, deeplink, fallback.expectation)
         Backend.script(order, doc(order, "reserved", true))
         PaymentTracker(attempt, JdkTransport(), MemoryStore(), CoroutineScheduler, null, fastPolicy().copy(firstPollAfterMs = 60_000)).use { t ->
             t.onSwitchedOut()

@@ -108,6 +108,28 @@ enum Backend {
     }
 
     static func statusUrl(_ order: String) -> String { "\(url)/status/\(order)" }
+
+    /// The return check, as the app is configured with it.
+    static var returnCheckUrl: String { "\(url)/return/{orderId}" }
+
+    /// The fallback the backend builds for `order` (keeping its nonce as the
+    /// return token): its URL. A newer one makes this one stale.
+    static func fallback(_ order: String, base: String = "merchantapp://result") async throws -> String {
+        var request = URLRequest(url: URL(string: "\(url)/fallback/\(order)")!)
+        request.httpMethod = "POST"
+        request.httpBody = "{\"base\":\"\(base)\",\"kind\":\"app\"}".data(using: .utf8)
+        let (data, response) = try await fetch(request)
+        try check(response.statusCode == 200, "fallback for \(order): \(response.statusCode)")
+        let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard let built = answer?["url"] as? String else { throw Failure(description: "fallback for \(order): no url") }
+        return built
+    }
+
+    /// How many return checks the backend was asked for `order`.
+    static func checks(_ order: String) async throws -> Int {
+        let (data, _) = try await fetch(URLRequest(url: URL(string: "\(url)/checks/\(order)")!))
+        return Int(String(decoding: data, as: UTF8.self)) ?? -1
+    }
 }
 
 func doc(_ order: String, _ status: String, final: Bool, reserved: Int = 0, cancelledBy: String? = nil) -> String {
@@ -151,7 +173,7 @@ struct Setup {
         order = orderId(prefix)
         fallback = try buildFallback(spec: FallbackSpec(platform: .ios, target: .app(base: "merchantapp://result"), orderId: order, params: []))
         deeplink = try classifyDeeplink(url: "vippsMT://?token=test-\(order)", receivedAtMs: nowMs())
-        attempt = PaymentAttempt(orderId: order, statusUrl: Backend.statusUrl(order), initiatedAtMs: deeplink.receivedAtMs, deeplink: deeplink, expectation: fallback.expectation)
+        attempt = PaymentAttempt(orderId: order, statusUrl: Backend.statusUrl(order), initiatedAtMs: deeplink.deadlines.receivedAt, deeplink: deeplink, expectation: fallback.expectation)
     }
 
     func tracker(store: KeyValueStore = MemoryStore(), listener: StatusListener? = nil, policy: TrackingPolicy = fastPolicy(),

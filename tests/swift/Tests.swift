@@ -39,7 +39,7 @@ func argumentTests() {
         try expectEq(url, "vipps://?token=abc", "url")
         try expectEq(scheme, "vipps", "LSApplicationQueriesSchemes")
         try check(store != nil, "App Store page")
-        try expectEq(try openPlan(deeplink: link, platform: .ios, nowMs: now + 301_000), .startNewAttempt(expiredAtMs: link.linkValidUntilMs), "expired")
+        try expectEq(try openPlan(deeplink: link, platform: .ios, nowMs: now + 301_000), .startNewAttempt(expiredAt: link.deadlines.linkValidUntil), "expired")
     }
 
     test("bad arguments give typed errors") {
@@ -149,14 +149,54 @@ func coldStartTests() {
         try await waitUntil("the first poll") { try await Backend.requests(s.order) >= 1 }
         running.cancel() // the process dies
         try await Backend.script(s.order, doc(s.order, "reserved", final: true, reserved: 12300))
-        guard let resumed = try resumePending(transport: SessionTransport(), store: FileStore(dir), scheduler: TaskScheduler(), returnUrl: s.returnUrl) else {
+        guard let resumed = try await resumePending(transport: SessionTransport(), store: FileStore(dir), scheduler: TaskScheduler(), returnUrl: s.returnUrl) else {
             throw Failure(description: "nothing resumed")
         }
         try expectEq(resumed.orderId(), s.order, "order")
         guard case .success(let status) = try await resumed.awaitSettled() else { throw Failure(description: "not a success") }
         try expectEq(status.reserved, 12300, "reserved")
-        try check(try resumePending(transport: SessionTransport(), store: FileStore(dir), scheduler: TaskScheduler()) == nil, "nothing unsettled")
+        try check(try await resumePending(transport: SessionTransport(), store: FileStore(dir), scheduler: TaskScheduler()) == nil, "nothing unsettled")
         try expectEq(try forgetPending(store: FileStore(dir), orderId: s.order), true, "forgotten")
+    }
+}
+
+/// An app cold-started by the return URL with nothing stored: resumePending
+/// asks the backend's return check and tracks the payment it vouches for; a
+/// forged or stale token is refused and changes nothing.
+func returnCheckTests() {
+    test("a cold start by the return URL with an empty store resumes from the URL and tracks to the outcome") {
+        let order = orderId("from-url")
+        let returnUrl = try await Backend.fallback(order) + "&status=RESERVE"
+        try await Backend.script(order, doc(order, "initiated", final: false), doc(order, "reserved", final: true, reserved: 15000))
+        let store = MemoryStore()
+        guard let t = try await resumePending(transport: SessionTransport(), store: store, scheduler: TaskScheduler(),
+                                              returnUrl: returnUrl, returnCheckUrl: Backend.returnCheckUrl, policy: fastPolicy()) else {
+            throw Failure(description: "nothing resumed")
+        }
+        try expectEq(t.orderId(), order, "order")
+        guard case .success(let status) = try await t.awaitSettled() else { throw Failure(description: "not a success") }
+        try expectEq(status.reserved, 15000, "reserved")
+        try expectEq(try await Backend.checks(order), 1, "one return check")
+        try expectEq(store.count, 1, "stored")
+    }
+
+    test("a forged or stale return token with an empty store is refused; nothing is stored") {
+        let order = orderId("forged-url")
+        let stale = try await Backend.fallback(order)
+        let current = try await Backend.fallback(order)
+        try await Backend.script(order, doc(order, "reserved", final: true))
+        let store = MemoryStore()
+        let forged = current.replacingOccurrences(of: #"attempt=[0-9a-f]+"#, with: "attempt=" + String(repeating: "0", count: 32), options: .regularExpression)
+        for url in [forged, stale] {
+            try await expectThrows(url, {
+                try await resumePending(transport: SessionTransport(), store: store, scheduler: TaskScheduler(),
+                                        returnUrl: url, returnCheckUrl: Backend.returnCheckUrl)
+            }) {
+                if let e = $0 as? TrackerError, case .ReturnRefused = e { return true }; return false
+            }
+        }
+        try expectEq(store.count, 0, "nothing stored")
+        try expectEq(try await Backend.requests(order), 0, "no status request")
     }
 }
 

@@ -6,6 +6,7 @@ import Foundation
 argumentTests()
 trackerTests()
 coldStartTests()
+returnCheckTests()
 hostFailureTests()
 
 print("Swift binding tests (\(cases.count))")

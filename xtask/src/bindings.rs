@@ -4,6 +4,14 @@
 //! that runs the generated code on the JVM: the tests in `tests/kotlin/`,
 //! the Android example compiled against them (with the Android stubs in
 //! `tests/kotlin/android-stubs/`), and the Python smoke test.
+//!
+//! The library holds two uniffi namespaces: the binding's own
+//! (`appswitch_mobile`: Kotlin `io.appswitch`, `AppSwitch.swift`) and the
+//! core's records and enums (`appswitch_core`, its `uniffi` feature:
+//! Kotlin `io.appswitch.core`, `AppSwitchCore.swift`, compiled into the
+//! same Swift module). Each language gets both; Python gets them as the
+//! modules of one package, `appswitch` (the binding's module imports the
+//! core's relatively).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,11 +43,16 @@ pub fn generate() -> Res {
     let bindgen = target_dir().join("debug/uniffi-bindgen");
     let out = generated_dir();
     for lang in ["kotlin", "swift", "python"] {
-        let dir = out.join(lang);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|e| Failure(format!("bindings: clearing {}: {e}", dir.display())))?;
+        let clear = out.join(lang);
+        if clear.exists() {
+            std::fs::remove_dir_all(&clear)
+                .map_err(|e| Failure(format!("bindings: clearing {}: {e}", clear.display())))?;
         }
+        let dir = if lang == "python" {
+            python_package()
+        } else {
+            clear
+        };
         run(
             &format!("bindings: uniffi-bindgen generate --language {lang}"),
             Command::new(&bindgen)
@@ -50,8 +63,36 @@ pub fn generate() -> Res {
                 .arg(&dir),
         )?;
     }
+    let init = python_package().join("__init__.py");
+    std::fs::write(
+        &init,
+        "\"\"\"appswitch: the core's types (appswitch_core) and the binding (appswitch_mobile).\"\"\"\n",
+    )
+    .map_err(|e| Failure(format!("bindings: writing {}: {e}", init.display())))?;
     println!("bindings: generated into {}", out.display());
     Ok(())
+}
+
+/// The generated Python package: both namespaces' modules and the library.
+fn python_package() -> PathBuf {
+    generated_dir().join("python/appswitch")
+}
+
+/// The generated Swift sources (the binding's and the core's), compiled
+/// into one module.
+pub fn swift_sources() -> [PathBuf; 2] {
+    let dir = generated_dir().join("swift");
+    [dir.join("AppSwitch.swift"), dir.join("AppSwitchCore.swift")]
+}
+
+/// The generated module maps of the two FFI modules the Swift sources
+/// import.
+pub fn swift_module_maps() -> [PathBuf; 2] {
+    let dir = generated_dir().join("swift");
+    [
+        dir.join("AppSwitchFFI.modulemap"),
+        dir.join("AppSwitchCoreFFI.modulemap"),
+    ]
 }
 
 /// Every `.kt` (and `.java`, which kotlinc reads for signatures only) file
@@ -170,10 +211,10 @@ pub fn kotlin_tests(tools: &Tools) -> Res {
     python_smoke()
 }
 
-/// Loads the generated Python module (with the host library beside it) and
+/// Loads the generated Python package (with the host library in it) and
 /// runs `tests/python/smoke.py`.
 fn python_smoke() -> Res {
-    let dir = generated_dir().join("python");
+    let dir = python_package();
     let lib = host_library();
     let name = lib.file_name().unwrap_or_default();
     std::fs::copy(&lib, dir.join(name))
@@ -182,7 +223,7 @@ fn python_smoke() -> Res {
         "python: smoke test of the generated module",
         Command::new("python3")
             .arg(root().join("tests/python/smoke.py"))
-            .arg(&dir),
+            .arg(generated_dir().join("python")),
     )
 }
 

@@ -1,13 +1,14 @@
 //! The Swift suite: the tests in `tests/swift/` (a script-style executable,
 //! no XCTest needed, so it also runs on Linux) compiled with the generated
-//! `AppSwitch.swift` and run against the host library and the scripted
+//! `AppSwitch.swift` and `AppSwitchCore.swift` (the core's types, the same
+//! module) and run against the host library and the scripted
 //! backend — where `swiftc` exists. Without a Swift toolchain it says
 //! plainly that it was skipped.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::bindings::{generate, generated_dir, host_library};
+use crate::bindings::{generate, generated_dir, host_library, swift_module_maps};
 use crate::test::SuiteOutcome;
 use crate::util::{Failure, Res, on_path, root, run, target_dir};
 
@@ -42,25 +43,24 @@ fn swift_tests() -> Res {
     std::fs::create_dir_all(&build)
         .map_err(|e| Failure(format!("swift: creating {}: {e}", build.display())))?;
     let exe = build.join("appswitch-swift-tests");
-    run(
-        "swift: swiftc",
-        Command::new("swiftc")
-            .args(["-swift-version", "5", "-module-name", "AppSwitchTests"])
+    let mut swiftc = Command::new("swiftc");
+    swiftc.args(["-swift-version", "5", "-module-name", "AppSwitchTests"]);
+    for map in swift_module_maps() {
+        swiftc
             .arg("-Xcc")
-            .arg(format!(
-                "-fmodule-map-file={}",
-                generated.join("AppSwitchFFI.modulemap").display()
-            ))
-            .arg("-I")
-            .arg(&generated)
-            .arg("-L")
-            .arg(&lib_dir)
-            .arg("-lappswitch_mobile")
-            .arg(generated.join("AppSwitch.swift"))
-            .args(swift_sources()?)
-            .arg("-o")
-            .arg(&exe),
-    )?;
+            .arg(format!("-fmodule-map-file={}", map.display()));
+    }
+    swiftc
+        .arg("-I")
+        .arg(&generated)
+        .arg("-L")
+        .arg(&lib_dir)
+        .arg("-lappswitch_mobile")
+        .args(crate::bindings::swift_sources())
+        .args(swift_sources()?)
+        .arg("-o")
+        .arg(&exe);
+    run("swift: swiftc", &mut swiftc)?;
     let backend = crate::server::scripted_backend()?;
     let path_var = if cfg!(target_os = "macos") {
         "DYLD_LIBRARY_PATH"

@@ -11,12 +11,14 @@ use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::url::{FallbackSpec, FallbackTarget};
 
 use super::*;
+use crate::convert;
 use crate::deeplink::classify_deeplink;
 use crate::errors::{HostError, TransportError};
 use crate::host::{HttpRequest, HttpResponse};
 use crate::policy::vipps_policy;
-use crate::status::Outcome;
+use crate::resume::{forget_pending, resume_pending};
 use crate::urls::build_fallback;
+use appswitch_core::shopper::tracker::Outcome;
 
 struct Unpark(Thread);
 
@@ -146,7 +148,7 @@ fn attempt() -> (PaymentAttempt, String) {
         "o-1",
     ))
     .unwrap();
-    let now = crate::convert::millis(convert::now());
+    let now = crate::convert::long(convert::now().as_millis());
     let deeplink = classify_deeplink("vippsMT://?token=t".into(), now).unwrap();
     let attempt = PaymentAttempt {
         order_id: "o-1".into(),
@@ -241,7 +243,7 @@ fn a_return_before_the_run_is_checked_at_once() {
     assert!(tracker.handle_return(return_url).is_ok());
     assert!(matches!(
         tracker.handle_return("merchantapp://result?orderId=o-1&attempt=x".into()),
-        Err(ReturnError::NonceMismatch { .. })
+        Err(ReturnError::NonceMismatch)
     ));
     let outcome = block_on(tracker.await_settled()).unwrap();
     assert!(matches!(outcome, Outcome::Success { .. }), "{outcome:?}");
@@ -269,13 +271,15 @@ fn a_failing_store_or_scheduler_is_a_typed_error_and_the_payment_stays() {
         other => panic!("{other:?}"),
     }
     // A cold start carries on with the same store.
-    let resumed = resume_pending(
+    let resumed = block_on(resume_pending(
         Scripted::new(vec![doc("cancelled", true)]),
         store.clone(),
         Arc::new(Timer { fail: false }),
         None,
         None,
-    )
+        None,
+        None,
+    ))
     .unwrap()
     .expect("still pending");
     assert_eq!(resumed.order_id(), "o-1");

@@ -230,6 +230,25 @@ impl<H: Host> Driver<H> {
         Ok(driver)
     }
 
+    /// A driver for an attempt this device did not start: the shopper came
+    /// back on its return URL with nothing stored here, and the backend's
+    /// return check vouched for it
+    /// ([`ReturnCheck::tracker_config`](crate::shopper::return_check::ReturnCheck::tracker_config)).
+    /// The pending payment (without a deeplink) is saved at once; report
+    /// the return with [`DriverHandle::returned`] so that it checks now.
+    pub fn start_returned(
+        host: H,
+        config: TrackerConfig,
+        expectation: ReturnExpectation,
+    ) -> Result<Driver<H>, DriveError> {
+        let now = host.now();
+        let tracker = Tracker::new(config)?;
+        let pending = PendingPayment::returned(&tracker, expectation, now)?;
+        let driver = Driver::assemble(host, tracker, pending);
+        driver.save();
+        Ok(driver)
+    }
+
     /// A driver that carries on with `pending` (after a reload, or a cold
     /// start of the app).
     pub fn resume(host: H, pending: PendingPayment) -> Result<Driver<H>, DriveError> {

@@ -416,3 +416,35 @@ fn a_dead_long_poll_does_not_hold_a_returning_shopper() {
     );
     assert_eq!(host.now(), at(20));
 }
+
+#[test]
+fn a_return_vouched_for_by_the_backend_is_tracked_at_once_and_saved_without_a_deeplink() {
+    let host = TestHost::default();
+    host.0.now.set(T0.as_millis());
+    let config = TrackerConfig::new(
+        ORDER,
+        format!("https://shop.example.no/status/{ORDER}"),
+        T0,
+        3,
+    );
+    let driver = Driver::start_returned(host.clone(), config, fallback(1).expectation).unwrap();
+    let saved = host.store();
+    let saved = saved.get(ORDER).expect("saved at once");
+    assert_eq!(saved.deeplink, None);
+    // The shopper is already back: the return checks now, no switch first.
+    driver
+        .handle()
+        .returned(&format!("{}&status=301", fallback(1).url))
+        .unwrap();
+    assert!(
+        driver.handle().returned(&fallback(2).url).is_err(),
+        "another attempt's link"
+    );
+    host.answers([reserved()]);
+    let outcome = block_on(driver.run());
+    assert!(matches!(outcome, Outcome::Success { .. }), "{outcome:?}");
+    let requests = host.0.requests.borrow();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].0, T0, "at once");
+    assert!(host.store().get(ORDER).unwrap().is_settled());
+}

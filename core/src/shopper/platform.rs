@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// The four places a payment can start from (seed 001, "Initiate payment
 /// flow", "Desktop flow", "App-switching").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum Platform {
     /// A native iOS app.

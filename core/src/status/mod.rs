@@ -59,6 +59,7 @@ use crate::foundation::time::Timestamp;
 
 /// Who cancelled a payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum CancelledBy {
@@ -88,6 +89,7 @@ impl CancelledBy {
 /// [`Refunded`](Self::Refunded) mean that money moved, and they are only
 /// ever derived from a *successful* reserve, sale or capture.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum PaymentState {
     /// Initiated; the shopper has not finished in the payment app.
@@ -158,6 +160,7 @@ impl PaymentState {
 /// An operation the provider reports as unsuccessful
 /// (`"operationSuccess": false`). Kept as a fact; it does not move the state.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct FailedOperation {
     /// The operation name as the provider sent it (`RESERVE`, `CAPTURE`, …).
@@ -177,6 +180,7 @@ pub struct FailedOperation {
 /// least `amount` was moved (`Some(Amount::ZERO)`: reached, amount not
 /// told); `None` means it was not seen.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentStatus {
     /// Reserved (successful `RESERVE` / `RESERVED` / `RESERVE`), and how much.
@@ -214,6 +218,18 @@ pub struct PaymentStatus {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// The derived state, for Kotlin and Swift (`status.state()`): a record
+/// has no methods there but the ones exported.
+#[cfg(feature = "uniffi")]
+#[uniffi::export]
+impl PaymentStatus {
+    /// The state the facts prove (see [`PaymentStatus::state`]).
+    #[uniffi::method(name = "state")]
+    pub fn derived_state(&self) -> PaymentState {
+        self.state()
+    }
 }
 
 /// The amounts of a payment, derived from its facts.

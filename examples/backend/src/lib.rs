@@ -105,9 +105,9 @@ use tower_http::services::ServeDir;
 
 pub use api::checkout::{CheckoutRequest, CheckoutResponse, FallbackChoice};
 pub use api::merchant::{MutationAnswer, MutationBody, OrderInfo};
-pub use api::returns::ReturnCheck;
 pub use api::{ApiError, ECOM_MAX_AMOUNT, JS_SAFE_MAX};
 pub use app::Stats;
+pub use appswitch_core::shopper::return_check::ReturnCheck;
 pub use auth::{KeyError, MIN_KEY_LEN, MerchantKey};
 pub use config::{
     BackendConfig, ClientIp, Clock, ConfigError, Limits, ProviderConfig, SystemClock, WatchPolicy,

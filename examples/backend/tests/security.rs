@@ -6,6 +6,10 @@
 
 mod support;
 
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::shopper::return_check::{ReturnCheck, ReturnCheckError, return_check_url};
+use appswitch_core::shopper::tracker::Policy;
+use appswitch_core::shopper::url::ReturnClaim;
 use appswitch_core::status::StatusName;
 use appswitch_simulator::{Endpoint, ShopperChoice};
 use serde_json::{Value, json};
@@ -227,6 +231,56 @@ async fn a_return_check_accepts_the_attempts_nonce_and_refuses_any_other() {
         let e: Value = r.json().await.unwrap();
         assert_eq!(e["code"], "forged-return", "{path}");
     }
+}
+
+/// The reference backend serves the core's return check contract
+/// (`appswitch_core::shopper::return_check`): what a page or app with
+/// nothing stored asks with the claim of its return URL, and reads with the
+/// core, is the attempt the checkout started, with its initiation.
+#[tokio::test]
+async fn the_return_check_is_the_cores_contract_read_by_a_client_with_nothing_stored() {
+    let shop = shop().await;
+    let c = shop.checkout("b-contract").await;
+    let newer = shop.checkout("b-contract").await;
+    let template = shop.url("/api/payments/{orderId}/return");
+    let ask = |url: String| {
+        let claim = ReturnClaim::from_url(&url).unwrap();
+        let request = return_check_url(&template, &claim).unwrap();
+        let http = shop.http.clone();
+        async move {
+            let r = http.get(request).send().await.unwrap();
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap();
+            ReturnCheck::read(&claim, &url, status, &body)
+        }
+    };
+    // The shopper comes back on the fallback, the provider's status appended.
+    let back = format!("{}&status=RESERVE", c.fallback_url);
+    let check = ask(back).await.unwrap();
+    assert_eq!(check.order_id, c.order_id);
+    assert_eq!(check.status_url, c.status_url);
+    assert_eq!(check.return_expectation, c.return_expectation);
+    assert_eq!(
+        check.initiated_at.map(|t| t.as_millis()),
+        Some(c.initiated_at)
+    );
+    let later = Timestamp::from_millis(c.initiated_at + 60_000);
+    let config = check.tracker_config(later, Policy::vipps(), 1);
+    assert_eq!(
+        config.initiated_at.as_millis(),
+        c.initiated_at,
+        "the deadlines count from the initiation, not from the return"
+    );
+    // Another attempt's token on this order (stale or forged): refused, as
+    // the core reads a refusal.
+    let stale = c.fallback_url.replace(
+        c.return_expectation.nonce.as_str(),
+        newer.return_expectation.nonce.as_str(),
+    );
+    assert_eq!(
+        ask(stale).await,
+        Err(ReturnCheckError::Refused { status: 403 })
+    );
 }
 
 async fn post_callback(shop: &Shop, order_id: &str, token: &str, body: Value) -> u16 {

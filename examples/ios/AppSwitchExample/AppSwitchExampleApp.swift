@@ -12,7 +12,7 @@ struct AppSwitchExampleApp: App {
         WindowGroup {
             CheckoutView(checkout: checkout)
                 .onOpenURL { url in checkout.handleReturn(url) }
-                .task { checkout.resumeIfPending() }
+                .task { await checkout.resumeIfPending() }
         }
         .onChange(of: scenePhase) { phase in
             switch phase {

@@ -16,17 +16,27 @@ final class CheckoutModel: ObservableObject {
     private let transport = URLSessionTransport()
     private let store = DefaultsStore()
     private let scheduler = TaskScheduler()
+    /// The shopper's language, for appswitch's texts.
+    private let language = Locale.preferredLanguages.first ?? "en"
 
     init(api: MerchantApi) { self.api = api }
 
-    /// Cold start: the app may have been killed while the shopper was in the payment app.
-    func resumeIfPending(returnURL: URL? = nil) {
+    /// Cold start: the app may have been killed while the shopper was in the
+    /// payment app, or launched by the return URL with nothing stored (its data
+    /// cleared, a reinstall): the backend's return check vouches for the
+    /// attempt the URL names, and a forged or stale link is refused.
+    func resumeIfPending(returnURL: URL? = nil) async {
         guard tracker == nil else { return }
         do {
-            if let resumed = try resumePending(transport: transport, store: store, scheduler: scheduler,
-                                               listener: ProgressListener(model: self), returnUrl: returnURL?.absoluteString) {
+            if let resumed = try await resumePending(transport: transport, store: store, scheduler: scheduler,
+                                                     listener: ProgressListener(model: self), returnUrl: returnURL?.absoluteString,
+                                                     returnCheckUrl: api.returnCheckUrl) {
                 follow(resumed)
             }
+        } catch TrackerError.ReturnRefused {
+            message = "This link does not belong to a payment in this app. Nothing was charged by opening it."
+        } catch TrackerError.ReturnCheckFailed {
+            message = outcomeText(outcome: .unknown(reason: .backendUnreachable), languageTag: language, app: "Vipps").detail
         } catch {
             message = "Could not resume the payment: \(error)"
         }
@@ -36,7 +46,7 @@ final class CheckoutModel: ObservableObject {
         do {
             let checkout = try await api.checkout(basketId: "basket-42", amountOre: 20000, returnUrl: returnUrl)
             let deeplink = try classifyDeeplink(url: checkout.url, receivedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
-            let attempt = PaymentAttempt(orderId: checkout.orderId, statusUrl: checkout.statusUrl, initiatedAtMs: deeplink.receivedAtMs,
+            let attempt = PaymentAttempt(orderId: checkout.orderId, statusUrl: checkout.statusUrl, initiatedAtMs: deeplink.deadlines.receivedAt,
                                          deeplink: deeplink, expectation: checkout.expectation)
             let tracker = try PaymentTracker(attempt: attempt, transport: transport, store: store, scheduler: scheduler,
                                              listener: ProgressListener(model: self))
@@ -78,7 +88,7 @@ final class CheckoutModel: ObservableObject {
         Task {
             do {
                 let outcome = try await tracker.awaitSettled()
-                message = describe(outcome)
+                message = outcomeText(outcome: outcome, languageTag: language, app: "Vipps").title
                 _ = try? forgetPending(store: store, orderId: tracker.orderId())
             } catch {
                 message = "We could not confirm the payment: \(error)"
@@ -90,20 +100,10 @@ final class CheckoutModel: ObservableObject {
     /// `onOpenURL`: the payment app sent the shopper back.
     func handleReturn(_ url: URL) {
         guard let tracker = tracker else {
-            resumeIfPending(returnURL: url) // launched by the return URL
+            Task { await resumeIfPending(returnURL: url) } // launched by the return URL
             return
         }
         _ = try? tracker.handleReturn(url: url.absoluteString) // a stale link changes nothing
-    }
-}
-
-func describe(_ outcome: Outcome) -> String {
-    switch outcome {
-    case let .success(status): return "Paid: \(Double(status.reserved ?? 0) / 100) kr reserved"
-    case .cancelled: return "The payment was cancelled"
-    case .rejected: return "The payment timed out in the app"
-    case let .failed(reason): return "The payment failed: \(reason)"
-    case let .unknown(reason): return "We could not confirm the payment (\(reason)); check your orders"
     }
 }
 

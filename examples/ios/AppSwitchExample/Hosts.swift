@@ -43,6 +43,10 @@ final class TaskScheduler: TrackerScheduler, @unchecked Sendable {
 struct MerchantApi {
     let base: URL
 
+    /// The backend's return check (`GET …/api/payments/{orderId}/return?attempt=…`),
+    /// for `resumePending` when the app is launched by a return URL with nothing stored.
+    var returnCheckUrl: String { base.absoluteString + "/api/payments/{orderId}/return" }
+
     struct Checkout {
         let orderId: String
         /// The `vipps://` deeplink (or the landing page).

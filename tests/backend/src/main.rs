@@ -11,9 +11,19 @@
 //! PUT  /script/{order}     body: [{"status":200,"body":{…},"delayMs":0,"headers":{"Retry-After":"1"}}, …]
 //! GET  /status/{order}     the next step of the script (the last one repeats)
 //! GET  /requests/{order}   [{"atMs":…, "wait":…, "answered":…}, …] what the server saw
-//! POST /fallback/{order}   body: {"base": "…", "params": {"name": "value"}}
+//! POST /fallback/{order}   body: {"base": "…", "params": {"name": "value"}, "kind": "web"|"app"}
 //!                          → {"url", "isApp", "expectation", "warnings"}: the
 //!                          fallback a merchant backend builds with the core
+//!                          (`kind` defaults to `web`); its attempt nonce is
+//!                          the return token the backend issued, kept for the
+//!                          return check (a new fallback makes the last stale)
+//! GET  /return/{order}?attempt=NONCE
+//!                          the return check (`appswitch_core::shopper::return_check`):
+//!                          200 {"orderId", "statusUrl", "returnExpectation",
+//!                          "initiatedAt"} for the nonce of the order's latest
+//!                          fallback, else 403 {"code": "forged-return"}
+//!                          (an unknown order answers alike)
+//! GET  /checks/{order}     how many return checks were asked for the order
 //! ```
 //!
 //! `answered` turns true when the answer was sent; it stays false for a
@@ -29,8 +39,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::platform::Platform;
-use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget};
+use appswitch_core::shopper::return_check::ReturnCheck;
+use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget, ReturnExpectation};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -77,9 +89,22 @@ struct Order {
     script: Vec<Step>,
     next: usize,
     seen: Vec<Seen>,
+    /// The latest fallback's expectation and when it was built: what the
+    /// return check vouches for.
+    issued: Option<(ReturnExpectation, u64)>,
+    /// Return checks asked.
+    checks: u32,
 }
 
 type Orders = Arc<Mutex<HashMap<String, Order>>>;
+
+/// The orders, and the server's own base URL (for the status URLs the
+/// return check names).
+#[derive(Clone, Default)]
+struct Shared {
+    orders: Orders,
+    base: Arc<String>,
+}
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -111,21 +136,15 @@ fn with_cors(status: StatusCode, body: String) -> Response {
 }
 
 async fn set_script(
-    State(orders): State<Orders>,
+    State(Shared { orders, .. }): State<Shared>,
     Path(order): Path<String>,
     body: String,
 ) -> Response {
     match serde_json::from_str::<Vec<Step>>(&body) {
         Ok(script) if !script.is_empty() => {
             let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
-            map.insert(
-                order,
-                Order {
-                    script,
-                    next: 0,
-                    seen: Vec::new(),
-                },
-            );
+            let o = map.entry(order).or_default();
+            (o.script, o.next, o.seen) = (script, 0, Vec::new());
             with_cors(StatusCode::NO_CONTENT, String::new())
         }
         Ok(_) => with_cors(
@@ -137,13 +156,13 @@ async fn set_script(
 }
 
 async fn status(
-    State(orders): State<Orders>,
+    State(Shared { orders, .. }): State<Shared>,
     Path(order): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (step, index) = {
         let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(o) = map.get_mut(&order) else {
+        let Some(o) = map.get_mut(&order).filter(|o| !o.script.is_empty()) else {
             return with_cors(
                 StatusCode::NOT_FOUND,
                 format!("no script for order {order}"),
@@ -194,7 +213,10 @@ async fn status(
     r
 }
 
-async fn requests(State(orders): State<Orders>, Path(order): Path<String>) -> Response {
+async fn requests(
+    State(Shared { orders, .. }): State<Shared>,
+    Path(order): Path<String>,
+) -> Response {
     let map = orders.lock().unwrap_or_else(|p| p.into_inner());
     let seen = map.get(&order).map(|o| o.seen.clone()).unwrap_or_default();
     let mut r = with_cors(
@@ -206,26 +228,40 @@ async fn requests(State(orders): State<Orders>, Path(order): Path<String>) -> Re
     r
 }
 
-/// What a page asks `/fallback/{order}` for.
+/// What a page or app asks `/fallback/{order}` for.
 #[derive(Debug, Deserialize)]
 struct FallbackAsk {
     base: String,
     #[serde(default)]
     params: std::collections::BTreeMap<String, String>,
+    /// `web` (the default) or `app`.
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 /// Builds the fallback of `order` as a merchant backend does: with the
-/// core, where the payment is initiated (never in the browser).
-async fn fallback(Path(order): Path<String>, body: String) -> Response {
+/// core, where the payment is initiated (never in the browser); keeps its
+/// expectation for the return check.
+async fn fallback(
+    State(Shared { orders, .. }): State<Shared>,
+    Path(order): Path<String>,
+    body: String,
+) -> Response {
     let ask: FallbackAsk = match serde_json::from_str(&body) {
         Ok(ask) => ask,
         Err(e) => return with_cors(StatusCode::BAD_REQUEST, format!("bad fallback ask: {e}")),
     };
-    let mut spec = FallbackSpec::new(
-        Platform::MobileWeb,
-        FallbackTarget::Web { base: ask.base },
-        order,
-    );
+    let (platform, target) = match ask.kind.as_deref() {
+        None | Some("web") => (Platform::MobileWeb, FallbackTarget::Web { base: ask.base }),
+        Some("app") => (Platform::Android, FallbackTarget::App { base: ask.base }),
+        Some(other) => {
+            return with_cors(
+                StatusCode::BAD_REQUEST,
+                format!("bad fallback kind `{other}` (web or app)"),
+            );
+        }
+    };
+    let mut spec = FallbackSpec::new(platform, target, order.clone());
     for (name, value) in ask.params {
         spec = spec.with_param(name, value);
     }
@@ -237,12 +273,66 @@ async fn fallback(Path(order): Path<String>, body: String) -> Response {
         );
     }
     match spec.build(AttemptNonce::from_random(random)) {
-        Ok(built) => with_cors(
-            StatusCode::OK,
-            serde_json::to_string(&built).unwrap_or_default(),
-        ),
+        Ok(built) => {
+            let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(order).or_default().issued = Some((built.expectation.clone(), now_ms()));
+            with_cors(
+                StatusCode::OK,
+                serde_json::to_string(&built).unwrap_or_default(),
+            )
+        }
         Err(e) => with_cors(StatusCode::BAD_REQUEST, e.to_string()),
     }
+}
+
+/// `?attempt=NONCE`.
+#[derive(Debug, Deserialize)]
+struct AttemptQuery {
+    #[serde(default)]
+    attempt: Option<String>,
+}
+
+/// The return check: vouches for the nonce of the order's latest fallback
+/// (compared in constant time), refuses anything else alike.
+async fn return_check(
+    State(Shared { orders, base }): State<Shared>,
+    Path(order): Path<String>,
+    Query(q): Query<AttemptQuery>,
+) -> Response {
+    let issued = {
+        let mut map = orders.lock().unwrap_or_else(|p| p.into_inner());
+        let o = map.entry(order.clone()).or_default();
+        o.checks += 1;
+        o.issued.clone()
+    };
+    let attempt = q.attempt.unwrap_or_default();
+    let Some((expectation, built_at)) = issued.filter(|(e, _)| e.nonce.matches(&attempt)) else {
+        let body = r#"{"error":"this return does not belong to a payment attempt of this shop","code":"forged-return"}"#;
+        return with_cors(StatusCode::FORBIDDEN, body.into());
+    };
+    let check = ReturnCheck {
+        status_url: format!("{base}/status/{order}"),
+        order_id: order,
+        return_expectation: expectation,
+        initiated_at: Some(Timestamp::from_millis(built_at)),
+        status: None,
+    };
+    let mut r = with_cors(
+        StatusCode::OK,
+        serde_json::to_string(&check).unwrap_or_default(),
+    );
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    r
+}
+
+async fn checks(
+    State(Shared { orders, .. }): State<Shared>,
+    Path(order): Path<String>,
+) -> Response {
+    let map = orders.lock().unwrap_or_else(|p| p.into_inner());
+    let n = map.get(&order).map_or(0, |o| o.checks);
+    with_cors(StatusCode::OK, n.to_string())
 }
 
 async fn preflight(method: Method) -> Response {
@@ -256,7 +346,11 @@ async fn main() -> std::io::Result<()> {
         .nth(1)
         .and_then(|p| p.parse().ok())
         .unwrap_or(0);
-    let orders = Orders::default();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let shared = Shared {
+        orders: Orders::default(),
+        base: Arc::new(format!("http://{}", listener.local_addr()?)),
+    };
     let app = Router::new()
         .route(
             "/script/{order}",
@@ -268,8 +362,9 @@ async fn main() -> std::io::Result<()> {
             "/fallback/{order}",
             axum::routing::post(fallback).options(preflight),
         )
-        .with_state(orders);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        .route("/return/{order}", get(return_check).options(preflight))
+        .route("/checks/{order}", get(checks).options(preflight))
+        .with_state(shared);
     println!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app).await
 }

@@ -43,6 +43,7 @@ use crate::shopper::url::{UrlParts, describe_char, is_localhost_name, written_sc
 
 /// What the initiate `url` is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum LinkKind {
     /// The provider's landing page (`https://…`), for `isApp: false`. On a
@@ -56,6 +57,11 @@ pub enum LinkKind {
 
 /// Which of the provider's environments the link belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "DeeplinkEnvironment")
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Environment {
     /// Production: `vipps://`, or a landing page under `vipps.no`.
@@ -74,6 +80,7 @@ pub enum Environment {
 /// The two deadlines of an attempt, from when the initiate answer was
 /// received (seed 001, "Timeouts").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Deadlines {
     /// When the initiate answer arrived.
@@ -100,6 +107,7 @@ impl Deadlines {
 
 /// A classified initiate `url`, with its deadlines.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Deeplink {
     /// The URL, exactly as received.

@@ -14,6 +14,7 @@ use crate::shopper::platform::Platform;
 /// In JSON it is tagged with `action`:
 /// `{"action": "iosOpenApp", "url": "vipps://?token=…", "queryScheme": "vipps", "appStoreUrl": "https://…"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(
     tag = "action",
     rename_all = "camelCase",

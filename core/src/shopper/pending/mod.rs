@@ -136,8 +136,13 @@ pub enum ResumeError {
 pub struct PendingPayment {
     /// The merchant's order id.
     pub order_id: String,
-    /// The initiate `url`, classified, with its deadlines.
-    pub deeplink: Deeplink,
+    /// The initiate `url`, classified, with its deadlines; `None` for an
+    /// attempt this device did not start (resumed from its return URL and
+    /// the backend's [return check](crate::shopper::return_check)): the
+    /// shopper is already back. (A store holding such a payment cannot be
+    /// read by a version before this field could be absent.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deeplink: Option<Deeplink>,
     /// What the shopper's return must look like.
     pub expectation: ReturnExpectation,
     /// The tracker's snapshot.
@@ -151,6 +156,27 @@ impl PendingPayment {
     pub fn new(
         tracker: &Tracker,
         deeplink: Deeplink,
+        expectation: ReturnExpectation,
+        now: Timestamp,
+    ) -> Result<PendingPayment, PendingError> {
+        PendingPayment::make(tracker, Some(deeplink), expectation, now)
+    }
+
+    /// The pending payment of `tracker` for an attempt this device did not
+    /// start: the shopper came back on its return URL and the backend
+    /// vouched for it ([`ReturnCheck`](crate::shopper::return_check::ReturnCheck)).
+    /// There is no deeplink to open again.
+    pub fn returned(
+        tracker: &Tracker,
+        expectation: ReturnExpectation,
+        now: Timestamp,
+    ) -> Result<PendingPayment, PendingError> {
+        PendingPayment::make(tracker, None, expectation, now)
+    }
+
+    fn make(
+        tracker: &Tracker,
+        deeplink: Option<Deeplink>,
         expectation: ReturnExpectation,
         now: Timestamp,
     ) -> Result<PendingPayment, PendingError> {

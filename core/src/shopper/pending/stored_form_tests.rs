@@ -227,21 +227,22 @@ fn target() -> impl Strategy<Value = ExpectedReturn> {
 fn payment() -> impl Strategy<Value = PendingPayment> {
     (
         text(),
-        (
+        // A payment resumed from its return URL has no deeplink.
+        proptest::option::of((
             text(),
             pick(&LINK_KINDS),
             pick(&ENVIRONMENTS),
             time(),
             time(),
             time(),
-        ),
+        )),
         (text(), any::<[u8; 16]>(), target()),
         snapshot(),
         time(),
     )
         .prop_map(|(order_id, d, e, tracker, saved_at)| PendingPayment {
             order_id,
-            deeplink: Deeplink {
+            deeplink: d.map(|d| Deeplink {
                 url: d.0,
                 kind: d.1,
                 environment: d.2,
@@ -250,7 +251,7 @@ fn payment() -> impl Strategy<Value = PendingPayment> {
                     link_valid_until: d.4,
                     payment_deadline: d.5,
                 },
-            },
+            }),
             expectation: ReturnExpectation {
                 order_id: e.0,
                 nonce: AttemptNonce::from_random(e.1),
@@ -346,7 +347,7 @@ fn errors_say_what_is_wrong_and_where() {
     let e = PendingStore::from_json(r#"{"version":3,"payments":[{"orderId":"o-1"}]}"#).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the stored pending payments (`appswitch.pending`) cannot be read: `payments[0]`: missing field `deeplink`"
+        "the stored pending payments (`appswitch.pending`) cannot be read: `payments[0]`: missing field `expectation`"
     );
     let e = PendingStore::from_json(r#"{"version":"3"}"#).unwrap_err();
     assert!(

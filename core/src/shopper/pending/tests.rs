@@ -40,14 +40,16 @@ fn refuses_a_tracker_and_expectation_of_different_orders() {
     let (p, _) = pending("order-a", 1, T0);
     let other = fallback("order-b", 1);
     let tracker = p.restore(T0).unwrap();
-    let e = PendingPayment::new(&tracker, p.deeplink.clone(), other.expectation, T0).unwrap_err();
-    assert_eq!(
-        e,
-        PendingError::OrderMismatch {
-            tracker: "order-a".into(),
-            expectation: "order-b".into()
-        }
-    );
+    let deeplink = Deeplink::classify(LANDING, T0).unwrap();
+    let mismatch = PendingError::OrderMismatch {
+        tracker: "order-a".into(),
+        expectation: "order-b".into(),
+    };
+    let e = PendingPayment::new(&tracker, deeplink, other.expectation.clone(), T0).unwrap_err();
+    assert_eq!(e, mismatch);
+    // The same rule for a payment resumed from its return URL.
+    let e = PendingPayment::returned(&tracker, other.expectation, T0).unwrap_err();
+    assert_eq!(e, mismatch);
 }
 
 #[test]

@@ -93,6 +93,7 @@ impl Target {
 /// Why a request is made now — for logs, metrics and tests; the caller does
 /// the same thing for each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum FetchReason {
     /// The regular schedule (first poll, then every interval).
@@ -179,6 +180,7 @@ impl FetchRequest {
 
 /// What the tracker is doing, for the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {
     /// Waiting for the shopper to be sent to the payment app.
@@ -203,6 +205,11 @@ pub enum Phase {
 
 /// A status or phase change, for the UI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "TrackerProgress")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Everything known about the payment.
@@ -217,6 +224,7 @@ pub struct Progress {
 
 /// Why the outcome is not known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum UnknownReason {
     /// The deadline passed and the final check still said "pending".
@@ -233,6 +241,7 @@ pub enum UnknownReason {
 
 /// How a payment ended, as far as the tracker can tell — never a guess.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase", tag = "outcome")]
 pub enum Outcome {
     /// Money was reserved or taken: only ever reported on a successful

@@ -13,6 +13,7 @@ use crate::providers::vipps_ecom::app::VIPPS;
 
 /// What a URL is going to be used for. In JSON `web`, `app` or `callback`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum UrlKind {
     /// `merchantInfo.fallBack` with `isApp: false`: a web page, validated by

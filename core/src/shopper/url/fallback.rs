@@ -17,6 +17,7 @@ use crate::shopper::platform::Platform;
 
 /// The three kinds of fallback a merchant uses.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -64,6 +65,7 @@ pub enum FallbackTarget {
 /// assert!(!fallback.is_app);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct FallbackSpec {
     /// Where the payment starts.

@@ -18,6 +18,9 @@
 //!   recognise the return (ignoring the provider's deprecated `status`) and
 //!   turn it into [`ShopperReturned`] — "the shopper is back, check now" —
 //!   or refuse a stale or forged one with a [`ReturnError`].
+//! - [`ReturnClaim::from_url`]: what a return URL claims (its order and
+//!   nonce) on a device that holds nothing of the payment, for the
+//!   backend's [return check](crate::shopper::return_check).
 //! - [`UrlParts`]: a URL as a WHATWG parser takes it apart — the `url`
 //!   crate, or the browser's own `URL` in the browser module — which is all
 //!   the return and deeplink rules read.
@@ -48,6 +51,7 @@
 
 mod attempt;
 mod check;
+mod claim;
 mod error;
 mod fallback;
 pub mod host;
@@ -59,9 +63,11 @@ pub mod validate;
 
 pub use attempt::{AttemptNonce, NonceError};
 pub use check::{COMMON_CALLBACK_PORTS, Checked, UrlKind, check_local_callback_prefix, check_url};
+pub use claim::ReturnClaim;
 pub(crate) use error::describe_char;
 pub use error::{ForbiddenScheme, UrlError, UrlPart, UrlWarning};
 pub use fallback::{Fallback, FallbackError, FallbackSpec, FallbackTarget};
+pub(crate) use params::NOT_UNRESERVED;
 pub use params::{ATTEMPT_PARAM, ORDER_ID_PARAM, PROVIDER_STATUS_PARAM, QueryParam};
 pub(crate) use parts::written_scheme;
 pub use parts::{UrlParts, is_valid_scheme, user_info};

@@ -28,6 +28,7 @@ pub(crate) fn is_reserved(name: &str) -> bool {
 /// A bare flag such as `myAppData` (the API guide's example fallback
 /// `merchantApp://result?myAppData`) has an empty value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QueryParam {
     /// The decoded name.
     pub name: String,
@@ -49,7 +50,7 @@ impl QueryParam {
 /// `-._~`) is percent-encoded in the parameters appswitch writes: safe in
 /// any part of any URL, and read back alike by `URLSearchParams`,
 /// `android.net.Uri` and `URLComponents` (a space is `%20`, never `+`).
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -78,6 +78,7 @@ pub enum ExpectedReturn {
 
 /// How the shopper came back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum ReturnVia {
     /// The web fallback page was opened.
@@ -93,6 +94,7 @@ pub enum ReturnVia {
 /// The shopper is back: check the payment status now. The tracker maps this
 /// to its "returned" event; nothing here says how the payment went.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ShopperReturned {
     /// The attempt's order id.
@@ -107,6 +109,7 @@ pub struct ShopperReturned {
 
 /// Why a return does not belong to the pending attempt.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
 pub enum ReturnError {
     /// No URL.
     #[error("the return URL is empty")]
@@ -274,22 +277,11 @@ impl ReturnExpectation {
     }
 
     fn check_params(&self, query: &str, via: ReturnVia) -> Result<ShopperReturned, ReturnError> {
-        let (mut order_id, mut nonce, mut params) = (None, None, Vec::new());
-        for QueryParam { name, value } in decoded_pairs(without_appended_status(query)) {
-            let slot = match name.as_str() {
-                PROVIDER_STATUS_PARAM => continue,
-                ORDER_ID_PARAM => &mut order_id,
-                ATTEMPT_PARAM => &mut nonce,
-                _ => {
-                    params.push(QueryParam { name, value });
-                    continue;
-                }
-            };
-            if slot.replace(value).is_some() {
-                return Err(ReturnError::DuplicateParam { name });
-            }
-        }
-        let order_id = order_id.ok_or(ReturnError::MissingOrderId)?;
+        let ReturnParams {
+            order_id,
+            nonce,
+            params,
+        } = ReturnParams::read(query)?;
         if order_id != self.order_id {
             return Err(ReturnError::OrderIdMismatch {
                 expected: self.order_id.clone(),
@@ -319,6 +311,45 @@ impl ReturnExpectation {
                 params: Vec::new(),
             }),
         }
+    }
+}
+
+/// What a return URL's query carries: appswitch's `orderId` and `attempt`
+/// (each exactly once), and the merchant's own parameters; the provider's
+/// deprecated `status` dropped.
+pub(super) struct ReturnParams {
+    /// `orderId`.
+    pub(super) order_id: String,
+    /// `attempt`, as written (its absence is told only after the order:
+    /// a return for another order is that, whatever else it lacks).
+    pub(super) nonce: Option<String>,
+    /// The merchant's own parameters, decoded.
+    pub(super) params: Vec<QueryParam>,
+}
+
+impl ReturnParams {
+    /// Reads `query` (without its `?`).
+    pub(super) fn read(query: &str) -> Result<ReturnParams, ReturnError> {
+        let (mut order_id, mut nonce, mut params) = (None, None, Vec::new());
+        for QueryParam { name, value } in decoded_pairs(without_appended_status(query)) {
+            let slot = match name.as_str() {
+                PROVIDER_STATUS_PARAM => continue,
+                ORDER_ID_PARAM => &mut order_id,
+                ATTEMPT_PARAM => &mut nonce,
+                _ => {
+                    params.push(QueryParam { name, value });
+                    continue;
+                }
+            };
+            if slot.replace(value).is_some() {
+                return Err(ReturnError::DuplicateParam { name });
+            }
+        }
+        Ok(ReturnParams {
+            order_id: order_id.ok_or(ReturnError::MissingOrderId)?,
+            nonce,
+            params,
+        })
     }
 }
 

@@ -80,6 +80,7 @@ impl Locale {
 
 /// What the page should offer once the payment is settled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "camelCase")]
 pub enum NextStep {
     /// Paid: show the receipt, no payment button.
@@ -93,6 +94,7 @@ pub enum NextStep {
 
 /// The shopper-facing text of an outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ShopperText {
     /// A short heading: "Payment approved".

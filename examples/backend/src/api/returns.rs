@@ -8,16 +8,20 @@
 //! to carry on tracking: the return expectation, the status URL and the
 //! status. A forged or stale return (another attempt's nonce) is refused
 //! with `403` and the code `forged-return`.
+//!
+//! The answer is the core's [`ReturnCheck`] — the contract any backend
+//! serves, and the type the browser module and the mobile bindings read
+//! (`appswitch_core::shopper::return_check`) — so it is described once.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use appswitch_core::shopper::url::ReturnExpectation;
+use appswitch_core::shopper::return_check::ReturnCheck;
 use appswitch_core::status::StatusDocument;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{ApiError, PROVIDER, admit_for_order};
 use crate::app::App;
@@ -27,21 +31,6 @@ use crate::app::App;
 pub(crate) struct AttemptQuery {
     #[serde(default)]
     attempt: Option<String>,
-}
-
-/// The answer to a return check.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReturnCheck {
-    /// The attempt's `orderId`.
-    pub order_id: String,
-    /// Poll this for the status document.
-    pub status_url: String,
-    /// What recognises the return (the nonce is the one the URL carried:
-    /// it is no secret, see `AttemptNonce`).
-    pub return_expectation: ReturnExpectation,
-    /// The status now.
-    pub status: StatusDocument,
 }
 
 /// `GET /api/payments/{orderId}/return?attempt=NONCE`.
@@ -69,7 +58,18 @@ pub(crate) async fn check(
     Ok(Json(ReturnCheck {
         status_url: format!("{}/api/payments/{order_id}/status", app.public_url),
         return_expectation: order.order.expectation.clone(),
-        status: StatusDocument::from_status(&order_id, PROVIDER, &order.state.status),
+        // What the checkout answered as `initiatedAt`: the client's
+        // deadlines count from the same moment as the device that started.
+        initiated_at: order
+            .state
+            .deeplink
+            .as_ref()
+            .map(|d| d.deadlines.received_at),
+        status: Some(StatusDocument::from_status(
+            &order_id,
+            PROVIDER,
+            &order.state.status,
+        )),
         order_id,
     }))
 }

@@ -5,4 +5,5 @@ public abstract class Context {
     public static final int MODE_PRIVATE = 0;
     public abstract SharedPreferences getSharedPreferences(String name, int mode);
     public abstract void startActivity(Intent intent);
+    public Context getApplicationContext() { return this; }
 }

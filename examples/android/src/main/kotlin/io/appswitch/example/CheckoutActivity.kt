@@ -1,131 +1,132 @@
-// One Activity that pays with the payment app and shows the truth afterwards:
-// it opens the deeplink as the open plan says, hands returns (onNewIntent) and
-// foreground changes (onResume/onPause) to the tracker, and after process death
-// resumes the payment from SharedPreferences.
+// One Activity that shows the ViewModel's screen and does what only an Activity
+// can: start the payment app's intent, and hand the ViewModel the return URL
+// (the launch intent, onNewIntent) and the foreground changes (onResume/onPause).
+// Nothing here starts a payment: only a tap on Pay does.
 package io.appswitch.example
 
-import android.app.Activity
 import android.content.ActivityNotFoundException
 import android.content.Context
 import android.content.Intent
 import android.net.Uri
 import android.os.Bundle
+import android.view.View
+import android.widget.Button
+import android.widget.LinearLayout
 import android.widget.TextView
-import io.appswitch.OpenPlan
-import io.appswitch.Outcome
-import io.appswitch.PaymentAttempt
-import io.appswitch.PaymentTracker
-import io.appswitch.Platform
-import io.appswitch.ReturnException
-import io.appswitch.StatusListener
-import io.appswitch.TrackerProgress
-import io.appswitch.classifyDeeplink
-import io.appswitch.forgetPending
-import io.appswitch.openPlan
-import io.appswitch.resumePending
-import kotlinx.coroutines.MainScope
-import kotlinx.coroutines.cancel
+import androidx.activity.ComponentActivity
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.ViewModelProvider
+import androidx.lifecycle.createSavedStateHandle
+import androidx.lifecycle.lifecycleScope
+import androidx.lifecycle.repeatOnLifecycle
+import androidx.lifecycle.viewmodel.CreationExtras
+import io.appswitch.core.OpenPlan
 import kotlinx.coroutines.launch
+import java.util.Locale
 
 /** The app's URL scheme; the manifest routes `merchantapp://result` here. */
 const val RETURN_URL = "merchantapp://result"
 
-class CheckoutActivity : Activity(), StatusListener {
-    private val scope = MainScope()
-    private val api = MerchantApi("https://shop.example.no")
-    private val transport = UrlConnectionTransport()
-    private lateinit var store: PrefsStore
-    private lateinit var status: TextView
-    private var tracker: PaymentTracker? = null
+/** The merchant's backend. */
+const val SHOP = "https://shop.example.no"
+
+class CheckoutActivity : ComponentActivity() {
+    private lateinit var model: CheckoutViewModel
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        status = TextView(this)
-        setContentView(status)
-        store = PrefsStore(getSharedPreferences("appswitch", Context.MODE_PRIVATE))
-        // Cold start: the process may have died while the shopper was in the
-        // payment app; the return URL that started us, if any, says which attempt.
-        val resumed = resumePending(transport, store, CoroutineScheduler, this, intent?.data?.toString())
-        if (resumed != null) follow(resumed) else pay()
-    }
-
-    private fun pay() = scope.launch {
-        // The backend builds the fallback for our scheme and initiates; the
-        // return expectation it sends back recognises our return.
-        val checkout = api.checkout(basketId = "basket-42", amountOre = 20000, returnUrl = RETURN_URL)
-        val deeplink = classifyDeeplink(checkout.url, System.currentTimeMillis())
-        val attempt = PaymentAttempt(checkout.orderId, checkout.statusUrl, deeplink.receivedAtMs, deeplink, checkout.expectation)
-        val t = PaymentTracker(attempt, transport, store, CoroutineScheduler, this@CheckoutActivity)
-        tracker = t
-        if (open(openPlan(deeplink, Platform.ANDROID))) t.onSwitchedOut() else t.stop()
-        follow(t)
-    }
-
-    /** Opens the payment app (or the store page, or the landing page). */
-    private fun open(plan: OpenPlan): Boolean = when (plan) {
-        is OpenPlan.AndroidViewIntent -> try {
-            startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(plan.url)))
-            true
-        } catch (e: ActivityNotFoundException) {
-            plan.playStoreUrl?.let { startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(it))) }
-            false
+        val views = CheckoutViews(this)
+        setContentView(views.root)
+        model = ViewModelProvider(this, factory(applicationContext))[CheckoutViewModel::class.java]
+        views.action.setOnClickListener { model.onAction() }
+        views.reopen.setOnClickListener { model.reopen() }
+        lifecycleScope.launch {
+            repeatOnLifecycle(Lifecycle.State.STARTED) {
+                launch { model.screen.collect { views.show(it) } }
+                launch { model.open.collect { open(it) } }
+            }
         }
-        is OpenPlan.OpenLandingPage -> {
-            startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(plan.url)))
-            true
-        }
-        is OpenPlan.StartNewAttempt -> {
-            status.setText("The payment link expired; please try again.")
-            false
-        }
-        is OpenPlan.IosOpenApp -> false
-    }
-
-    private fun follow(t: PaymentTracker) {
-        tracker = t
-        scope.launch {
-            val outcome = t.awaitSettled()
-            status.setText(describe(outcome))
-            forgetPending(store, t.orderId())
-        }
+        // Resumes a payment in flight, or the one the return URL that launched
+        // us belongs to; after a rotation the ViewModel ignores it.
+        model.start(intent?.data?.toString())
     }
 
     override fun onNewIntent(intent: Intent) {
         super.onNewIntent(intent)
-        val url = intent.data?.toString() ?: return
-        try {
-            tracker?.handleReturn(url)
-        } catch (e: ReturnException) {
-            // A stale or forged link: tracking goes on regardless.
-        }
+        intent.data?.let { model.onReturn(it.toString()) }
     }
 
     override fun onResume() {
         super.onResume()
-        tracker?.onForeground()
+        model.onForeground()
     }
 
     override fun onPause() {
-        tracker?.onBackground()
+        model.onBackground()
         super.onPause()
     }
 
-    override fun onDestroy() {
-        // Tracking pauses; the pending payment is in the store for the next start.
-        scope.cancel()
-        tracker?.close()
-        super.onDestroy()
-    }
-
-    override fun onProgress(progress: TrackerProgress) {
-        runOnUiThread { status.setText("Checking the payment… (${progress.phase})") }
+    /** Opens the payment app as the plan says (or its store page, or the landing page). */
+    private fun open(plan: OpenPlan) {
+        when (plan) {
+            is OpenPlan.AndroidViewIntent -> try {
+                startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(plan.url)))
+                model.onSwitchedOut()
+            } catch (e: ActivityNotFoundException) {
+                val store = plan.playStoreUrl
+                if (store != null) {
+                    try {
+                        startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(store)))
+                    } catch (e: ActivityNotFoundException) {
+                        // No store app either.
+                    }
+                }
+                model.onCannotOpen("Install $APP, then tap Try again.")
+            }
+            is OpenPlan.OpenLandingPage -> try {
+                startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(plan.url)))
+                model.onSwitchedOut()
+            } catch (e: ActivityNotFoundException) {
+                model.onCannotOpen("There is no browser to open the payment page in.")
+            }
+            is OpenPlan.StartNewAttempt -> model.onCannotOpen("The payment link expired. Nothing was charged; tap Try again.")
+            is OpenPlan.IosOpenApp -> model.onCannotOpen("This payment is for iOS.")
+        }
     }
 }
 
-fun describe(outcome: Outcome): String = when (outcome) {
-    is Outcome.Success -> "Paid: ${(outcome.status.reserved ?: 0) / 100.0} kr reserved"
-    is Outcome.Cancelled -> "The payment was cancelled"
-    is Outcome.Rejected -> "The payment timed out in the app"
-    is Outcome.Failed -> "The payment failed: ${outcome.reason}"
-    is Outcome.Unknown -> "We could not confirm the payment (${outcome.reason}); check your order list"
+/** The ViewModel with its pieces, and its saved state. */
+private fun factory(context: Context) = object : ViewModelProvider.Factory {
+    @Suppress("UNCHECKED_CAST")
+    override fun <T : ViewModel> create(modelClass: Class<T>, extras: CreationExtras): T = CheckoutViewModel(
+        saved = extras.createSavedStateHandle(),
+        api = MerchantApi(SHOP),
+        transport = UrlConnectionTransport(),
+        store = PrefsStore(context.getSharedPreferences("appswitch", Context.MODE_PRIVATE)),
+        language = Locale.getDefault().toLanguageTag(),
+    ) as T
+}
+
+/** A title, a sentence and two buttons, made in code (no resources to keep). */
+private class CheckoutViews(context: Context) {
+    val root = LinearLayout(context)
+    private val title = TextView(context)
+    private val detail = TextView(context)
+    val action = Button(context)
+    val reopen = Button(context)
+
+    init {
+        root.setOrientation(LinearLayout.VERTICAL)
+        listOf(title, detail, action, reopen).forEach { root.addView(it) }
+    }
+
+    fun show(screen: Screen) {
+        title.setText(screen.title)
+        detail.setText(screen.detail)
+        action.setText(screen.actionLabel)
+        action.setVisibility(if (screen.action != null) View.VISIBLE else View.GONE)
+        reopen.setText(screen.reopenLabel ?: "")
+        reopen.setVisibility(if (screen.reopenLabel != null) View.VISIBLE else View.GONE)
+    }
 }

@@ -13,29 +13,45 @@ import io.appswitch.TransportException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runInterruptible
+import java.io.IOException
 import java.net.HttpURLConnection
 import java.net.SocketTimeoutException
 import java.net.URL
 import java.net.UnknownHostException
 
-/** GETs the merchant backend's status URL on the IO dispatcher. */
+/**
+ * GETs the merchant backend's status URL on the IO dispatcher. A timeout is
+ * told apart by where it happened — while connecting or while reading — and
+ * never by asking the connection again (`responseCode` after a failure would
+ * send the request a second time, on the tracker's behalf but outside its
+ * schedule and rate limit).
+ */
 class UrlConnectionTransport : HttpTransport {
     override suspend fun get(request: HttpRequest): HttpResponse = runInterruptible(Dispatchers.IO) {
         val connection = URL(request.url).openConnection() as HttpURLConnection
         connection.connectTimeout = request.connectTimeoutMs.toInt()
         connection.readTimeout = request.readTimeoutMs.toInt()
         try {
-            val status = connection.responseCode
-            val stream = if (status >= 400) connection.errorStream else connection.inputStream
-            val body = stream?.bufferedReader()?.use { it.readText() } ?: ""
-            val headers = connection.headerFields
-                .filterKeys { it != null }
-                .mapValues { it.value.firstOrNull() ?: "" }
-            HttpResponse(status, headers, body)
-        } catch (e: SocketTimeoutException) {
-            throw if (connection.responseCode < 0) TransportException.ConnectTimeout() else TransportException.ReadTimeout()
+            try {
+                connection.connect()
+            } catch (e: SocketTimeoutException) {
+                throw TransportException.ConnectTimeout()
+            }
+            try {
+                val status = connection.responseCode
+                val stream = if (status >= 400) connection.errorStream else connection.inputStream
+                val body = stream?.bufferedReader()?.use { it.readText() } ?: ""
+                val headers = connection.headerFields
+                    .filterKeys { it != null }
+                    .mapValues { it.value.firstOrNull() ?: "" }
+                HttpResponse(status, headers, body)
+            } catch (e: SocketTimeoutException) {
+                throw TransportException.ReadTimeout()
+            }
         } catch (e: UnknownHostException) {
             throw TransportException.Offline()
+        } catch (e: IOException) {
+            throw TransportException.Other(e.toString())
         } finally {
             connection.disconnect()
         }

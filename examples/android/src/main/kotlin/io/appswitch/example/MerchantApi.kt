@@ -7,8 +7,9 @@ package io.appswitch.example
 
 import io.appswitch.ReturnExpectation
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.withContext
+import kotlinx.coroutines.runInterruptible
 import org.json.JSONObject
+import java.io.IOException
 import java.net.HttpURLConnection
 import java.net.URL
 
@@ -21,14 +22,24 @@ data class Checkout(
     val expectation: ReturnExpectation,
 )
 
+/** The backend answered, but not with a checkout (`429` too many, `400` …). */
+class CheckoutRefused(val status: Int, body: String) : IOException("checkout answered HTTP $status: $body")
+
 class MerchantApi(private val base: String) {
+    /** The backend's return check (`GET …/api/payments/{orderId}/return?attempt=…`), for `resumePending`. */
+    val returnCheckUrl = "$base/api/payments/{orderId}/return"
+
     /**
      * `POST {base}/api/checkout {"basketId", "amount", "platform": "android",
      * "fallback": {"kind": "app", "base": returnUrl}}` →
-     * `{"orderId", "url", "statusUrl", "returnExpectation", …}`.
+     * `{"orderId", "url", "statusUrl", "returnExpectation", …}`. Throws an
+     * [IOException] when the backend cannot be reached or refuses, and
+     * `JSONException` / `TrackerException` for an answer that is not a checkout.
      */
-    suspend fun checkout(basketId: String, amountOre: Long, returnUrl: String): Checkout = withContext(Dispatchers.IO) {
+    suspend fun checkout(basketId: String, amountOre: Long, returnUrl: String): Checkout = runInterruptible(Dispatchers.IO) {
         val connection = URL("$base/api/checkout").openConnection() as HttpURLConnection
+        connection.connectTimeout = 10_000
+        connection.readTimeout = 15_000
         try {
             connection.requestMethod = "POST"
             connection.doOutput = true
@@ -39,6 +50,10 @@ class MerchantApi(private val base: String) {
                 .put("platform", "android")
                 .put("fallback", JSONObject().put("kind", "app").put("base", returnUrl))
             connection.outputStream.use { it.write(body.toString().toByteArray()) }
+            val status = connection.responseCode
+            if (status != 200) {
+                throw CheckoutRefused(status, connection.errorStream?.bufferedReader()?.use { it.readText() } ?: "")
+            }
             val answer = JSONObject(connection.inputStream.bufferedReader().use { it.readText() })
             Checkout(
                 orderId = answer.getString("orderId"),

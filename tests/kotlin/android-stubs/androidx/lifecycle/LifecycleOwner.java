@@ -1,0 +1,6 @@
+package androidx.lifecycle;
+
+/** Stub of the AndroidX interface (compile check only; see README.md). */
+public interface LifecycleOwner {
+    Lifecycle getLifecycle();
+}
