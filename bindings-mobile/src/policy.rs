@@ -10,16 +10,16 @@ use crate::errors::TrackerError;
 /// Every number the tracker uses ([`Policy`]), in milliseconds and counts.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct TrackingPolicy {
-    /// The first poll after the switch: "Start after 5 seconds" (seed 001).
+    /// The first poll after the switch: "Start after 5 seconds" (Vipps eCom API guide).
     pub first_poll_after_ms: i64,
     /// From the start of one request to the next: "Check every 2 seconds".
     pub poll_interval_ms: i64,
     /// Polling while in the background: `null` pauses (the default), a
     /// number keeps polling no more often than that.
     pub while_hidden_interval_ms: Option<i64>,
-    /// Connect timeout of each request (seed 000: 1 s).
+    /// Connect timeout of each request (Vipps eCom API "Exception handling" guide: 1 s).
     pub connect_timeout_ms: i64,
-    /// Read timeout of each request (seed 000: 5 s).
+    /// Read timeout of each request (Vipps eCom API "Exception handling" guide: 5 s).
     pub read_timeout_ms: i64,
     /// Long polling: ask the backend to hold each poll up to this long
     /// (`?wait=N`, whole seconds); `null` is off.

@@ -3,7 +3,7 @@
 //!
 //! # Timeouts
 //!
-//! The core asks for a connect timeout and a read timeout (seed 000: "no
+//! The core asks for a connect timeout and a read timeout (Vipps eCom API "Exception handling" guide: "no
 //! less than 1 second socket connection timeout", "5 seconds socket read
 //! timeout"). `fetch` cannot tell connecting from waiting for the answer —
 //! it has one `AbortSignal` for the whole request — so the request is

@@ -13,7 +13,7 @@ use appswitch_core::shopper::platform::Platform;
 
 const T0: Timestamp = Timestamp::from_millis(1_544_613_518_246);
 
-/// Seed 001's two example answers (their `url`s, truncated as in the seed).
+/// The Vipps eCom API guide's two example answers (their `url`s, truncated as in the seed).
 const SEED_LANDING: &str = "https://api.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=eyJraWQiOiJqd3RrZXkiLC";
 const SEED_APP: &str = "vipps://?token=eyJraWQiOiJqd3RrZXkiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiO";
 

@@ -377,7 +377,7 @@ fn the_deprecated_status_never_decides_anything() {
             );
         }
     }
-    // Seed 001's exact example, for an expectation built from it.
+    // The Vipps eCom API guide's exact example, for an expectation built from it.
     let seed = FallbackSpec::new(
         Platform::Android,
         app("merchantApp://result?myAppData"),

@@ -271,7 +271,7 @@ fn reading_a_request_names_the_wrong_field() {
         e.to_string().starts_with("`merchantInfo.paymentType`:"),
         "{e}"
     );
-    // A mobile number in the wrong format is kept as sent (seed 003: the
+    // A mobile number in the wrong format is kept as sent (Vipps "Technical update 2022-01": the
     // provider accepts it), and unknown fields are ignored.
     let r = InitiateRequest::parse_json(
         r#"{"customerInfo": {"mobileNumber": "+47 91 23 45 67"},

@@ -203,7 +203,7 @@ const tests = {
     await decide(page, "approve");
     expect((await outcomeOf(page)).outcome === "success", "the second attempt is paid");
     await shipAsMerchant(ctx, second);
-    // Now the first attempt goes through after all (seed 000's slow bank).
+    // Now the first attempt goes through after all (the Vipps eCom API "Exception handling" guide's slow bank).
     await sim(`/_sim/orders/${first}/shopper`, { choice: "approve" });
     const view = await eventually("the duplicate reservation to be cancelled", async () => {
       const v = await order(first);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// An amount in minor units (øre): `20000` is 200.00 NOK.
 ///
 /// The provider sends amounts as JSON integers in øre
-/// (seed 001: `"amount": 20000` for "One pair of Vipps socks" at 200 NOK).
+/// (Vipps eCom API guide: `"amount": 20000` for "One pair of Vipps socks" at 200 NOK).
 /// Arithmetic is checked: an amount never wraps.
 ///
 /// ```

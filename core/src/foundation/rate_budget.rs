@@ -1,5 +1,5 @@
 //! A rolling-window rate budget: at most `calls` per `per`, with the time
-//! passed in — the provider's rate limits (seed 001, "Rate limiting",
+//! passed in — the provider's rate limits (Vipps eCom API guide, "Rate limiting",
 //! [`RATE_LIMITS`](crate::providers::vipps_ecom::limits::RATE_LIMITS)) as something a
 //! merchant backend (staying under them) and a provider simulator
 //! (enforcing them) can both count with.

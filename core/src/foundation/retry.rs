@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a failed provider call may be retried.
 ///
-/// Seed 000: "if/when the socket read timeout occurs, … call
+/// Vipps eCom API "Exception handling" guide: "if/when the socket read timeout occurs, … call
 /// `GET:/ecomm/v2/payments/{orderId}/details` and check status of last
 /// transaction in transaction history prior to executing the service call
 /// again", "using the same idempotency key".
@@ -25,7 +25,7 @@ pub enum ErrorClass {
     Final,
     /// This `orderId` cannot be used again (it is taken, or its payment is
     /// over): start a new attempt with a new `orderId` — "The initiate call
-    /// is not idempotent" (seed 001, "Payment retries").
+    /// is not idempotent" (Vipps eCom API guide, "Payment retries").
     NewOrderId,
 }
 

@@ -5,7 +5,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The four places a payment can start from (seed 001, "Initiate payment
+/// The four places a payment can start from (Vipps eCom API guide, "Initiate payment
 /// flow", "Desktop flow", "App-switching").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]

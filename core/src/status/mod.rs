@@ -12,7 +12,7 @@
 //! The [`PaymentState`] is *derived* from the facts. Money beats words: once
 //! a successful reserve, sale or capture has been seen, no later report of
 //! failure, rejection or timeout can hide it (a reservation nobody knows
-//! about is a reservation nobody cancels — seed 000, "Clean-up strategies").
+//! about is a reservation nobody cancels — Vipps eCom API "Exception handling" guide, "Clean-up strategies").
 //! The order, strongest first:
 //!
 //! | facts | state |
@@ -25,9 +25,9 @@
 //! | the shopper did not act in time (`REJECTED`) | [`Rejected`](PaymentState::Rejected) |
 //! | nothing yet | [`Initiated`](PaymentState::Initiated) |
 //!
-//! Seed 001 ("Payment states"): a capture is only possible after a reserve,
+//! Vipps eCom API guide ("Payment states"): a capture is only possible after a reserve,
 //! and a refund only after a capture. A cancel after a partial capture
-//! (allowed since April 2022, eCom API changelog; the seed predates it)
+//! (allowed since April 2022, eCom API changelog; the eCom guide of 2021 predates it)
 //! releases the rest: the payment stays captured — money moved — and
 //! nothing remains to capture. So in any history the provider can produce,
 //! this order is the order in which things happen, and "the latest
@@ -210,7 +210,7 @@ pub struct PaymentStatus {
     pub updated_at: Option<Timestamp>,
     /// When money was first captured (successful `CAPTURE` or `SALE`), if
     /// an observation said. Merged by taking the earliest: "Refunds can be
-    /// made up to 365 days after capture" (seed 001) is then measured from
+    /// made up to 365 days after capture" (Vipps eCom API guide) is then measured from
     /// the first capture, so a refund is never let through late.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<Timestamp>,

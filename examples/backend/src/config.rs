@@ -210,13 +210,13 @@ pub enum ClientIp {
 }
 
 /// How the watcher asks the provider about orders nobody is waiting on:
-/// the fallback for a lost callback (seed 000: "callbacks are never
+/// the fallback for a lost callback (Vipps eCom API "Exception handling" guide: "callbacks are never
 /// retried"), and the way a restarted backend finds out what happened
 /// while it was down.
 #[derive(Clone, Debug)]
 pub struct WatchPolicy {
     /// The first check after the checkout: "Start after 5 seconds"
-    /// (seed 001, "Polling guidelines").
+    /// (Vipps eCom API guide, "Polling guidelines").
     pub first_check: Duration,
     /// Checks of an undecided order back off (doubling) up to this.
     pub max_interval: Duration,
@@ -279,9 +279,9 @@ pub struct BackendConfig {
     pub static_dir: Option<PathBuf>,
     /// The clock shared with the provider's view of time.
     pub clock: Arc<dyn Clock>,
-    /// "no less than 1 second socket connection timeout" (seed 000).
+    /// "no less than 1 second socket connection timeout" (Vipps eCom API "Exception handling" guide).
     pub connect_timeout: Duration,
-    /// "5 seconds socket read timeout" (seed 000).
+    /// "5 seconds socket read timeout" (Vipps eCom API "Exception handling" guide).
     pub read_timeout: Duration,
     /// The least time between two details calls for one order while it is
     /// undecided (shared by every instance through the database; never
@@ -357,7 +357,7 @@ impl BackendConfig {
 
     /// The least time between two details calls for one order, across
     /// every instance: the configured interval, but never below the
-    /// provider's own limit of 120 calls a minute per order (seed 001,
+    /// provider's own limit of 120 calls a minute per order (Vipps eCom API guide,
     /// "Rate limiting").
     pub(crate) fn details_gap(&self, settled: bool) -> Duration {
         let limit = rate_limit(RateLimitedApi::GetPaymentDetails);

@@ -4,7 +4,7 @@
 //! anything is sent, an idempotency key (`X-Request-Id`) kept across
 //! retries — and, because it is stored before the first request, across a
 //! crash of the backend too — and after a read timeout or `5xx` "check the
-//! details first, then retry with the same key" (seed 000). The backend
+//! details first, then retry with the same key" (Vipps eCom API "Exception handling" guide). The backend
 //! only does the requests the plan hands out and feeds the answers back.
 //!
 //! Operations run under the order's provider lease. The merchant's own

@@ -63,7 +63,7 @@ impl ProviderError {
         }
     }
 
-    /// The seed's error codes in the answer.
+    /// The eCom guide's error codes in the answer.
     pub fn codes(&self) -> Vec<KnownErrorCode> {
         match self {
             ProviderError::Http {
@@ -101,7 +101,7 @@ pub struct VippsClient {
 type Parse<T> = fn(&str) -> Result<T, PayloadError>;
 
 impl VippsClient {
-    /// A client with the seed's timeouts (or the ones given).
+    /// A client with the eCom guide's timeouts (or the ones given).
     pub fn new(
         config: ProviderConfig,
         clock: Arc<dyn Clock>,

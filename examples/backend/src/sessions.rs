@@ -1,6 +1,6 @@
 //! The baskets' checkout sessions (appswitch-core's [`CheckoutSession`]),
 //! kept in the store: every attempt to pay for a basket, and the clean-up
-//! of duplicates — seed 000, "Clean-up strategies": when one attempt's
+//! of duplicates — Vipps eCom API "Exception handling" guide, "Clean-up strategies": when one attempt's
 //! goods are issued, another reservation is cancelled (or a sale refunded).
 //!
 //! After every observation of an attempt, [`observe`] tells the session

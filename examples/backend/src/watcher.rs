@@ -4,7 +4,7 @@
 //! leased order by order so that several instances share the work without
 //! asking twice.
 //!
-//! It is how a lost callback is made up for (seed 000: callbacks "will not
+//! It is how a lost callback is made up for (Vipps eCom API "Exception handling" guide: callbacks "will not
 //! be retried"), how a duplicate reservation that comes late is cleaned up,
 //! and how a backend that was killed finds out, once restarted, what
 //! happened to every payment while it was down: the queue is in the

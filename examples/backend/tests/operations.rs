@@ -325,7 +325,7 @@ async fn a_second_reservation_for_a_shipped_basket_is_cancelled() {
         c.details_interval = Duration::from_millis(50);
     })
     .await;
-    // Seed 000: the shopper approves, closes the app before coming back…
+    // Vipps eCom API "Exception handling" guide: the shopper approves, closes the app before coming back…
     let first = shop.checkout("b-twice").await;
     shop.sim
         .control()

@@ -4,7 +4,7 @@ mod run_binary;
 
 use run_binary::{json_of, run};
 
-/// The details response of seed 001 ("Example response").
+/// The details response of the Vipps eCom API guide ("Example response").
 const DETAILS: &str = r#"{
     "orderId": "order123abc",
     "transactionSummary": {"capturedAmount": 20000, "remainingAmountToCapture": 0,

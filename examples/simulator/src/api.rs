@@ -1,4 +1,4 @@
-//! The eCom v2 endpoints a merchant calls (seed 001, "API endpoints"),
+//! The eCom v2 endpoints a merchant calls (Vipps eCom API guide, "API endpoints"),
 //! with the provider's authentication, rate limits, error answers and the
 //! faults a test asked for.
 
@@ -33,7 +33,7 @@ fn header<'h>(h: &'h HeaderMap, name: &str) -> Option<&'h str> {
 }
 
 /// The gateway's checks: the subscription key, the bearer token, and the
-/// partner's `Merchant-Serial-Number` (seed 001, "Authentication").
+/// partner's `Merchant-Serial-Number` (Vipps eCom API guide, "Authentication").
 pub(crate) fn authorize(
     shared: &Shared,
     inner: &mut Inner,
@@ -119,7 +119,7 @@ pub(crate) async fn access_token(State(shared): Sim, h: HeaderMap) -> Response {
     .into_response()
 }
 
-/// The seed's rules for an initiate request the body parser accepted.
+/// The eCom guide's rules for an initiate request the body parser accepted.
 fn check_initiate(shared: &Shared, r: &InitiateRequest) -> Result<(), ProviderError> {
     let info = &r.merchant_info;
     if r.transaction.amount.is_zero() {

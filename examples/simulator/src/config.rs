@@ -15,7 +15,7 @@ pub const DEMO_CLIENT_SECRET: &str = "appswitch-demo-secret";
 pub const DEMO_SUBSCRIPTION_KEY: &str = "appswitch-demo-subscription-key";
 
 /// The credentials of the one merchant the simulator serves. "All headers
-/// are unique per `merchantSerialNumber`" (seed 001, "Access token").
+/// are unique per `merchantSerialNumber`" (Vipps eCom API guide, "Access token").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Merchant {
     /// `merchantSerialNumber`.
@@ -58,7 +58,7 @@ pub struct SimConfig {
     /// second, `0` a stopped clock (moved only by the control API).
     pub time_scale: f64,
     /// The access token's lifetime: "valid for 1 hour in MT (Merchant
-    /// Test)" (seed 001).
+    /// Test)" (Vipps eCom API guide).
     pub token_lifetime: Duration,
     /// Faults for every new order (and the token and initiate endpoints).
     pub faults: Faults,

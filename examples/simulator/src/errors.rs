@@ -1,4 +1,4 @@
-//! The provider's error answers, in its three shapes (seed 001, "HTTP
+//! The provider's error answers, in its three shapes (Vipps eCom API guide, "HTTP
 //! response codes", "Errors"): the backend's array of `{errorGroup,
 //! errorCode, errorMessage}`, the application gateway's `{statusCode,
 //! message}` (`401`, `403`, `429`), and the token service's error — all
@@ -33,7 +33,7 @@ pub(crate) enum ProviderError {
 }
 
 impl ProviderError {
-    /// The seed's error `code`, with its group and message, and the HTTP
+    /// The eCom guide's error `code`, with its group and message, and the HTTP
     /// status it comes with: `404` for "Registered order not found", `409`
     /// for the orderId conflict, `400` otherwise.
     pub(crate) fn code(code: KnownErrorCode) -> Self {

@@ -96,7 +96,7 @@ pub struct Burst {
 /// The next `count` calls to `endpoints` are carried out, and then the
 /// answer is held for `ms` milliseconds of real time — longer than the
 /// merchant's read timeout, so that it does not know whether the call
-/// worked (seed 000, "Connection timeout").
+/// worked (Vipps eCom API "Exception handling" guide, "Connection timeout").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stall {
@@ -114,7 +114,7 @@ pub struct Stall {
 #[serde(rename_all = "camelCase", default)]
 pub struct Faults {
     /// The callback is never sent ("If the communication is broken … the
-    /// callback will not be retried", seed 001).
+    /// callback will not be retried", Vipps eCom API guide).
     pub drop_callback: bool,
     /// The callback is sent this many simulated milliseconds late.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -129,12 +129,12 @@ pub struct Faults {
     /// When the shopper approves, the shopper is sent back at once, and the
     /// reservation (with its callback) happens this many simulated
     /// milliseconds later — "Vipps can not guarantee a particular
-    /// sequence" (seed 001).
+    /// sequence" (Vipps eCom API guide).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reserve_late_ms: Option<u64>,
     /// When the shopper approves, the shopper closes the app: the payment
     /// is reserved, but the shopper is not sent back and no callback is
-    /// sent (seed 000, "Clean-up strategies": "the user decides to close
+    /// sent (Vipps eCom API "Exception handling" guide, "Clean-up strategies": "the user decides to close
     /// the Vipps app while the transaction is being processed").
     pub user_closes_app: bool,
     /// ePayment: webhooks are never sent (recorded as dropped).

@@ -10,7 +10,7 @@
 //!   `approve|reject|fail|close`): the decision. The provider calls the
 //!   merchant's `callbackPrefix` once, then redirects (`303`) to the
 //!   `fallBack` URL with the deprecated `status` appended ("Vipps will
-//!   append a status at the end of the fallback URL", seed 001).
+//!   append a status at the end of the fallback URL", Vipps eCom API guide).
 //!
 //! Opening the page starts the shopper's five minutes "in the app"; a link
 //! not opened within five minutes is dead (`410`).
@@ -60,7 +60,7 @@ pub(crate) struct Decided {
     pub(crate) back: Back,
 }
 
-/// The deprecated `status` appended to the fallback URL. The seed's only
+/// The deprecated `status` appended to the fallback URL. The eCom guide's only
 /// example is `status=301`, without a table; appswitch ignores the value,
 /// so the simulator sends the deprecated status names.
 fn deprecated_status(choice: Choice) -> &'static str {

@@ -8,7 +8,7 @@
 //! core's (the orderId format, the URL rules, the amount rules of capture,
 //! cancel and refund, the rate-limit table, the 5 + 5 minute timeouts).
 //!
-//! ## The provider's API (seed 001)
+//! ## The provider's API (Vipps eCom API guide)
 //!
 //! | endpoint | what it does |
 //! |---|---|

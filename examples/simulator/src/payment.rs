@@ -1,4 +1,4 @@
-//! One simulated payment: its history, and the transitions of seed 001's
+//! One simulated payment: its history, and the transitions of the Vipps eCom API guide's
 //! "Payment states", decided with appswitch-core's own amount rules.
 //!
 //! Nothing here does I/O or reads a clock: every change takes `now` and
@@ -163,7 +163,7 @@ impl Payment {
     }
 
     /// When the payment times out if the shopper does nothing more: five
-    /// minutes to open the link, then five more in the app (seed 001,
+    /// minutes to open the link, then five more in the app (Vipps eCom API guide,
     /// "Timeouts").
     pub(crate) fn deadline(&self) -> Timestamp {
         match self.opened_at {
@@ -568,7 +568,7 @@ impl Payment {
 }
 
 /// The provider's answer to a request the core's amount rules refuse: its
-/// error code where the seed has one, else an `InvalidRequest` naming the
+/// error code where the eCom guide has one, else an `InvalidRequest` naming the
 /// field.
 fn rule_error(e: OperationError) -> ProviderError {
     if let Some(code) = e.provider_code() {

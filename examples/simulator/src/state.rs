@@ -71,7 +71,7 @@ impl Inner {
     }
 
     /// Counts a call of `api` for `order_id` against the provider's rate
-    /// limit (seed 001, "Rate limiting"), or the `429` to answer.
+    /// limit (Vipps eCom API guide, "Rate limiting"), or the `429` to answer.
     pub(crate) fn rate_limit(
         &mut self,
         api: RateLimitedApi,
@@ -116,7 +116,7 @@ impl Shared {
         // reqwest is built without a default TLS provider: use ring's. An
         // error only says that one is installed already.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        // "Vipps will not follow to a `Location`" (seed 001).
+        // "Vipps will not follow to a `Location`" (Vipps eCom API guide).
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.callback_timeout)

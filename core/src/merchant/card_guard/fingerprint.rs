@@ -12,7 +12,7 @@ pub const MAX_ID_LEN: usize = 256;
 /// fingerprint, or a keyed hash (HMAC) of the card number made where the
 /// number is allowed to be — never the card number itself.
 ///
-/// Both limits of seed 004 "are based on the combination of the acquiring
+/// Both limits of the Dintero "Error handling" guide "are based on the combination of the acquiring
 /// agreement that the transaction was initiated from, and the PAN of the
 /// card that was used"; a fingerprint stands in for the PAN so that the
 /// guard's state (which is stored) holds no card data. Anything that looks

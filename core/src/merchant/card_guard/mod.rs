@@ -1,4 +1,4 @@
-//! The card reattempt guard (seed `004_649f9776b157dc12.txt`, "Do Not Try
+//! The card reattempt guard (Dintero "Error handling" guide, "Do Not Try
 //! Again & Excessive Reattempts"): it refuses a merchant-initiated card
 //! attempt *before* the card scheme would block the card.
 //!
@@ -72,7 +72,7 @@ pub enum CardScheme {
     Mastercard,
     /// Visa: 15 failures per 30 days.
     Visa,
-    /// Any other scheme: no quota in the seed (only "Do Not Retry").
+    /// Any other scheme: no quota in the Dintero guide (only "Do Not Retry").
     Other,
 }
 
@@ -103,7 +103,7 @@ pub struct GuardPolicy {
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 impl GuardPolicy {
-    /// Seed 004's numbers: Mastercard 10 failures per 24 hours, Visa 15 per
+    /// The Dintero "Error handling" guide's numbers: Mastercard 10 failures per 24 hours, Visa 15 per
     /// 30 days, no quota for other schemes.
     pub fn schemes() -> GuardPolicy {
         GuardPolicy {

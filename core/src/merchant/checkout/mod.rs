@@ -1,12 +1,12 @@
 //! The checkout session: every payment attempt for one basket, and the
-//! clean-up of duplicate reservations (seed `000_6ecba8bc88f3d129.txt`,
+//! clean-up of duplicate reservations (Vipps eCom API "Exception handling" guide,
 //! "Clean-up strategies" and "Recommendations for handling very high
 //! traffic").
 //!
 //! "The user has now two reservations and only received goods/services
 //! once. It is the merchant's responsibility here to ensure the first
 //! order, for which no goods/services were issued, should be cancelled to
-//! remove the reservation from the customers account." (seed 000)
+//! remove the reservation from the customers account." (Vipps eCom API "Exception handling" guide)
 //!
 //! A [`CheckoutSession`] holds the attempts (`orderId`s) of one basket. It
 //! is fed each attempt's [`PaymentStatus`]
@@ -24,7 +24,7 @@
 //!   [`MutationPlan`](crate::merchant::mutation::MutationPlan).)
 //! - [`RefundPayment`](SessionAction::RefundPayment): the same for a
 //!   duplicate that was captured at once (a direct-capture sale cannot be
-//!   cancelled; seed 000 recommends "reserve capture" for this reason).
+//!   cancelled; the Vipps eCom API "Exception handling" guide recommends "reserve capture" for this reason).
 //!
 //! Attempts still pending are tracked to the end:
 //! [`watch`](CheckoutSession::watch) says which still need polling and
@@ -35,7 +35,7 @@
 //!
 //! "Consider if you should cancel or complete the payment if the payment
 //! takes much longer than normal, so much that the user may give up"
-//! (seed 000). The merchant's [`SlowPaymentPolicy`] decides for an
+//! (Vipps eCom API "Exception handling" guide). The merchant's [`SlowPaymentPolicy`] decides for an
 //! attempt approved later than its threshold after initiation:
 //!
 //! - [`LateApproval::IssueAnyway`] ("If you sell a ticket: It may be good
@@ -111,7 +111,7 @@ pub struct SlowPaymentPolicy {
 }
 
 impl SlowPaymentPolicy {
-    /// Issue once approved, however late (seed 000's ticket example).
+    /// Issue once approved, however late (the Vipps eCom API "Exception handling" guide's ticket example).
     pub fn tickets(threshold: Duration) -> SlowPaymentPolicy {
         SlowPaymentPolicy {
             threshold,
@@ -119,7 +119,7 @@ impl SlowPaymentPolicy {
         }
     }
 
-    /// Cancel a late approval when the shopper has tried again (seed 000's
+    /// Cancel a late approval when the shopper has tried again (the Vipps eCom API "Exception handling" guide's
     /// restaurant example).
     pub fn restaurant(threshold: Duration) -> SlowPaymentPolicy {
         SlowPaymentPolicy {
@@ -134,7 +134,7 @@ impl SlowPaymentPolicy {
 #[serde(rename_all = "camelCase", tag = "reason")]
 pub enum CleanUpReason {
     /// Goods were issued for another attempt of the basket: this one is a
-    /// duplicate (seed 000, "Clean-up strategies").
+    /// duplicate (Vipps eCom API "Exception handling" guide, "Clean-up strategies").
     Duplicate {
         /// The attempt whose goods were issued.
         issued: String,

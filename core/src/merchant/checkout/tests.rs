@@ -96,7 +96,7 @@ fn a_second_attempt_reserving_after_the_first_was_issued_is_cancelled_once() {
 #[test]
 fn the_seeds_case_late_reservation_after_goods_were_issued_for_the_retry() {
     // Bank X is slow: the first attempt reserves after the shopper has
-    // paid again and been given the goods (seed 000, "Clean-up strategies").
+    // paid again and been given the goods (Vipps eCom API "Exception handling" guide, "Clean-up strategies").
     let mut session = tickets();
     session.start_attempt("first", s(0)).unwrap();
     session.start_attempt("second", s(40)).unwrap();

@@ -164,7 +164,7 @@ mod tests {
                 position: 2
             })
         );
-        // The seed's own request ids are plain numbers.
+        // The eCom guide's own request ids are plain numbers.
         assert!(IdempotencyKey::new("1542208972").is_ok());
         assert!(IdempotencyKey::new("a".repeat(40)).is_ok());
     }

@@ -4,7 +4,7 @@
 //! [tracker](crate::shopper::tracker): the caller passes `now` in, does the requests
 //! the plan hands out, and feeds back what happened.
 //!
-//! # The rules (seeds 000 and 001)
+//! # The rules (the Vipps eCom API guide and its "Exception handling" guide)
 //!
 //! - Every capture, cancel and refund carries an [`IdempotencyKey`]
 //!   (`X-Request-Id`), made from 16 random bytes the caller draws: "if the

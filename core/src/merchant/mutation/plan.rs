@@ -389,7 +389,7 @@ impl MutationPlan {
         }
     }
 
-    /// Seed 000: after a timeout or PSP error, the history decides whether
+    /// Vipps eCom API "Exception handling" guide: after a timeout or PSP error, the history decides whether
     /// the operation already happened — by the entry with this plan's
     /// `X-Request-Id`, or by its effect where the history carries no key
     /// ([`PaymentDetails::effect_of`]). Done (or failed) if so; otherwise

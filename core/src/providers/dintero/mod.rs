@@ -1,5 +1,5 @@
 //! Dintero: card payments with a stored token, and what their failures mean
-//! (seed `004_649f9776b157dc12.txt`, "Error handling").
+//! (Dintero "Error handling" guide, "Error handling").
 //!
 //! - "A 200 response will be returned if the pay request fail because of
 //!   authorization error. The transaction will have status FAILED and more
@@ -44,15 +44,15 @@ pub const FEATURE_TOGGLES_HEADER: &str = "Dintero-Feature-Toggles";
 
 /// "Including strict-merchant-reference value in the header will prevent
 /// creating duplicate transaction as it will require the
-/// merchant_reference to be unique within 24 hours" (seed 004).
+/// merchant_reference to be unique within 24 hours" (Dintero "Error handling" guide).
 pub const STRICT_MERCHANT_REFERENCE: &str = "strict-merchant-reference";
 
 /// How long a `merchant_reference` must be unique with
-/// [`STRICT_MERCHANT_REFERENCE`]: "within 24 hours" (seed 004).
+/// [`STRICT_MERCHANT_REFERENCE`]: "within 24 hours" (Dintero "Error handling" guide).
 pub const MERCHANT_REFERENCE_UNIQUE_FOR: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The flag of a response "flagged as “Do Not Retry” in accordance to Visa
-/// and MasterCard regulations" (seed 004).
+/// and MasterCard regulations" (Dintero "Error handling" guide).
 pub const DO_NOT_RETRY: &str = "DO_NOT_RETRY";
 
 /// A transaction, as the pay request answers it.
@@ -187,7 +187,7 @@ pub struct EventError {
 
 impl EventError {
     /// True if the scheme flagged it "Do Not Retry": `DO_NOT_RETRY` as the
-    /// `type`, or as the last `:`-separated part of the `code` (the seed
+    /// `type`, or as the last `:`-separated part of the `code` (the guide
     /// shows codes like `payex:errorCode:<TYPE>`; it names the flag, not
     /// the field that carries it, so both are read).
     pub fn is_do_not_retry(&self) -> bool {
@@ -205,7 +205,7 @@ impl EventError {
 #[serde(rename_all = "camelCase")]
 pub struct CardFailure {
     /// Flagged "Do Not Retry": "the card will be blocked immediately and
-    /// no further attempts are allowed" (seed 004).
+    /// no further attempts are allowed" (Dintero "Error handling" guide).
     pub do_not_retry: bool,
     /// `error.type` of the `AUTHORIZE` event (empty if it had none).
     pub error_type: String,
@@ -364,7 +364,7 @@ impl DinteroError {
 /// The answer to a pay request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PayAnswer {
-    /// `2xx` with the transaction (which may say `FAILED`: seed 004).
+    /// `2xx` with the transaction (which may say `FAILED`: Dintero "Error handling" guide).
     Transaction(Transaction),
     /// An error answer.
     Refused(DinteroError),

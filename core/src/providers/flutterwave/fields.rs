@@ -1,4 +1,4 @@
-//! The two fields Flutterwave sends in more than one shape (seed 002's
+//! The two fields Flutterwave sends in more than one shape (the Flutterwave "Handling timeouts via API" guide's
 //! samples show both): `is_err` as `1` or `true`, `charged_amount` in
 //! major units as text (`"330.07"`) or as a number (`4500.00`).
 

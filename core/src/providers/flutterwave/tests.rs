@@ -1,7 +1,7 @@
 use super::*;
 use crate::status::PaymentState;
 
-/// Seed 002's completed ping answer, verbatim.
+/// The Flutterwave "Handling timeouts via API" guide's completed ping answer, verbatim.
 const COMPLETED_FAILED: &str = r#"{
   "status": "success",
   "message": "REQSPONSE",
@@ -32,7 +32,7 @@ const COMPLETED_FAILED: &str = r#"{
   }
 }"#;
 
-/// Seed 002's pending ping answer, verbatim.
+/// The Flutterwave "Handling timeouts via API" guide's pending ping answer, verbatim.
 const PENDING: &str = r#"{
   "status": "success",
   "message": "REQSPONSE",
@@ -48,7 +48,7 @@ const PENDING: &str = r#"{
   }
 }"#;
 
-/// Seed 002's timeout answer, verbatim.
+/// The Flutterwave "Handling timeouts via API" guide's timeout answer, verbatim.
 const TIMEOUT: &str = r#"{
   "status": "error",
   "message": "No Message",

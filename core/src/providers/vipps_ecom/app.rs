@@ -49,7 +49,7 @@ pub struct PaymentApp {
 ///   `https://itunes.apple.com/no/app/Vipps-by-dnb/id984380185` ("App-switch on iOS").
 /// - "No Vipps app! Open play store page."
 ///   `https://play.google.com/store/apps/details?id=no.dnb.vipps` ("App-switch on Android";
-///   the seed's string starts with a stray space, left out here).
+///   the eCom guide's string starts with a stray space, left out here).
 pub const VIPPS: PaymentApp = PaymentApp {
     name: "Vipps",
     production_scheme: "vipps",

@@ -110,7 +110,7 @@ pub enum CallbackStatus {
 }
 
 impl CallbackStatus {
-    /// Every status, in the seed's order.
+    /// Every status, in the eCom guide's order.
     pub const ALL: [CallbackStatus; 7] = [
         CallbackStatus::Reserved,
         CallbackStatus::Reserve,

@@ -39,7 +39,7 @@ pub struct PaymentDetails {
     /// will not be part of the response if the user not reacted to the
     /// Vipps landing page or app-switch."
     ///
-    /// The lowercase key `transactionsummary` (seen in the seed's partial
+    /// The lowercase key `transactionsummary` (seen in the eCom guide's partial
     /// capture example) is read as the same field; it is always written
     /// as `transactionSummary`. Both keys at once are refused as a
     /// duplicate.
@@ -191,7 +191,7 @@ pub struct LogEntry {
 /// An operation in the details history — and a status name of the
 /// deprecated get-order-status endpoint, which uses the same words.
 ///
-/// The seed's two tables ("Requests and responses" and "Get payment
+/// The eCom guide's two tables ("Requests and responses" and "Get payment
 /// status") and the knowledge base's "Exception handling" ("until either a `REJECT`, `USER_CANCEL`,
 /// `RESERVE` or `SALE` status is received") name them all. A name this
 /// crate does not know is kept as [`Other`](Self::Other) and proves

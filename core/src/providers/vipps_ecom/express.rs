@@ -135,7 +135,7 @@ impl Address {
 /// which the provider sends the merchant to ask for shipping options for
 /// an address ("3 attempts with 3 seconds timeout").
 ///
-/// Note: the seed's example of this request ends with a trailing comma,
+/// Note: the eCom guide's example of this request ends with a trailing comma,
 /// which is not JSON; the provider's real requests are JSON.
 pub type ShippingDetailsRequest = Address;
 

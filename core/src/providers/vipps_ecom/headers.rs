@@ -1,5 +1,5 @@
-//! HTTP headers the merchant's backend sends the provider, as data (seed
-//! 001, "Optional Vipps HTTP headers", "Authentication", "Partner Keys",
+//! HTTP headers the merchant's backend sends the provider, as data (Vipps eCom API guide,
+//! "Optional Vipps HTTP headers", "Authentication", "Partner Keys",
 //! "Idempotency").
 //!
 //! ```
@@ -68,7 +68,7 @@ pub struct SystemHeaders {
 }
 
 impl SystemHeaders {
-    /// The headers that are set, as `(name, value)` pairs in the seed's
+    /// The headers that are set, as `(name, value)` pairs in the eCom guide's
     /// order. Blank values are left out.
     pub fn headers(&self) -> Vec<(&'static str, String)> {
         [

@@ -124,7 +124,7 @@ pub enum PaymentType {
 /// `transaction` of the initiate request.
 ///
 /// `skipLandingPage` and `useExplicitCheckoutFlow` are sent here, where the
-/// provider's API specification places them (the seed names them without
+/// provider's API specification places them (the eCom guide names them without
 /// saying where).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

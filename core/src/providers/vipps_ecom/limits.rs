@@ -56,7 +56,7 @@ pub const REFUND_WINDOW: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 /// The longest `orderId`: "Maximum length is 50 alphanumeric characters:
 /// a-z, A-Z, 0-9 and '-'." (eCom API specification (OpenAPI), every
 /// `orderId`: `pattern: '^[a-zA-Z0-9-]{1,50}$'`, `maxLength: 50`). The
-/// seed's guide said 30; the published specification is newer and allows
+/// guide (document version 2.3.8) said 30; the published specification is newer and allows
 /// 50.
 pub const ORDER_ID_MAX_LEN: usize = 50;
 

@@ -1,7 +1,7 @@
 //! The merchant's `orderId`: its hard rule, the provider's recommendations
 //! and a generator of readable ids (Vipps eCom API guide, "orderId recommendations";
 //! the length limit as the eCom API specification (OpenAPI) publishes it:
-//! up to 50 characters, where the seed said 30).
+//! up to 50 characters, where the eCom guide said 30).
 //!
 //! ```
 //! use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdWarning};
@@ -29,7 +29,7 @@ use crate::providers::vipps_ecom::limits::{ORDER_ID_MAX_LEN, ORDER_ID_RECOMMENDE
 ///
 /// "Maximum length is 50 alphanumeric characters: a-z, A-Z, 0-9 and '-'."
 /// (eCom API specification (OpenAPI), `orderId`, pattern
-/// `^[a-zA-Z0-9-]{1,50}$`; the seed's guide said 30). It "must be unique
+/// `^[a-zA-Z0-9-]{1,50}$`; the guide (document version 2.3.8) said 30). It "must be unique
 /// for the MSN".
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OrderId(String);
@@ -120,7 +120,7 @@ impl OrderId {
         &self.0
     }
 
-    /// The seed's recommendations this id does not follow (empty when it
+    /// The eCom guide's recommendations this id does not follow (empty when it
     /// follows them all).
     pub fn warnings(&self) -> Vec<OrderIdWarning> {
         let mut w = Vec::new();

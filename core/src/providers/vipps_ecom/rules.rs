@@ -9,7 +9,7 @@
 //!   API changelog, April 2022; Vipps eCom API guide, "Cancelling a
 //!   partially captured order"): "When `shouldReleaseRemainingFunds` is set
 //!   to `false`, any request to cancel after a partial or full capture has
-//!   been performed will be rejected." The seed ("Partially captured
+//!   been performed will be rejected." The eCom guide ("Partially captured
 //!   reservations can not be cancelled") predates it.
 //! - "Refunds can be made up to 365 days after capture."
 //!

@@ -1,7 +1,7 @@
 //! The `url` of the initiate response: what it is, how long it lives, and
 //! how to open it on each platform.
 //!
-//! Seed 001, "The Vipps deeplink URL": "`isApp:false` (or not provided):
+//! Vipps eCom API guide, "The Vipps deeplink URL": "`isApp:false` (or not provided):
 //! The URL is for the Vipps 'landing page', with `https://`. `isApp: true`:
 //! The URL is for an deeplink, for app-switch to the Vipps app, with
 //! `vipps://`." — `vippsMT://` in the test environment. "The deeplink URL is
@@ -78,7 +78,7 @@ pub enum Environment {
 }
 
 /// The two deadlines of an attempt, from when the initiate answer was
-/// received (seed 001, "Timeouts").
+/// received (Vipps eCom API guide, "Timeouts").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]

@@ -1,5 +1,5 @@
 //! How to open a deeplink on each platform, as plain data the bindings hand
-//! to the host (seed 001, "App-switch on iOS", "App-switch on Android",
+//! to the host (Vipps eCom API guide, "App-switch on iOS", "App-switch on Android",
 //! "The Vipps landing page", "Desktop flow").
 
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ use crate::shopper::platform::Platform;
 pub enum OpenPlan {
     /// iOS: if `UIApplication.shared.canOpenURL(url)`, `open(url)`; else,
     /// when there is one, open `app_store_url` — "No Vipps app installed:
-    /// Open app store page" (seed 001). `canOpenURL` only answers for
+    /// Open app store page" (Vipps eCom API guide). `canOpenURL` only answers for
     /// schemes the app lists under `LSApplicationQueriesSchemes` in its
     /// `Info.plist`, so `query_scheme` must be there. "Once user installs
     /// Vipps, calling app needs to initiate deeplinking again": ask for the
@@ -34,14 +34,14 @@ pub enum OpenPlan {
         /// The scheme to list under `LSApplicationQueriesSchemes`.
         query_scheme: String,
         /// Where to get the app; `None` in the test environment, whose app
-        /// is not in the App Store (the seed names only the production one).
+        /// is not in the App Store (the eCom guide names only the production one).
         app_store_url: Option<String>,
     },
     /// Android: start `Intent(Intent.ACTION_VIEW, Uri.parse(url))` with
     /// `startActivityForResult` (so that an `INTENT` fallback comes back in
     /// `onActivityResult`); if no activity handles it
     /// (`ActivityNotFoundException`), open `play_store_url` the same way —
-    /// "No Vipps app! Open play store page." (seed 001). Trying the intent is
+    /// "No Vipps app! Open play store page." (Vipps eCom API guide). Trying the intent is
     /// more reliable than looking `package` up first: since Android 11,
     /// `getPackageInfo` only sees packages declared under `<queries>` in the
     /// manifest.
@@ -69,7 +69,7 @@ pub enum OpenPlan {
     /// The link has expired: "The deeplink URL is only valid for five
     /// minutes. Attempts at using it after that will result in a timeout and
     /// an error." Start a new attempt — a new initiate with a **new
-    /// `orderId`** ("The initiate call is not idempotent", seed 001), a new
+    /// `orderId`** ("The initiate call is not idempotent", Vipps eCom API guide), a new
     /// fallback nonce, a new deeplink.
     StartNewAttempt {
         /// When the old link expired.

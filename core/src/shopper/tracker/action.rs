@@ -74,7 +74,7 @@ pub enum Target {
         /// The URL.
         url: String,
     },
-    /// A Flutterwave ping URL from a `LONG-REQ` answer (seed 002).
+    /// A Flutterwave ping URL from a `LONG-REQ` answer (Flutterwave "Handling timeouts via API" guide).
     FlutterwavePing {
         /// The URL, exactly as the provider gave it.
         url: String,
@@ -109,7 +109,7 @@ pub enum FetchReason {
     Ping,
     /// The one re-query after a completed ping: "Do I still need to
     /// requery when I get the final response from the ping url? Yes you
-    /// do." (seed 002).
+    /// do." (Flutterwave "Handling timeouts via API" guide).
     Verify,
     /// The final check after the deadline.
     FinalCheck,

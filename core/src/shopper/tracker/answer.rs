@@ -7,9 +7,9 @@
 //!   recognises: appswitch's [`StatusDocument`] (what the merchant backend
 //!   serves) and the raw Vipps payloads a backend may pass through (a
 //!   details response, a callback, an operation response);
-//! - Flutterwave's `LONG-REQ` and ping answers (seed 002,
+//! - Flutterwave's `LONG-REQ` and ping answers (Flutterwave "Handling timeouts via API" guide,
 //!   [`crate::providers::flutterwave`]), with the `flutterwave-answers` feature;
-//! - a Vipps Recurring charge (seed 003, [`crate::providers::vipps_ecom::recurring`]):
+//! - a Vipps Recurring charge (Vipps "Technical update 2022-01", [`crate::providers::vipps_ecom::recurring`]):
 //!   `PROCESSING` is pending until `CHARGED` or `FAILED`.
 //!
 //! The body is parsed once (serde_json), then recognised by each
@@ -45,7 +45,7 @@ pub enum Answer {
     /// Still pending, nothing new (a pending ping, a `PROCESSING` charge,
     /// `204 No Content`).
     Pending,
-    /// Flutterwave `LONG-REQ`: wait, then poll `ping_url` (seed 002).
+    /// Flutterwave `LONG-REQ`: wait, then poll `ping_url` (Flutterwave "Handling timeouts via API" guide).
     LongRequest {
         /// The URL to poll.
         ping_url: String,
@@ -106,7 +106,7 @@ impl Answer {
         }
     }
 
-    /// The answer of a Flutterwave body (seed 002). A completed ping is a
+    /// The answer of a Flutterwave body (Flutterwave "Handling timeouts via API" guide). A completed ping is a
     /// [`Status`](Answer::Status) with the facts its embedded charge
     /// response proves (none, if it proves nothing); the tracker then
     /// re-queries the status URL once.
@@ -130,7 +130,7 @@ impl Answer {
         }
     }
 
-    /// The answer of a Vipps Recurring charge (seed 003): pending until
+    /// The answer of a Vipps Recurring charge (Vipps "Technical update 2022-01"): pending until
     /// `CHARGED` or `FAILED` (or another decided status).
     pub fn from_charge(charge: &Charge) -> Answer {
         match charge.observation() {

@@ -100,7 +100,7 @@
 //!   jitter, capped ([`BackoffPolicy`]). [`Policy::max_bad_answers`]
 //!   unreadable answers in a row give up with
 //!   [`UnknownReason::TooManyErrors`].
-//! - Flutterwave `LONG-REQ` (seed 002): wait the advised time, poll the
+//! - Flutterwave `LONG-REQ` (Flutterwave "Handling timeouts via API" guide): wait the advised time, poll the
 //!   ping URL while `pending`, and after `completed` re-query the status URL
 //!   once before settling.
 //! - Deadline: initiation + 10 minutes + [`Policy::grace`]. Then one final

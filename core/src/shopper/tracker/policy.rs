@@ -74,21 +74,21 @@ pub enum HiddenPolling {
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Policy {
     /// The first poll after the shopper switched out, unless they come back
-    /// sooner: "1. Start after 5 seconds" (seed 001, "Polling guidelines").
+    /// sooner: "1. Start after 5 seconds" (Vipps eCom API guide, "Polling guidelines").
     #[serde(with = "serde_millis")]
     pub first_poll_after: Duration,
     /// The spacing of polls, measured from the *start* of one request to
-    /// the start of the next: "2. Check every 2 seconds" (seed 001).
+    /// the start of the next: "2. Check every 2 seconds" (Vipps eCom API guide).
     #[serde(with = "serde_millis")]
     pub poll_interval: Duration,
     /// Polling while hidden / in the background.
     pub while_hidden: HiddenPolling,
     /// Connect timeout for each request: "no less than 1 second socket
-    /// connection timeout" (seed 000).
+    /// connection timeout" (Vipps eCom API "Exception handling" guide).
     #[serde(with = "serde_millis")]
     pub connect_timeout: Duration,
     /// Read timeout for each request: "5 seconds socket read timeout"
-    /// (seed 000). Grows by the long-poll wait when there is one.
+    /// (Vipps eCom API "Exception handling" guide). Grows by the long-poll wait when there is one.
     #[serde(with = "serde_millis")]
     pub read_timeout: Duration,
     /// Long polling: when set, regular polls ask the backend to hold the
@@ -104,7 +104,7 @@ pub struct Policy {
     pub long_poll: Option<Duration>,
     /// At most this many requests per [`rate_window`](Self::rate_window)
     /// for one order: `GetPaymentDetails` "120 per minute", key "orderId +
-    /// ocp" (seed 001, "Rate limiting"). One of them is kept for the final
+    /// ocp" (Vipps eCom API guide, "Rate limiting"). One of them is kept for the final
     /// check.
     pub rate_cap: u32,
     /// The rolling window of the rate cap.
@@ -115,11 +115,11 @@ pub struct Policy {
     /// interval up to 30 s).
     pub backoff: BackoffPolicy,
     /// How long the deeplink stays valid after initiation: "The deeplink
-    /// URL is only valid for five minutes." (seed 001).
+    /// URL is only valid for five minutes." (Vipps eCom API guide).
     #[serde(with = "serde_millis")]
     pub deeplink_validity: Duration,
     /// The shopper's whole window after initiation: "the user has a total
-    /// of 10 minutes to complete the payment" (seed 001, "Timeouts").
+    /// of 10 minutes to complete the payment" (Vipps eCom API guide, "Timeouts").
     #[serde(with = "serde_millis")]
     pub payment_window: Duration,
     /// Extra time after the payment window before the final check, for the

@@ -85,7 +85,7 @@ pub fn check_url(kind: UrlKind, url: &str) -> Result<Checked, UrlError> {
     }
 }
 
-/// A web fallback: UrlValidator's rules, `localhost` with the seed's
+/// A web fallback: UrlValidator's rules, `localhost` with the eCom guide's
 /// advice, and no fragment (the provider appends `status` at the end).
 pub(crate) fn check_web_fallback(url: &str) -> Result<(ValidUrl, Vec<UrlWarning>), UrlError> {
     let valid = validate_for(url, Purpose::Fallback)?;

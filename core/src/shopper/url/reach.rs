@@ -9,7 +9,7 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// Why an address or host cannot receive the provider's callbacks.
 ///
-/// Seed 001, "Callback URLs must be reachable" and "URL Validation": "It
+/// Vipps eCom API guide, "Callback URLs must be reachable" and "URL Validation": "It
 /// is, naturally, not possible to use `https://localhost` or
 /// `http://127.0.0.1` for the callback, as the Vipps backend would then
 /// call itself."

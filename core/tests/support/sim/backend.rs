@@ -55,7 +55,7 @@ pub enum Format {
     RecurringCharge,
 }
 
-/// Flutterwave behind the status URL (seed 002).
+/// Flutterwave behind the status URL (Flutterwave "Handling timeouts via API" guide).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlutterwaveScript {
     /// Until this offset, the status URL answers `LONG-REQ`.

@@ -1,5 +1,5 @@
 //! `POST /vipps/callbacks/v2/payments/{orderId}`: the provider's callback
-//! (seed 001, "Callbacks").
+//! (Vipps eCom API guide, "Callbacks").
 //!
 //! Accepted only when its `Authorization` is the order's `authToken`
 //! (compared in constant time by the core), and when what it says agrees

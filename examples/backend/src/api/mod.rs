@@ -67,7 +67,7 @@ pub struct ApiError {
     /// For provider failures: the provider's HTTP status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_status: Option<u16>,
-    /// For provider failures: the seed's error codes in the answer.
+    /// For provider failures: the eCom guide's error codes in the answer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub codes: Vec<String>,
 }

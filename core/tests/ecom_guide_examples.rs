@@ -1,5 +1,5 @@
-//! Every JSON example of seed 001 is read into the right type, and gives
-//! the right status. The examples are in `seed_001/examples.rs`, verbatim.
+//! Every JSON example of the Vipps eCom API guide is read into the right type, and gives
+//! the right status. The examples are in `ecom_guide/examples.rs`, verbatim.
 // Reads raw provider payloads: the crate as a backend builds it.
 #![cfg(feature = "raw-vipps")]
 #![allow(
@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "seed_001/examples.rs"]
+#[path = "ecom_guide/examples.rs"]
 mod examples;
 
 use appswitch_core::foundation::money::Amount;
@@ -66,7 +66,7 @@ fn initiate_minimal_is_what_the_builder_writes() {
     assert_eq!(r.customer_info.mobile_number, None);
     let built = socks().build().unwrap();
     assert_eq!(built, r);
-    // Byte for byte the same JSON value as the seed's.
+    // Byte for byte the same JSON value as the guide's.
     let seed: serde_json::Value = serde_json::from_str(INITIATE_MINIMAL).unwrap();
     assert_eq!(serde_json::to_value(&built).unwrap(), seed);
     round_trip(&r);
@@ -80,7 +80,7 @@ fn initiate_express_is_what_the_builder_writes() {
     assert_eq!(
         m.merchant_serial_number.as_str(),
         "123456",
-        "a number in the seed"
+        "a number in the guide"
     );
     assert_eq!(m.is_app, Some(false));
     assert_eq!(
@@ -169,7 +169,7 @@ fn express_callback_reserves_and_shares_details() {
 
 #[test]
 fn shipping_details_request_is_json_once_the_trailing_comma_is_gone() {
-    // The seed's example ends with `"addressType": "H",\n}`: not JSON.
+    // The guide's example ends with `"addressType": "H",\n}`: not JSON.
     let e = parse_shipping_details_request(SHIPPING_DETAILS_REQUEST).unwrap_err();
     assert!(
         matches!(&e, PayloadError::Json { message, .. } if message.contains("trailing comma")),
@@ -452,7 +452,7 @@ fn ecom_error_array() {
     assert_eq!(
         errors[0].error_group,
         ErrorGroup::Payment,
-        "`Payment` in the seed and the specification"
+        "`Payment` in the guide and the specification"
     );
     assert_eq!(
         errors[0].known_code(),

@@ -1,9 +1,9 @@
-// The JSON examples of seed 001 (001_417674a0b721b627.txt), copied verbatim
+// The JSON examples of the Vipps eCom API guide (v2, document version 2.3.8), copied verbatim
 // from its ```json blocks in order, plus the three fragments in plain code
 // blocks. Keep them verbatim: the tests prove that what the provider
-// documents is read correctly, including where the seed itself is not JSON.
+// documents is read correctly, including where the guide itself is not JSON.
 
-/// Seed 001, line 320.
+/// Vipps eCom API guide, "Initiate payment flow: API calls".
 pub const INITIATE_MINIMAL: &str = r#"{
   "customerInfo": {
   },
@@ -20,7 +20,7 @@ pub const INITIATE_MINIMAL: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 339.
+/// Vipps eCom API guide, "Initiate payment flow: API calls".
 pub const INITIATE_EXPRESS: &str = r#"{
   "customerInfo": {
     "mobileNumber": "48059528"
@@ -60,21 +60,21 @@ pub const INITIATE_EXPRESS: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 395.
+/// Vipps eCom API guide, "The Vipps deeplink URL".
 pub const INITIATE_RESPONSE_LANDING_PAGE: &str = r#"{
     "orderId": "order123abc",
     "url": "https://api.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=eyJraWQiOiJqd3RrZXkiLC <snip>"
 }
 "#;
 
-/// Seed 001, line 403.
+/// Vipps eCom API guide, "The Vipps deeplink URL".
 pub const INITIATE_RESPONSE_DEEPLINK: &str = r#"{
     "orderId": "order123abc",
     "url": "vipps://?token=eyJraWQiOiJqd3RrZXkiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiO <snip>"
 }
 "#;
 
-/// Seed 001, line 550.
+/// Vipps eCom API guide, "Callback examples".
 pub const CALLBACK_REGULAR: &str = r#"{
   "merchantSerialNumber": 123456,
   "orderId": "order123abc",
@@ -87,7 +87,7 @@ pub const CALLBACK_REGULAR: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 565.
+/// Vipps eCom API guide, "Callback examples".
 pub const CALLBACK_EXPRESS: &str = r#"{
   "merchantSerialNumber": 123456,
   "orderId": "order123abc",
@@ -121,7 +121,7 @@ pub const CALLBACK_EXPRESS: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 720.
+/// Vipps eCom API guide, "Get shipping details".
 pub const SHIPPING_DETAILS_REQUEST: &str = r#"{
     "addressId": 3960,
     "addressLine1": "Dronning Eufemias gate 42",
@@ -133,7 +133,7 @@ pub const SHIPPING_DETAILS_REQUEST: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 734.
+/// Vipps eCom API guide, "Get shipping details".
 pub const SHIPPING_DETAILS_RESPONSE: &str = r#"{
     "addressId": 3960,
     "orderId": "123456abc",
@@ -156,7 +156,7 @@ pub const SHIPPING_DETAILS_RESPONSE: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 879.
+/// Vipps eCom API guide, "Partial capture".
 pub const SUMMARY_FULL_CAPTURE_FRAGMENT: &str = r#""transactionSummary": {
     "capturedAmount": 20000,
     "remainingAmountToCapture": 0,
@@ -165,7 +165,7 @@ pub const SUMMARY_FULL_CAPTURE_FRAGMENT: &str = r#""transactionSummary": {
 }
 "#;
 
-/// Seed 001, line 888.
+/// Vipps eCom API guide, "Partial capture".
 pub const SUMMARY_PARTIAL_CAPTURE_FRAGMENT: &str = r#""transactionsummary": {
     "capturedAmount": 10000,
     "remainingAmountToCapture": 10000,
@@ -174,7 +174,7 @@ pub const SUMMARY_PARTIAL_CAPTURE_FRAGMENT: &str = r#""transactionsummary": {
 }
 "#;
 
-/// Seed 001, line 921.
+/// Vipps eCom API guide, "Cancel".
 pub const CANCEL_REQUEST: &str = r#"{
   "merchantInfo": {
     "merchantSerialNumber": "123456"
@@ -185,7 +185,7 @@ pub const CANCEL_REQUEST: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 934.
+/// Vipps eCom API guide, "Cancel".
 pub const CANCEL_RESPONSE: &str = r#"{
     "orderId": "order123abc",
     "transactionInfo": {
@@ -204,7 +204,7 @@ pub const CANCEL_RESPONSE: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 999.
+/// Vipps eCom API guide, "Refund".
 pub const REFUND_REQUEST: &str = r#"{
     "merchantInfo": {
         "merchantSerialNumber": "123456"
@@ -216,7 +216,7 @@ pub const REFUND_REQUEST: &str = r#"{
  }
 "#;
 
-/// Seed 001, line 1013.
+/// Vipps eCom API guide, "Refund".
 pub const REFUND_RESPONSE: &str = r#"{
     "orderId": "order123abc",
     "transaction": {
@@ -235,7 +235,7 @@ pub const REFUND_RESPONSE: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 1080.
+/// Vipps eCom API guide, "Example response".
 pub const DETAILS_RESPONSE: &str = r#"{
     "orderId": "order123abc",
     "transactionSummary": {
@@ -286,7 +286,7 @@ pub const DETAILS_RESPONSE: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 1306.
+/// Vipps eCom API guide, "Access token".
 pub const TOKEN_RESPONSE: &str = r#"{
   "token_type": "Bearer",
   "expires_in": "86398",
@@ -298,7 +298,7 @@ pub const TOKEN_RESPONSE: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 1336.
+/// Vipps eCom API guide, "Access token".
 pub const TOKEN_ERROR: &str = r#"{
   "error": "unauthorized_client",
   "error_description":
@@ -313,7 +313,7 @@ pub const TOKEN_ERROR: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 1372.
+/// Vipps eCom API guide, "Idempotency".
 pub const CAPTURE_REQUEST: &str = r#"{
     "merchantInfo": {
         "merchantSerialNumber": "123456"
@@ -325,7 +325,7 @@ pub const CAPTURE_REQUEST: &str = r#"{
  }
 "#;
 
-/// Seed 001, line 1386.
+/// Vipps eCom API guide, "Idempotency".
 pub const CAPTURE_RESPONSE: &str = r#"{
     "orderId": "order123abc",
     "transactionInfo": {
@@ -344,7 +344,7 @@ pub const CAPTURE_RESPONSE: &str = r#"{
 }
 "#;
 
-/// Seed 001, line 1611.
+/// Vipps eCom API guide, "Error object in the response".
 pub const ECOM_ERROR: &str = r#"[
   {
     "errorGroup": "Payment",
@@ -354,19 +354,19 @@ pub const ECOM_ERROR: &str = r#"[
 ]
 "#;
 
-/// Seed 001, line 1621.
+/// Vipps eCom API guide, "Error object in the response".
 pub const GATEWAY_ERROR: &str = r#"{
     "statusCode": 401,
     "message": "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription."
 }
 "#;
 
-/// Seed 001, line 1206 (a fragment in a plain code block).
+/// Vipps eCom API guide, "Userinfo" (a fragment in a plain code block).
 pub const SUB_FRAGMENT: &str = r#""sub": "c06c4afe-d9e1-4c5d-939a-177d752a0944","#;
 
-/// Seed 001, line 968 (not JSON: a path and a value).
+/// Vipps eCom API guide, "Cancelling a pending order" (not JSON: a path and a value).
 pub const CANCEL_PENDING_STATUS_FRAGMENT: &str = r#"transactionInfo.status: "Cancelled""#;
 
-/// Seed 001, line 977 (not JSON: a path and a value).
+/// Vipps eCom API guide, "Cancelling a pending order" (not JSON: a path and a value).
 pub const CANCEL_PENDING_DETAILS_FRAGMENT: &str =
     r#"$.transactionLogHistory.0.operation: "CANCEL""#;
