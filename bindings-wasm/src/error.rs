@@ -43,6 +43,10 @@ pub enum Code {
     UnknownOrder,
     /// No payment is pending in this browser.
     NothingPending,
+    /// The merchant's backend could not check a return now (no answer, a
+    /// `429` or `5xx`, or an answer that is no return check): nothing
+    /// changed, try again.
+    ReturnCheckFailed,
     /// The order is already tracked on this page.
     AlreadyTracking,
     /// The tracker was stopped or detached; it takes no more calls.
@@ -64,6 +68,7 @@ impl Code {
             Code::ForgedReturn => "forged-return",
             Code::UnknownOrder => "unknown-order",
             Code::NothingPending => "nothing-pending",
+            Code::ReturnCheckFailed => "return-check-failed",
             Code::AlreadyTracking => "already-tracking",
             Code::Stopped => "stopped",
             Code::Detached => "detached",

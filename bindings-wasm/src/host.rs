@@ -58,13 +58,7 @@ impl Host for BrowserHost {
     fn fetch(&self, request: &FetchRequest) -> Self::Fetch {
         let url = request.url();
         let budget = request.connect_timeout.saturating_add(request.read_timeout);
-        Box::pin(async move {
-            let Ok(controller) = AbortController::new() else {
-                return FetchOutcome::Failed(TransportErrorKind::Other);
-            };
-            let request = Abort::new(controller, budget);
-            request.send(&url).await
-        })
+        Box::pin(async move { get(&url, budget).await })
     }
 
     fn sleep_until(&self, at: Timestamp) -> Sleep {
@@ -82,6 +76,15 @@ impl Host for BrowserHost {
     fn notify(&self, progress: &Progress) {
         self.tracker.notify(progress);
     }
+}
+
+/// `GET url` (JSON accepted, never from the HTTP cache), given up after
+/// `budget`.
+pub async fn get(url: &str, budget: core::time::Duration) -> FetchOutcome {
+    let Ok(controller) = AbortController::new() else {
+        return FetchOutcome::Failed(TransportErrorKind::Other);
+    };
+    Abort::new(controller, budget).send(url).await
 }
 
 /// The pending store in `localStorage` (empty when there is none, or it

@@ -34,6 +34,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod output;
 pub mod page;
+pub mod return_check;
 pub mod tracker;
 pub mod types;
 

@@ -33,7 +33,7 @@ thread_local! {
     static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
 }
 
-fn live(order_id: &str) -> Option<Tracker> {
+pub(crate) fn live(order_id: &str) -> Option<Tracker> {
     LIVE.with_borrow(|live| live.iter().find(|t| t.inner.order_id == order_id).cloned())
 }
 
@@ -64,7 +64,7 @@ pub struct Inner {
 }
 
 impl Inner {
-    fn new(order_id: String) -> Rc<Inner> {
+    pub(crate) fn new(order_id: String) -> Rc<Inner> {
         let mut resolvers = None;
         let promise = Promise::new(&mut |resolve, reject| resolvers = Some((resolve, reject)));
         IGNORE.with(|ignore| {
@@ -132,7 +132,7 @@ pub struct Tracker {
 
 impl Tracker {
     /// Runs `driver` on the page's event loop and wires the page to it.
-    fn launch(inner: Rc<Inner>, driver: Driver<BrowserHost>) -> Tracker {
+    pub(crate) fn launch(inner: Rc<Inner>, driver: Driver<BrowserHost>) -> Tracker {
         let tracker = Tracker {
             inner,
             handle: driver.handle(),
@@ -338,7 +338,7 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
 /// Carries on with `pending` on this page (or joins the tracker already
 /// running for it): the shopper is back on the shop's pages, so the
 /// status is checked at once. `returned` is what the return URL carried.
-fn carry_on(
+pub(crate) fn carry_on(
     pending: &PendingPayment,
     returned: Option<ShopperReturned>,
 ) -> Result<Tracker, JsValue> {
@@ -355,6 +355,28 @@ fn carry_on(
     if let Some(returned) = returned {
         *tracker.inner.returned.borrow_mut() = Some(returned);
     }
+    Ok(tracker)
+}
+
+/// Starts tracking a payment the merchant's backend vouched for on a page
+/// that had nothing stored (`returned`: what the return URL carried); the
+/// shopper is back, so the status is checked at once.
+pub(crate) fn launch_returned(
+    config: TrackerConfig,
+    expectation: ReturnExpectation,
+    returned: ShopperReturned,
+) -> Result<Tracker, JsValue> {
+    if let Some(tracker) = live(&config.order_id) {
+        // Another call on this page got there first.
+        tracker.handle.send(Event::Returned);
+        return Ok(tracker);
+    }
+    let inner = Inner::new(config.order_id.clone());
+    let driver = Driver::start_returned(BrowserHost::new(Rc::clone(&inner)), config, expectation)
+        .map_err(|e| drive_error("resumeReturn", &e))?;
+    let tracker = Tracker::launch(inner, driver);
+    tracker.handle.send(Event::Returned);
+    *tracker.inner.returned.borrow_mut() = Some(returned);
     Ok(tracker)
 }
 

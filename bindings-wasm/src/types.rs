@@ -150,6 +150,21 @@ export interface TrackOptions {
   policy?: Partial<Policy>;
 }
 
+/** What `resumeReturn` takes. */
+export interface ResumeReturnOptions {
+  /** The URL the shopper came back on. Default: `location.href`. */
+  url?: string;
+  /**
+   * Your backend's return check: a URL template in which `{orderId}` and
+   * `{attempt}` are replaced by the return URL's values (a value it does
+   * not name is added as a query parameter), e.g.
+   * `/api/payments/{orderId}/return`.
+   */
+  returnCheckUrl: string;
+  /** Changes to the Vipps defaults for the tracker it starts. */
+  policy?: Partial<Policy>;
+}
+
 /** Who cancelled. */
 export type CancelledBy = "user" | "merchant";
 
@@ -256,6 +271,7 @@ export type ErrorCode =
   | "forged-return"
   | "unknown-order"
   | "nothing-pending"
+  | "return-check-failed"
   | "already-tracking"
   | "stopped"
   | "detached"
@@ -270,6 +286,9 @@ export interface AppSwitchError extends Error {
 
 #[wasm_bindgen]
 extern "C" {
+    /// `ResumeReturnOptions` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "ResumeReturnOptions")]
+    pub type ResumeReturnOptions;
     /// `TrackOptions` in the `.d.ts`.
     #[wasm_bindgen(typescript_type = "TrackOptions")]
     pub type TrackOptions;

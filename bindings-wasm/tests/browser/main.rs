@@ -6,5 +6,6 @@ mod lifecycle;
 mod misuse;
 mod page;
 mod resume;
+mod return_check;
 mod support;
 mod tracking;

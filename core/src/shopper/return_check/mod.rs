@@ -63,6 +63,7 @@ use crate::foundation::time::Timestamp;
 use crate::shopper::tracker::{Policy, TrackerConfig};
 use crate::shopper::url::{
     ATTEMPT_PARAM, NOT_UNRESERVED, ORDER_ID_PARAM, ReturnClaim, ReturnError, ReturnExpectation,
+    UrlParts,
 };
 use crate::status::StatusDocument;
 
@@ -173,6 +174,25 @@ impl ReturnCheck {
         status: u16,
         body: &str,
     ) -> Result<ReturnCheck, ReturnCheckError> {
+        let not_a_url = if returned_on.is_empty() {
+            ReturnError::Empty
+        } else {
+            ReturnError::NotAUrl
+        };
+        let parts =
+            UrlParts::parse(returned_on).ok_or(ReturnCheckError::NotThisReturn(not_a_url))?;
+        ReturnCheck::read_parts(claim, &parts, status, body)
+    }
+
+    /// [`read`](Self::read) for a return URL a WHATWG parser has already
+    /// taken apart (the browser's own `URL`), so a page carries no URL
+    /// parser of its own.
+    pub fn read_parts(
+        claim: &ReturnClaim,
+        returned_on: &UrlParts,
+        status: u16,
+        body: &str,
+    ) -> Result<ReturnCheck, ReturnCheckError> {
         match status {
             200 => {}
             403 | 404 | 410 => return Err(ReturnCheckError::Refused { status }),
@@ -192,7 +212,7 @@ impl ReturnCheck {
         // describes: its nonce, and its page or app scheme.
         check
             .return_expectation
-            .check_return(returned_on)
+            .check_parts(returned_on)
             .map_err(not_this)?;
         Ok(check)
     }
