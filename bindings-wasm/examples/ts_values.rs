@@ -19,6 +19,7 @@ use appswitch_core::shopper::tracker::{Outcome, Phase, Policy, Progress, Unknown
 use appswitch_core::shopper::url::{
     AttemptNonce, FallbackSpec, FallbackTarget, QueryParam, ReturnVia, ShopperReturned,
 };
+use appswitch_core::shopper::wording::Locale;
 use appswitch_core::status::{CancelledBy, FailedOperation, PaymentStatus};
 use appswitch_wasm::output::{OutcomeView, ProgressView};
 use serde::Serialize;
@@ -166,7 +167,10 @@ fn main() {
             phase: phases.get(i).copied().unwrap_or(Phase::Settled),
             deadline: now,
         };
-        m.value("Progress", &ProgressView::new("shop-1042", &progress));
+        m.value(
+            "Progress",
+            &ProgressView::new("shop-1042", &progress, Locale::Nb),
+        );
     }
     for phase in phases {
         m.value("Progress[\"phase\"]", &phase);
@@ -199,7 +203,7 @@ fn main() {
     for outcome in &outcomes {
         m.value(
             "Outcome",
-            &OutcomeView::new("shop-1042", outcome, Some(&reserved)),
+            &OutcomeView::new("shop-1042", outcome, Some(&reserved), Locale::En),
         );
     }
 

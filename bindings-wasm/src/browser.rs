@@ -13,6 +13,7 @@ use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::pending::STORAGE_KEY;
 use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::url::{UrlParts, user_info};
+use appswitch_core::shopper::wording::Locale;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -228,6 +229,13 @@ pub fn location_href() -> Result<String, JsValue> {
                 "resume: no URL given and this is not a page with a `location`",
             )
         })
+}
+
+/// The shopper's language, from `navigator.language` (English when there
+/// is none, or it is one the module has no words in).
+pub fn locale() -> Locale {
+    let tag = web_sys::window().and_then(|w| w.navigator().language());
+    Locale::from_tag(tag.as_deref().unwrap_or("en"))
 }
 
 /// `navigator.onLine` (true when unknown).

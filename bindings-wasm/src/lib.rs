@@ -38,6 +38,8 @@ pub mod return_check;
 pub mod tracker;
 pub mod types;
 
+use appswitch_core::shopper;
+
 use wasm_bindgen::prelude::*;
 
 /// The allocator: talc, smaller than the standard library's dlmalloc (the
@@ -51,6 +53,25 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The time the shopper has left, in their words (`navigator.language`):
+/// "You have 4:59 to approve in Vipps." For the countdown under a pending
+/// payment; `secondsLeft` below zero counts as zero.
+#[wasm_bindgen(js_name = timeLeftText)]
+pub fn time_left_text(seconds_left: f64) -> String {
+    let locale = browser::locale();
+    // `as` saturates: NaN and negatives are 0, huge values the maximum.
+    let seconds = seconds_left.max(0.0) as u64;
+    shopper::wording::time_left_text(seconds, locale, output::app_name(locale))
+}
+
+/// The label of the button that opens the payment app again for a pending
+/// payment (`navigator.language`): "Open Vipps again".
+#[wasm_bindgen(js_name = reopenLabel)]
+pub fn reopen_label() -> String {
+    let locale = browser::locale();
+    shopper::wording::reopen_label(locale, output::app_name(locale))
 }
 
 /// Whether `value` is an error this module threw (an `AppSwitchError`).

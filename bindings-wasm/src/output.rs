@@ -4,6 +4,7 @@
 
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::tracker::{Outcome, Phase, Progress};
+use appswitch_core::shopper::wording::{self, Locale, ShopperText};
 use appswitch_core::status::{Amounts, PaymentState, PaymentStatus, StatusName};
 use serde::Serialize;
 
@@ -18,12 +19,24 @@ pub struct ProgressView<'a> {
     amounts: Amounts,
     deadline: Timestamp,
     status: &'a PaymentStatus,
+    phase_text: String,
+}
+
+/// The payment app the shopper's words name: MobilePay where it is the
+/// app's name (Denmark, Finland), Vipps elsewhere.
+pub fn app_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Da | Locale::Fi => "MobilePay",
+        Locale::En | Locale::Nb => "Vipps",
+    }
 }
 
 impl<'a> ProgressView<'a> {
-    /// The view of `progress` for `order_id`.
-    pub fn new(order_id: &'a str, progress: &'a Progress) -> Self {
+    /// The view of `progress` for `order_id`, its phase in the shopper's
+    /// `locale`.
+    pub fn new(order_id: &'a str, progress: &'a Progress, locale: Locale) -> Self {
         ProgressView {
+            phase_text: wording::phase_text(progress.phase, locale, app_name(locale)),
             order_id,
             state: &progress.state,
             phase: progress.phase,
@@ -43,12 +56,19 @@ pub struct OutcomeView<'a> {
     outcome: &'a Outcome,
     state: StatusName,
     amounts: Amounts,
+    text: ShopperText,
 }
 
 impl<'a> OutcomeView<'a> {
     /// The view of `outcome` for `order_id`; `known` is everything the
-    /// tracker knew last (a success carries its own status).
-    pub fn new(order_id: &'a str, outcome: &'a Outcome, known: Option<&PaymentStatus>) -> Self {
+    /// tracker knew last (a success carries its own status); its words in
+    /// the shopper's `locale`.
+    pub fn new(
+        order_id: &'a str,
+        outcome: &'a Outcome,
+        known: Option<&PaymentStatus>,
+        locale: Locale,
+    ) -> Self {
         let status = match outcome {
             Outcome::Success { status } => Some(status),
             Outcome::Cancelled { .. }
@@ -59,6 +79,7 @@ impl<'a> OutcomeView<'a> {
         let initiated = PaymentStatus::initiated();
         let status = status.unwrap_or(&initiated);
         OutcomeView {
+            text: wording::outcome_text(outcome, locale, app_name(locale)),
             order_id,
             outcome,
             state: status.state().name(),

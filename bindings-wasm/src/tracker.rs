@@ -87,7 +87,11 @@ impl Inner {
     /// reported, and the others still run).
     pub fn notify(&self, progress: &Progress) {
         *self.progress.borrow_mut() = Some(progress.clone());
-        let Ok(view) = to_js(&ProgressView::new(&self.order_id, progress)) else {
+        let Ok(view) = to_js(&ProgressView::new(
+            &self.order_id,
+            progress,
+            browser::locale(),
+        )) else {
             return;
         };
         let listeners = self.listeners.borrow().clone();
@@ -111,7 +115,12 @@ impl Inner {
         LIVE.with_borrow_mut(|live| live.retain(|t| t.inner.order_id != self.order_id));
         let settled = result.and_then(|outcome| {
             let known = self.progress.borrow().as_ref().map(|p| p.status.clone());
-            to_js(&OutcomeView::new(&self.order_id, outcome, known.as_ref()))
+            to_js(&OutcomeView::new(
+                &self.order_id,
+                outcome,
+                known.as_ref(),
+                browser::locale(),
+            ))
         });
         let _ = match settled {
             Ok(outcome) => resolve.call1(&JsValue::UNDEFINED, &outcome),
@@ -200,7 +209,7 @@ impl Tracker {
     /// The latest progress, or `undefined` before the first one.
     pub fn progress(&self) -> Option<types::Progress> {
         let progress = self.inner.progress.borrow();
-        let view = ProgressView::new(&self.inner.order_id, progress.as_ref()?);
+        let view = ProgressView::new(&self.inner.order_id, progress.as_ref()?, browser::locale());
         to_js(&view).ok().map(JsCast::unchecked_into)
     }
 
@@ -213,9 +222,10 @@ impl Tracker {
     }
 
     /// Calls `listener` with every change of the status or of what the
-    /// tracker is doing.
-    #[wasm_bindgen(js_name = onChange)]
-    pub fn on_change(&self, listener: types::ProgressListener) -> Result<(), JsValue> {
+    /// tracker is doing. Returns the function that removes it again:
+    /// `const off = tracker.onChange(render); … off();`.
+    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
+    pub fn on_change(&self, listener: types::ProgressListener) -> Result<JsValue, JsValue> {
         self.usable("onChange")?;
         let value: &JsValue = listener.as_ref();
         let Some(f) = value.dyn_ref::<Function>() else {
@@ -225,7 +235,18 @@ impl Tracker {
             )));
         };
         self.inner.listeners.borrow_mut().push(f.clone());
-        Ok(())
+        // The unsubscribe function holds the tracker weakly: keeping it
+        // keeps no tracker alive.
+        let (inner, listener) = (Rc::downgrade(&self.inner), f.clone());
+        let off = Closure::<dyn Fn()>::new(move || {
+            if let Some(inner) = inner.upgrade() {
+                inner
+                    .listeners
+                    .borrow_mut()
+                    .retain(|f| !js_sys::Object::is(f, &listener));
+            }
+        });
+        Ok(off.into_js_value())
     }
 
     /// Removes a listener given to `onChange`.

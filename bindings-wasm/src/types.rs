@@ -231,6 +231,8 @@ export type Progress = PaymentState & {
   /** The final check is made by then at the latest. */
   deadline: Timestamp;
   status: PaymentStatus;
+  /** The phase in the shopper's words (`navigator.language`: en, nb, da or fi). */
+  phaseText: string;
 };
 
 /** A listener given to `tracker.onChange`. */
@@ -245,6 +247,25 @@ export interface OutcomeBase {
   /** The state the facts show (`initiated` for most unknown outcomes). */
   state: StateName;
   amounts: Amounts;
+  /** What to tell the shopper, in their language — never a provider code. */
+  text: ShopperText;
+}
+
+/** What the page should offer once the payment is settled. */
+export type NextStep = "done" | "tryAgain" | "checkPaymentApp";
+
+/** An outcome in the shopper's words (`navigator.language`: en, nb, da or fi). */
+export interface ShopperText {
+  /** A short heading: "Payment approved". */
+  title: string;
+  /** One or two sentences in plain words, with the payment app's name. */
+  detail: string;
+  /** What the page should offer: no payment button after `done`. */
+  nextStep: NextStep;
+  /** The label of the button for `tryAgain` (empty for the others). */
+  action: string;
+  /** For the developer, never the shopper: `failed:RESERVE_FAILED`. */
+  code: string;
 }
 
 /** How the payment ended — never a guess. `success` only on a successful reserve, sale or capture. */

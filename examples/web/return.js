@@ -17,6 +17,8 @@ try {
     : resumePending();
   if (!tracker) throw new Error("no payment is waiting on this device");
   await follow(tracker);
+  // "Try again" starts a new payment for the same basket in the shop.
+  $("again").onclick = () => location.assign("/");
 } catch (e) {
   const code = isAppSwitchError(e) ? e.code : "error";
   $("state").textContent = {

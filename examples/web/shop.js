@@ -1,8 +1,8 @@
 // The shop page: checkout through the merchant backend, then off to the
 // landing page. The browser module saves the pending payment before the
 // page navigates away; the return page picks it up.
-import init, { isAppSwitchError, openPlan, resumePending, track } from "/pkg/appswitch.js";
-import { follow } from "/ui.js";
+import init, { openPlan, resumePending, track } from "/pkg/appswitch.js";
+import { follow, rememberLink } from "/ui.js";
 
 await init();
 
@@ -62,6 +62,7 @@ async function pay() {
       expectation: checkout.returnExpectation,
       policy: { longPoll: 20000 },
     });
+    rememberLink(checkout.orderId, checkout.url);
     const plan = openPlan(checkout.url);
     if (plan.action === "openLandingPage") {
       location.assign(plan.url);
@@ -69,18 +70,29 @@ async function pay() {
       throw new Error("the payment link expired before it could be opened; please try again");
     }
   } catch (e) {
-    $("message").textContent = isAppSwitchError(e) ? `${e.code}: ${e.message}` : `Could not start the payment: ${e.message}`;
+    console.error(e);
+    $("message").textContent = "We could not start the payment. Nothing was charged. Please try again.";
     $("pay").disabled = false;
   }
 }
 
 $("pay").addEventListener("click", pay);
+$("again").addEventListener("click", () => {
+  $("pending").hidden = true;
+  $("result").hidden = true;
+  $("again").hidden = true;
+  pay();
+});
 $("basket").textContent = `Basket ${basketId()}`;
 
 // Back in the shop while a payment is still under way (a reload, the back
 // button, another tab): carry on tracking it here.
+// While it is pending there is no second payment: no Pay button, only
+// "Open Vipps again"; after success none at all; after a cancel, a
+// rejection or a failure, "Try again".
 const pending = resumePending();
 if (pending) {
   $("pending").hidden = false;
-  follow(pending);
+  $("pay").hidden = true;
+  follow(pending); // "Try again" (#again) takes Pay's place when it may
 }

@@ -1,60 +1,77 @@
 // Rendering shared by the shop and the return page: what the tracker is
-// doing, in words a shopper understands, and a countdown to the deadline.
+// doing and how it ended, in the shopper's words (the module's texts, in
+// the browser's language), and the time the shopper has.
+import { openPlan, reopenLabel, timeLeftText } from "/pkg/appswitch.js";
 
-const PHASES = {
-  awaitingSwitch: "Waiting for you to open Vipps…",
-  polling: "Checking with the shop…",
-  paused: "Paused while this page is in the background.",
-  offline: "You are offline; we check again when the network is back.",
-  backingOff: "The shop is slow to answer; trying again shortly…",
-  longRequest: "The provider is still working on it…",
-  verifying: "Confirming the result…",
-  finalCheck: "Time is up; one last check…",
-  settled: "Done.",
-};
+const LINK = "sockshop.link";
 
+/** Keeps the payment link of `orderId`, so "Open Vipps again" can use it. */
+export function rememberLink(orderId, url) {
+  localStorage.setItem(LINK, JSON.stringify({ orderId, url }));
+}
+
+/**
+ * Offers "Open Vipps again" while the link of the pending payment is still
+ * valid — never a second payment.
+ */
+function offerReopen(orderId) {
+  const button = document.getElementById("reopen");
+  if (!button) return;
+  let link = null;
+  try {
+    link = JSON.parse(localStorage.getItem(LINK) ?? "null");
+  } catch {}
+  button.hidden = true;
+  if (!link || link.orderId !== orderId) return;
+  let plan;
+  try {
+    plan = openPlan(link.url);
+  } catch {
+    return; // expired or unusable: the shopper waits for the outcome
+  }
+  if (plan.action !== "openLandingPage") return;
+  button.textContent = reopenLabel();
+  button.hidden = false;
+  button.onclick = () => location.assign(plan.url);
+}
+
+// The merchant's page speaks of states (never shown to the shopper).
 const STATES = {
-  initiated: "Waiting for your payment in Vipps",
-  reserved: "Payment approved",
-  captured: "Paid",
+  initiated: "Waiting for the shopper in Vipps",
+  reserved: "Payment approved (reserved)",
+  captured: "Paid (captured)",
   refunded: "Refunded",
   cancelled: "Payment cancelled",
   rejected: "Payment timed out",
   failed: "Payment failed",
 };
 
-export const kr = (ore) => `${Math.floor(ore / 100)},${String(ore % 100).padStart(2, "0")} kr`;
-
-export function describePhase(phase) {
-  return PHASES[phase] ?? phase;
-}
-
+/** A state for the merchant's page. */
 export function describeState(state) {
   return STATES[state] ?? state;
 }
 
-/** Describes a settled outcome: a CSS class, a headline and a detail line. */
+export const kr = (ore) => `${Math.floor(ore / 100)},${String(ore % 100).padStart(2, "0")} kr`;
+
+/**
+ * Describes a settled outcome in the shopper's words (the module's
+ * `outcome.text`, in the browser's language): a CSS class, a headline and
+ * a detail line. The provider's code stays in `outcome.text.code`, for the
+ * developer's console only.
+ */
 export function describeOutcome(outcome) {
-  switch (outcome.outcome) {
-    case "success":
-      return ["success", outcome.state === "captured" ? "Paid — thank you!" : "Payment approved — thank you!",
-        `${kr(outcome.amounts.reserved)} reserved${outcome.amounts.captured ? `, ${kr(outcome.amounts.captured)} captured` : ""}.`];
-    case "cancelled":
-      return ["cancelled", "Payment cancelled", outcome.by === "merchant" ? "The shop cancelled the payment." : "You cancelled the payment in Vipps."];
-    case "rejected":
-      return ["rejected", "Payment timed out", "Nothing was paid. You can try again."];
-    case "failed":
-      return ["failed", "Payment failed", outcome.reason];
-    default:
-      return ["unknown", "We could not find out what happened", `(${outcome.reason}) Nothing is lost: check your order page or contact us; we never charge twice.`];
+  console.info(`appswitch outcome: ${outcome.text.code}`);
+  let detail = outcome.text.detail;
+  if (outcome.outcome === "success") {
+    detail += ` ${kr(outcome.amounts.reserved)} reserved${outcome.amounts.captured ? `, ${kr(outcome.amounts.captured)} captured` : ""}.`;
   }
+  return [outcome.outcome, outcome.text.title, detail];
 }
 
-/** Updates a countdown element every second until `deadline` (ms). */
+/** Shows the time the shopper has, every second, until `deadline` (ms). */
 export function countdown(element, deadline) {
   const tick = () => {
-    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-    element.textContent = `The provider's deadline is in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}.`;
+    element.textContent = timeLeftText((deadline - Date.now()) / 1000);
   };
   tick();
   const timer = setInterval(tick, 1000);
@@ -73,21 +90,30 @@ export async function follow(tracker) {
   let stop = () => {};
   $("order").textContent = tracker.orderId;
   $("progress").hidden = false;
+  offerReopen(tracker.orderId);
   tracker.onChange((progress) => {
-    $("state").textContent = describeState(progress.state);
-    $("phase").textContent = describePhase(progress.phase);
+    $("state").dataset.state = progress.state;
+    $("state").textContent = progress.phaseText;
+    $("checking").hidden = progress.phase === "settled";
     stop();
     stop = progress.phase === "settled" ? () => {} : countdown($("countdown"), progress.deadline);
   });
   const outcome = await tracker.settled;
   stop();
   $("progress").hidden = true;
+  $("reopen").hidden = true;
   const [kind, headline, detail] = describeOutcome(outcome);
   $("result").hidden = false;
   $("outcome").className = `outcome ${kind}`;
   $("outcome").dataset.outcome = outcome.outcome;
   $("outcome").textContent = headline;
   $("detail").textContent = detail;
+  // Only a payment that surely moved no money offers another.
+  const again = $("again");
+  if (again) {
+    again.hidden = outcome.text.nextStep !== "tryAgain";
+    again.textContent = outcome.text.action;
+  }
   if (outcome.outcome === "success") {
     // Paid: the next purchase is a new basket.
     localStorage.removeItem("sockshop.basket");

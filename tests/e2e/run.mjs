@@ -84,7 +84,16 @@ async function decide(page, choice) {
 async function outcomeOf(page) {
   const el = page.locator("#outcome[data-outcome]");
   await el.waitFor({ timeout: OUTCOME_TIMEOUT });
-  return { outcome: await el.getAttribute("data-outcome"), text: await el.textContent() };
+  const outcome = await el.getAttribute("data-outcome");
+  // What the shopper reads names no provider code (RESERVE_FAILED,
+  // USER_CANCEL, a reason code …): words only.
+  const shown = await page.locator("#result").innerText();
+  expect(!/[A-Z]{3,}(_[A-Z]+)+|deadlinePassed|backendUnreachable|tooManyErrors|\b(failed|unknown):/.test(shown),
+    `the shopper reads a code: ${shown}`);
+  if (outcome === "success") {
+    expect(await page.locator("#pay").isHidden(), "no Pay button after a success");
+  }
+  return { outcome, text: await el.textContent() };
 }
 
 /** The merchant ships (captures) an order on the merchant's page, with the key. */
@@ -159,7 +168,7 @@ const tests = {
     const id = await checkout(page, ["reserveLate"]);
     await decide(page, "approve");
     // Back before the money: the page keeps checking.
-    await page.locator("#phase", { hasText: /\S/ }).waitFor();
+    await page.locator("#state[data-state]", { hasText: /\S/ }).waitFor();
     await shot(page, "return-waiting");
     const early = await page.locator("#state").textContent();
     expect(!(await page.locator("#outcome[data-outcome]").count()), `settled too early (${early})`);
@@ -187,6 +196,11 @@ const tests = {
     await page.goto(SHOP);
     await page.reload();
     await page.locator("#pending:not([hidden])").waitFor();
+    // Pending: no second payment, but the app can be opened again.
+    expect(await page.locator("#pay").isHidden(), "no Pay button while pending");
+    const reopen = page.locator("#reopen:not([hidden])");
+    await reopen.waitFor();
+    expect((await reopen.textContent()) === "Open Vipps again", `reopen: ${await reopen.textContent()}`);
     const app = await ctx.newPage();
     await app.goto(view.shopperUrl);
     await app.click("#approve");
@@ -195,26 +209,42 @@ const tests = {
     await shot(page, "shop-resumed");
   },
 
-  async "paying twice for one basket: the first reservation is cancelled"(ctx) {
+  async "paying twice for one basket: the first reservation is cancelled"(ctx, browser) {
+    // One basket on two devices (a signed-in shopper's basket).
+    const basket = `basket-twice-${Date.now()}`;
+    const sameBasket = (b) => localStorage.setItem("sockshop.basket", b);
+    await ctx.addInitScript(sameBasket, basket);
     const page = await ctx.newPage();
     const first = await checkout(page);
-    // The shopper closes the app without deciding and pays again.
+    // The shopper closes the app without deciding. This browser offers no
+    // second payment while the first is pending …
     const closed = await ctx.newPage();
     await closed.goto((await order(first)).shopperUrl);
     await closed.click("#close");
-    const second = await checkout(page);
-    expect(first !== second, "a new orderId for the second attempt");
-    await decide(page, "approve");
-    expect((await outcomeOf(page)).outcome === "success", "the second attempt is paid");
-    await shipAsMerchant(ctx, second);
-    // Now the first attempt goes through after all (the Vipps eCom API "Exception handling" guide's slow bank).
-    await sim(`/_sim/orders/${first}/shopper`, { choice: "approve" });
-    const view = await eventually("the duplicate reservation to be cancelled", async () => {
-      const v = await order(first);
-      return v.record.cancels === 1 ? v : undefined;
-    });
-    expect(view.status === "cancelled", `first attempt: ${view.status}`);
-    expect((await order(second)).record.captures === 1, "the second attempt was captured once");
+    await page.goto(SHOP);
+    await page.locator("#pending:not([hidden])").waitFor();
+    expect(await page.locator("#pay").isHidden(), "no Pay button while a payment is pending");
+    // … so the shopper pays again on another device.
+    const device = await browser.newContext();
+    try {
+      await device.addInitScript(sameBasket, basket);
+      const other = await device.newPage();
+      const second = await checkout(other);
+      expect(first !== second, "a new orderId for the second attempt");
+      await decide(other, "approve");
+      expect((await outcomeOf(other)).outcome === "success", "the second attempt is paid");
+      await shipAsMerchant(ctx, second);
+      // Now the first attempt goes through after all (the Vipps eCom API "Exception handling" guide's slow bank).
+      await sim(`/_sim/orders/${first}/shopper`, { choice: "approve" });
+      const view = await eventually("the duplicate reservation to be cancelled", async () => {
+        const v = await order(first);
+        return v.record.cancels === 1 ? v : undefined;
+      });
+      expect(view.status === "cancelled", `first attempt: ${view.status}`);
+      expect((await order(second)).record.captures === 1, "the second attempt was captured once");
+    } finally {
+      await device.close();
+    }
   },
 
   async "deadline expiry: the shopper never acts"(ctx) {
@@ -226,7 +256,9 @@ const tests = {
     await sim("/_sim/clock/advance", { ms: 11 * 60 * 1000 });
     const { outcome, text } = await outcomeOf(page);
     expect(outcome === "rejected", `outcome ${outcome}`);
-    expect(text.includes("timed out"), `page says ${text}`);
+    expect(text.includes("Time ran out"), `page says ${text}`);
+    // Nothing was charged: the shopper may try again.
+    expect(await page.locator("#again:not([hidden])").count() === 1, "Try again is offered");
     await shot(page, "timed-out");
     expect((await order(id)).status === "rejected", "the simulator timed it out");
   },
@@ -258,6 +290,19 @@ const tests = {
     expect(view.record.captures === 0 && view.record.cancels === 0 && view.record.refunds === 0,
       `the provider saw ${JSON.stringify([view.record.captures, view.record.cancels, view.record.refunds])}`);
     expect(view.status === "reserved", `simulator says ${view.status}`);
+  },
+
+  async "a refused card: the shopper reads words and may try again"(ctx) {
+    const page = await ctx.newPage();
+    await checkout(page);
+    await decide(page, "fail");
+    const { outcome, text } = await outcomeOf(page); // no provider code shown
+    expect(outcome === "failed", `outcome ${outcome}`);
+    expect(text === "Payment not approved", `page says ${text}`);
+    const again = page.locator("#again:not([hidden])");
+    await again.waitFor();
+    expect((await again.textContent()) === "Try again", `button: ${await again.textContent()}`);
+    await shot(page, "return-card-refused");
   },
 
   async "a forged return is refused"(ctx) {

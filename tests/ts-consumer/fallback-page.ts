@@ -1,6 +1,16 @@
 // The fallback page the provider opens (a fresh load, a bfcache restore or
 // another tab), and the shop's order page.
-import { isAppSwitchError, resume, resumePending, type ShopperReturned, type Tracker } from "appswitch";
+import {
+  isAppSwitchError,
+  resume,
+  resumePending,
+  resumeReturn,
+  reopenLabel,
+  timeLeftText,
+  type Progress,
+  type ShopperReturned,
+  type Tracker,
+} from "appswitch";
 import { describe } from "./checkout";
 
 declare function show(text: string): void;
@@ -37,6 +47,8 @@ export function onOrderPage(): void {
   const listener = () => show("changed");
   tracker.onChange(listener);
   tracker.offChange(listener);
+  const off: () => void = tracker.onChange((p: Progress) => show(p.phaseText));
+  off();
   tracker.settled.then(describe, (e: unknown) => {
     if (isAppSwitchError(e) && e.code === "detached") return;
   });
@@ -49,4 +61,18 @@ export function anotherTab(tracker: Tracker): void {
   // The landing page opened in another window: polling starts now.
   window.open("https://api.vipps.no/…", "_blank");
   tracker.switchedOut();
+}
+
+// In another browser than the one checkout began in (iOS and Safari):
+// nothing stored here, the backend vouches for the return.
+export async function onFallbackPageAnywhere(): Promise<void> {
+  try {
+    const tracker: Tracker = await resumeReturn({ returnCheckUrl: "/api/payments/{orderId}/return" });
+    tracker.onChange((p: Progress) => show(`${p.phaseText} ${timeLeftText((p.deadline - Date.now()) / 1000)}`));
+    const outcome = await tracker.settled;
+    show(`${outcome.text.title}: ${outcome.text.detail}`);
+    if (outcome.text.nextStep === "tryAgain") show(outcome.text.action);
+  } catch (e) {
+    if (isAppSwitchError(e) && e.code === "return-check-failed") show(reopenLabel());
+  }
 }

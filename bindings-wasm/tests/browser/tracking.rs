@@ -58,6 +58,12 @@ async fn a_reserved_payment_is_a_success_after_polling() {
         20000.0
     );
     assert!(number(&last, "deadline") > js_sys::Date::now());
+    // Words for the shopper beside the codes for the developer.
+    assert!(!text(&last, "phaseText").is_empty(), "{}", show(&last));
+    let words = get(&outcome, "text");
+    assert_eq!(text(&words, "nextStep"), "done", "{}", show(&words));
+    assert!(!text(&words, "title").is_empty());
+    assert!(!text(&words, "detail").contains("RESERVE"));
     let progress: JsValue = tracker.progress().unwrap().into();
     assert_eq!(text(&progress, "phase"), "settled");
 }
@@ -204,4 +210,36 @@ async fn stop_settles_on_what_is_known() {
     assert_eq!(text(&outcome, "reason"), "stopped");
     assert_eq!(text(&outcome, "state"), "initiated");
     assert!(requests(&order).await.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_function_on_change_returns_removes_the_listener() {
+    let order = order("unsubscribe");
+    script(
+        &order,
+        &format!(
+            "[{}, {}]",
+            doc(&order, "initiated", ""),
+            doc(&order, "reserved", "")
+        ),
+    )
+    .await;
+    let (tracker, _) = start(&order, FAST);
+    let (kept, dropped): (Rc<RefCell<u32>>, Rc<RefCell<u32>>) = Default::default();
+    let (k, d) = (Rc::clone(&kept), Rc::clone(&dropped));
+    let keep = Closure::<dyn FnMut(JsValue)>::new(move |_| *k.borrow_mut() += 1);
+    let drop_ = Closure::<dyn FnMut(JsValue)>::new(move |_| *d.borrow_mut() += 1);
+    tracker
+        .on_change(keep.as_ref().clone().unchecked_into())
+        .unwrap();
+    let off: js_sys::Function = tracker
+        .on_change(drop_.as_ref().clone().unchecked_into())
+        .unwrap()
+        .unchecked_into();
+    off.call0(&JsValue::UNDEFINED).unwrap();
+    off.call0(&JsValue::UNDEFINED).unwrap(); // twice is harmless
+    tracker.switched_out().unwrap();
+    settled(&tracker).await;
+    assert!(*kept.borrow() > 0, "the other listener still hears");
+    assert_eq!(*dropped.borrow(), 0, "the removed one hears nothing");
 }
