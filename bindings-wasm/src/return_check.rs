@@ -8,7 +8,7 @@
 
 use appswitch_core::drive::FetchOutcome;
 use appswitch_core::shopper::pending::ResumeError;
-use appswitch_core::shopper::return_check::{ReturnCheck, ReturnCheckError, return_check_url};
+use appswitch_core::shopper::return_check::{ReturnCheck, ReturnCheckError, return_check_url_with};
 use appswitch_core::shopper::url::ReturnClaim;
 use wasm_bindgen::prelude::*;
 
@@ -94,7 +94,8 @@ pub async fn resume_return(options: types::ResumeReturnOptions) -> Result<Tracke
             format!("resumeReturn: `url` is no return of a payment: {e}"),
         )
     })?;
-    let check_url = return_check_url(&template, &claim).map_err(|e| refused(&e))?;
+    let check_url =
+        return_check_url_with(&template, &claim, browser::split_url).map_err(|e| refused(&e))?;
     let budget = policy.connect_timeout.saturating_add(policy.read_timeout);
     let (status, body) = match get(&check_url, budget).await {
         FetchOutcome::Answered { status, body, .. } => (status, body),

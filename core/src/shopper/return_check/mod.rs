@@ -138,9 +138,43 @@ pub enum ReturnCheckError {
 /// characters), and a value the template does not name added as the
 /// query parameter `orderId` or `attempt`.
 pub fn return_check_url(template: &str, claim: &ReturnClaim) -> Result<String, ReturnCheckError> {
-    let bad = || ReturnCheckError::BadTemplate {
+    let expanded = expand_template(template, claim);
+    let url = url::Url::parse(&expanded).map_err(|_| bad_template(template))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(bad_template(template));
+    }
+    Ok(url.into())
+}
+
+/// [`return_check_url`] for a page that splits URLs with its own WHATWG
+/// parser (`split`: the browser's `URL`), so it carries no URL parser of
+/// its own: the same expansion, the same `http(s)` rule.
+pub fn return_check_url_with(
+    template: &str,
+    claim: &ReturnClaim,
+    split: impl Fn(&str) -> Option<UrlParts>,
+) -> Result<String, ReturnCheckError> {
+    let expanded = expand_template(template, claim);
+    match split(&expanded) {
+        Some(parts)
+            if matches!(parts.scheme.as_str(), "http" | "https") && !parts.host.is_empty() =>
+        {
+            Ok(expanded)
+        }
+        _ => Err(bad_template(template)),
+    }
+}
+
+fn bad_template(template: &str) -> ReturnCheckError {
+    ReturnCheckError::BadTemplate {
         template: template.to_string(),
-    };
+    }
+}
+
+/// The template with its placeholders replaced (percent-encoded), and the
+/// values it does not name appended to its query (form-encoded, before a
+/// fragment).
+fn expand_template(template: &str, claim: &ReturnClaim) -> String {
     let encode =
         |value: &str| percent_encoding::utf8_percent_encode(value, NOT_UNRESERVED).to_string();
     let named = |placeholder: &str| template.contains(placeholder);
@@ -148,20 +182,29 @@ pub fn return_check_url(template: &str, claim: &ReturnClaim) -> Result<String, R
     let expanded = template
         .replace(ORDER_ID_PLACEHOLDER, &encode(&claim.order_id))
         .replace(ATTEMPT_PLACEHOLDER, &encode(claim.nonce.as_str()));
-    let mut url = url::Url::parse(&expanded).map_err(|_| bad())?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(bad());
+    let mut missing = form_urlencoded::Serializer::new(String::new());
+    if !names_order {
+        missing.append_pair(ORDER_ID_PARAM, &claim.order_id);
     }
-    if !names_order || !names_attempt {
-        let mut query = url.query_pairs_mut();
-        if !names_order {
-            query.append_pair(ORDER_ID_PARAM, &claim.order_id);
-        }
-        if !names_attempt {
-            query.append_pair(ATTEMPT_PARAM, claim.nonce.as_str());
-        }
+    if !names_attempt {
+        missing.append_pair(ATTEMPT_PARAM, claim.nonce.as_str());
     }
-    Ok(url.into())
+    let missing = missing.finish();
+    if missing.is_empty() {
+        return expanded;
+    }
+    let (before, fragment) = match expanded.find('#') {
+        Some(i) => expanded.split_at(i),
+        None => (expanded.as_str(), ""),
+    };
+    let joiner = if !before.contains('?') {
+        "?"
+    } else if before.ends_with('?') || before.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    format!("{before}{joiner}{missing}{fragment}")
 }
 
 impl ReturnCheck {

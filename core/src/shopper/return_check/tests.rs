@@ -1,6 +1,6 @@
 use super::*;
 use crate::shopper::platform::Platform;
-use crate::shopper::url::{AttemptNonce, Fallback, FallbackSpec, FallbackTarget};
+use crate::shopper::url::{AttemptNonce, Fallback, FallbackSpec, FallbackTarget, UrlParts};
 use crate::status::PaymentStatus;
 
 const NOW: Timestamp = Timestamp::from_millis(1_700_000_000_000);
@@ -86,6 +86,33 @@ fn the_check_url_names_the_claim_where_the_template_says_or_in_the_query() {
             Err(ReturnCheckError::BadTemplate {
                 template: template.into()
             }),
+            "{template}"
+        );
+    }
+}
+
+/// The page's path (its own parser splits) builds the same URL as the
+/// `url` crate's, and refuses the same templates.
+#[test]
+fn the_page_path_builds_the_same_check_url() {
+    let claim = ReturnClaim {
+        order_id: "a b/c?d&e".into(),
+        nonce: AttemptNonce::from_random([0x5c; 16]),
+    };
+    for template in [
+        "https://shop.example/api/payments/{orderId}/return",
+        "https://shop.example/return-check?o={orderId}&t={attempt}",
+        "http://127.0.0.1:8080/return-check.php?shop=1",
+        "http://127.0.0.1:8080/return-check.php?",
+        "https://shop.example/check#top",
+        "",
+        "shop.example/{orderId}",
+        "ftp://shop.example/{orderId}",
+        "mailto:x@y",
+    ] {
+        assert_eq!(
+            return_check_url_with(template, &claim, UrlParts::parse),
+            return_check_url(template, &claim),
             "{template}"
         );
     }
