@@ -10,11 +10,14 @@
 
 use std::time::Duration;
 
-use appswitch_core::providers::vipps_ecom::limits::{FINAL_CHECK_GRACE, PAYMENT_WINDOW};
+use appswitch_core::foundation::time::Timestamp;
+use appswitch_core::providers::vipps_ecom::limits::{
+    FINAL_CHECK_GRACE, PAYMENT_WINDOW, payment_window_closed,
+};
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
 
 use crate::app::{App, millis};
-use crate::store::{EventSource, Millis, NewEvent, NextCheck, StoreError, StoredOrder};
+use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
 use crate::util::wall_millis;
 
 /// Why an order the provider does not know is given up as failed, once the
@@ -22,17 +25,40 @@ use crate::util::wall_millis;
 pub(crate) const NEVER_INITIATED: &str =
     "the provider has no payment with this orderId: it was never initiated";
 
+/// When the order's attempt began, on the provider's clock (the initiate
+/// answer), if the provider answered it.
+fn initiated_at(state: &OrderState) -> Option<Timestamp> {
+    state.deeplink.as_ref().map(|d| d.deadlines.received_at)
+}
+
+/// Whether the payment window of the order has closed (with the core's
+/// grace for the one last check): its details are then read by the
+/// provider's own rules for what is still undecided — a declined card the
+/// shopper did not follow with another is failed, a payment nobody acted on
+/// rejected (`PaymentDetails::to_status_after_payment_window`; Vipps eCom
+/// API guide, "Timeouts").
+fn window_closed(app: &App, state: &OrderState) -> bool {
+    initiated_at(state).is_some_and(|at| payment_window_closed(at, app.config.clock.now()))
+}
+
 /// Asks the provider for the order's details and merges them. The details,
 /// if the provider answered; a failure is recorded as the order's
-/// `problem`.
+/// `problem`. Details read after the payment window closed decide what the
+/// history leaves undecided ([`window_closed`]): without it a lost
+/// `RESERVE_FAILED` or `REJECTED` callback left the order undecided for
+/// ever.
 pub(crate) async fn details_and_merge(
     app: &App,
     order_id: &str,
 ) -> Result<Option<PaymentDetails>, StoreError> {
     match app.client.details(order_id).await {
         Ok(details) => {
-            let observed = details.to_status();
             app.change(order_id, |_, state| {
+                let observed = if window_closed(app, state) {
+                    details.to_status_after_payment_window()
+                } else {
+                    details.to_status()
+                };
                 state.problem = None;
                 state.provider_unknown = false;
                 let merged = state.status.clone().merge(&observed);
@@ -70,15 +96,23 @@ pub(crate) async fn refresh_if_due(app: &App, order: &StoredOrder) -> Result<(),
     }
     let gap = app.config.details_gap(order.state.status.is_final());
     let now = wall_millis();
-    if order
-        .last_check_at
-        .is_some_and(|last| now.saturating_sub(last) < millis(gap))
+    // The one last check after the payment window closed is made at once,
+    // whatever the interval: it is the one that decides.
+    let last_check = !order.state.status.is_final() && window_closed(app, &order.state);
+    if !last_check
+        && order
+            .last_check_at
+            .is_some_and(|last| now.saturating_sub(last) < millis(gap))
     {
         return Ok(());
     }
     let id = &order.order.order_id;
     let Some(lease) = app
-        .try_lease(id, app.config.watch.check_lease, Some(gap))
+        .try_lease(
+            id,
+            app.config.watch.check_lease,
+            (!last_check).then_some(gap),
+        )
         .await?
     else {
         return Ok(());

@@ -101,6 +101,50 @@ async fn a_lost_callback_is_made_up_for_by_polling() {
     assert!(shop.details_calls(&c.order_id) >= 1);
 }
 
+/// After the payment window the details are read by the provider's rules
+/// for what they leave undecided (Vipps eCom API guide, "Timeouts"): a
+/// declined card not followed by another is failed, a payment nobody acted
+/// on rejected — and that last check is made at once, whatever the
+/// interval. With the callbacks lost, nothing else can tell the backend.
+#[tokio::test]
+async fn after_the_payment_window_a_lost_callback_no_longer_leaves_the_order_open() {
+    let shop = shop_with(
+        SimConfig {
+            faults: Faults {
+                drop_callback: true,
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+        |c| c.details_interval = Duration::from_secs(600),
+    )
+    .await;
+    let declined = shop.checkout("b-window-declined").await;
+    let idle = shop.checkout("b-window-idle").await;
+    shop.sim
+        .control()
+        .shopper(&declined.order_id, ShopperChoice::Fail)
+        .await
+        .unwrap();
+    // Inside the window a declined card is only a fact: the shopper may
+    // still pay with another.
+    for c in [&declined, &idle] {
+        let (_, doc) = shop.status(&c.order_id, None).await;
+        assert_eq!(doc.status, StatusName::Initiated, "{}", c.order_id);
+    }
+    let calls = shop.details_calls(&declined.order_id);
+    shop.sim
+        .control()
+        .advance(Duration::from_secs(10 * 60 + 30))
+        .await;
+    let (_, doc) = shop.status(&declined.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Failed, true));
+    assert_eq!(shop.details_calls(&declined.order_id), calls + 1);
+    let (_, doc) = shop.status(&idle.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
+}
+
 #[tokio::test]
 async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
     let shop = shop_with(SimConfig::default(), |c| {
