@@ -8,6 +8,7 @@
 //! (nor within the 500 ms that the provider's 120 details calls a minute
 //! per order allow).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use appswitch_core::foundation::time::Timestamp;
@@ -90,7 +91,7 @@ pub(crate) async fn details_and_merge(
 /// For a status request: asks the provider if the order is due (the
 /// per-order interval passed) and no other request or instance is asking
 /// right now. The order's queue position stays.
-pub(crate) async fn refresh_if_due(app: &App, order: &StoredOrder) -> Result<(), StoreError> {
+pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Result<(), StoreError> {
     if order.state.provider_unknown {
         return Ok(());
     }
@@ -117,9 +118,19 @@ pub(crate) async fn refresh_if_due(app: &App, order: &StoredOrder) -> Result<(),
     else {
         return Ok(());
     };
-    let result = details_and_merge(app, id).await;
-    app.release(lease, true, NextCheck::Keep).await;
-    result.map(|_| ())
+    // Carried out to the end in a task of its own: a client that goes away
+    // (a timeout, a page that unloads) drops its request's handler, and a
+    // lease dropped with it would block every check of the order — the
+    // watcher's too — until it expires.
+    let (app, id) = (app.clone(), id.clone());
+    let check = tokio::spawn(async move {
+        let result = details_and_merge(&app, &id).await;
+        app.release(lease, true, NextCheck::Keep).await;
+        result.map(|_| ())
+    });
+    // A check that panicked gave its lease up with the task: its expiry
+    // frees it.
+    check.await.unwrap_or(Ok(()))
 }
 
 /// When the provider's payment window of this order closes, on the wall

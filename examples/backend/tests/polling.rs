@@ -145,6 +145,47 @@ async fn after_the_payment_window_a_lost_callback_no_longer_leaves_the_order_ope
     assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
 }
 
+/// A client that gives up while its status request asks the provider (its
+/// handler is dropped mid-call) leaves no lease behind: the next request
+/// asks the provider again at once, instead of waiting out the lease.
+#[tokio::test]
+async fn a_client_that_gives_up_mid_check_does_not_block_the_next_check() {
+    let shop = shop_with(
+        SimConfig {
+            faults: Faults {
+                drop_callback: true,
+                stall: Some(appswitch_simulator::Stall {
+                    ms: 800,
+                    count: 1,
+                    endpoints: vec![appswitch_simulator::Endpoint::Details],
+                }),
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+        |c| c.details_interval = Duration::from_millis(50),
+    )
+    .await;
+    let c = shop.checkout("b-gives-up").await;
+    let gave_up = shop
+        .http
+        .get(shop.url(&format!("/api/payments/{}/status", c.order_id)))
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the stalled check outlasts the client");
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    // The stalled answer arrives; its check ends and gives its lease back.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(doc.status, StatusName::Reserved);
+    assert_eq!(shop.details_calls(&c.order_id), 2);
+}
+
 #[tokio::test]
 async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
     let shop = shop_with(SimConfig::default(), |c| {
