@@ -194,6 +194,10 @@ fn attempt(rng: &mut ChaCha8Rng, start_after: Duration, stall_real: Duration) ->
         callback_delay_ms: rng
             .random_bool(0.15)
             .then(|| rng.random_range(1_000..=90_000)),
+        duplicate_callbacks: rng.random_bool(0.15),
+        replay_callback_ms: rng
+            .random_bool(0.15)
+            .then(|| rng.random_range(5_000..=240_000)),
         reserve_late_ms: rng
             .random_bool(0.15)
             .then(|| rng.random_range(1_000..=60_000)),
