@@ -108,14 +108,16 @@ pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Resul
         return Ok(());
     }
     let id = &order.order.order_id;
-    let Some(lease) = app
-        .try_lease(
-            id,
-            app.config.watch.check_lease,
-            (!last_check).then_some(gap),
-        )
-        .await?
-    else {
+    let ttl = app.config.watch.check_lease;
+    // The last check waits for a check that is out (the watcher's, another
+    // request's: it may have asked before the window closed), up to one
+    // read timeout; any other request answers what is known.
+    let lease = if last_check {
+        app.lease_waiting(id, ttl, app.config.read_timeout).await?
+    } else {
+        app.try_lease(id, ttl, Some(gap)).await?
+    };
+    let Some(lease) = lease else {
         return Ok(());
     };
     // Carried out to the end in a task of its own: a client that goes away

@@ -145,6 +145,53 @@ async fn after_the_payment_window_a_lost_callback_no_longer_leaves_the_order_ope
     assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
 }
 
+/// The one last check after the payment window waits for a check that is
+/// out (here a stalled one of a request that gave up) instead of answering
+/// the undecided status it knew before.
+#[tokio::test]
+async fn the_last_check_waits_for_a_check_that_is_out() {
+    let shop = shop_with(
+        SimConfig {
+            faults: Faults {
+                drop_callback: true,
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+        |_| {},
+    )
+    .await;
+    let c = shop.checkout("b-last-waits").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &c.order_id,
+            Faults {
+                drop_callback: true,
+                stall: Some(appswitch_simulator::Stall {
+                    ms: 800,
+                    count: 1,
+                    endpoints: vec![appswitch_simulator::Endpoint::Details],
+                }),
+                ..Faults::default()
+            },
+        )
+        .unwrap();
+    shop.sim
+        .control()
+        .advance(Duration::from_secs(10 * 60 + 30))
+        .await;
+    let gave_up = shop
+        .http
+        .get(shop.url(&format!("/api/payments/{}/status", c.order_id)))
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the stalled check outlasts the client");
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+}
+
 /// A client that gives up while its status request asks the provider (its
 /// handler is dropped mid-call) leaves no lease behind: the next request
 /// asks the provider again at once, instead of waiting out the lease.
