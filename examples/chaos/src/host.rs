@@ -15,12 +15,12 @@ use appswitch_core::shopper::tracker::{FetchRequest, Progress, TransportErrorKin
 use crate::plan::{HostFault, HostFaultKind};
 use crate::world::{World, real};
 
-/// The storms still to come, and when one last hit a request.
+/// The storms still to come, and when the app last heard the backend.
 #[derive(Debug, Default)]
 struct Storms {
     left: Vec<HostFault>,
-    /// Simulated ms of the last request a fault hit.
-    last_hit: Option<Timestamp>,
+    /// When the last `200` answer reached the app.
+    last_answer: Option<Timestamp>,
 }
 
 /// The app's host. Cheap to clone: a cold start gets a clone with the same
@@ -48,7 +48,7 @@ impl ChaosHost {
             storage: Arc::default(),
             storms: Arc::new(Mutex::new(Storms {
                 left: faults,
-                last_hit: None,
+                last_answer: None,
             })),
         }
     }
@@ -58,9 +58,9 @@ impl ChaosHost {
         lock(&self.storage).clone()
     }
 
-    /// When an injected fault last hit a status request.
-    pub fn last_fault(&self) -> Option<Timestamp> {
-        lock(&self.storms).last_hit
+    /// When the last `200` answer of the backend reached the app.
+    pub fn last_answer(&self) -> Option<Timestamp> {
+        lock(&self.storms).last_answer
     }
 
     /// The fault for a request made at `now`, if a storm is on.
@@ -72,9 +72,7 @@ impl ChaosHost {
             .iter_mut()
             .find(|s| s.count > 0 && started + s.at <= now)?;
         storm.count -= 1;
-        let kind = storm.kind;
-        storms.last_hit = Some(now);
-        Some(kind)
+        Some(storm.kind)
     }
 }
 
@@ -116,9 +114,16 @@ impl Host for ChaosHost {
         let http = self.world.http.clone();
         let url = request.url();
         let fault = self.take_fault(self.now());
+        let (world, storms) = (self.world.clone(), self.storms.clone());
         Box::pin(async move {
             match fault {
-                None => get(http, url, timeout).await,
+                None => {
+                    let outcome = get(http, url, timeout).await;
+                    if matches!(outcome, FetchOutcome::Answered { status: 200, .. }) {
+                        lock(&storms).last_answer = Some(world.now());
+                    }
+                    outcome
+                }
                 Some(HostFaultKind::TooMany { secs }) => FetchOutcome::Answered {
                     status: 429,
                     retry_after: Some(secs.to_string()),

@@ -31,8 +31,8 @@ pub struct AttemptResult {
     pub outcome: Option<Outcome>,
     /// The tracker's deadline (its final check).
     pub deadline: Timestamp,
-    /// When an injected fault last hit a status request.
-    pub last_fault: Option<Timestamp>,
+    /// When the last `200` answer of the backend reached the app.
+    pub last_answer: Option<Timestamp>,
     /// Something the app saw that must not happen (a refused return, a
     /// pending payment lost from the store).
     pub problems: Vec<String>,
@@ -108,7 +108,7 @@ pub async fn run_basket(world: Arc<World>, plan: Plan, seed: u64) -> BasketResul
             checkout_error: None,
             outcome: None,
             deadline: Timestamp::EPOCH,
-            last_fault: None,
+            last_answer: None,
             problems: vec![format!("the attempt's task failed: {e}")],
         }));
     }
@@ -132,7 +132,7 @@ async fn run_attempt(
         checkout_error: None,
         outcome: None,
         deadline: Timestamp::EPOCH,
-        last_fault: None,
+        last_answer: None,
         problems: Vec::new(),
     };
     let c = match world.checkout(basket, amount).await {
@@ -223,7 +223,7 @@ async fn run_attempt(
     lock(&slot).handle = None;
     let _ = shopper.await;
     result.outcome = Some(outcome);
-    result.last_fault = host.last_fault();
+    result.last_answer = host.last_answer();
     result.problems.append(&mut lock(&slot).problems);
     result
 }

@@ -264,7 +264,7 @@ fn attempt(rng: &mut ChaCha8Rng, start_after: Duration, stall_real: Duration) ->
         sim,
         host,
         restarts,
-        long_poll: rng.random_bool(0.7),
+        long_poll: rng.random_bool(0.8),
         jitter_seed: rng.random(),
     }
 }

@@ -11,10 +11,11 @@
 //!   clean-up of a duplicate) may also be reported as cancelled by the
 //!   merchant, when the tracker looked after the void;
 //! - `Unknown` only where the truth could not be known by the tracker's
-//!   deadline: decided within [`MARGIN`] of it, or the app's last requests
-//!   before the deadline hit injected faults. A timeout or a declined card
-//!   whose callback was lost is knowable: the details read after the
-//!   payment window decide them (`to_status_after_payment_window`).
+//!   deadline: decided within [`MARGIN`] of it, or no answer of the backend
+//!   reached the app once the truth was knowable ([`judge`]). A timeout or
+//!   a declined card whose callback was lost is knowable at the deadline:
+//!   the details read after the payment window decide them
+//!   (`to_status_after_payment_window`).
 //!
 //! Money, per order and per basket: no capture twice (or beyond the
 //! reservation), no refund beyond what was captured, and once goods were
@@ -128,12 +129,41 @@ pub fn truth(view: &OrderView) -> (Truth, Timestamp, Money) {
     (truth, at, money)
 }
 
+/// When the merchant's side could first know the truth: when it happened,
+/// or — for a declined card or a timeout whose callback was lost — when
+/// the payment window closed and the details decide it (the tracker's
+/// deadline).
+fn knowable_at(truth: &Truth, at: Timestamp, view: &OrderView, deadline: Timestamp) -> Timestamp {
+    let told = |statuses: &[&str]| {
+        view.record.callbacks.iter().any(|c| {
+            statuses.contains(&c.status.as_str()) && c.outcome == CallbackOutcome::Delivered
+        })
+    };
+    match truth {
+        Truth::Failed if !told(&["RESERVE_FAILED", "SALE_FAILED"]) => deadline,
+        Truth::Rejected { told: false } => deadline,
+        _ => at,
+    }
+}
+
 /// Why an attempt's outcome is wrong, if it is.
+///
+/// `Unknown` is honest when the truth was decided within [`MARGIN`] of the
+/// deadline, or when no answer of the backend reached the app after the
+/// truth could be known (the backend's own lag, [`MARGIN`], allowed for
+/// what happened before the deadline): lost to the network, to injected
+/// faults, or to a backend too slow to answer.
 pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     let (truth, at, money) = truth(view);
     let outcome = a.outcome.as_ref()?;
+    let knowable = knowable_at(&truth, at, view, a.deadline);
+    let lag = if knowable >= a.deadline {
+        Duration::ZERO
+    } else {
+        MARGIN
+    };
     let late = at + MARGIN > a.deadline;
-    let faulted = a.last_fault.is_some_and(|f| f + MARGIN > a.deadline);
+    let unheard = a.last_answer.is_none_or(|t| t < knowable + lag);
     let ok = match (outcome, &truth) {
         (Outcome::Success { .. }, Truth::Reserved) => true,
         (
@@ -151,13 +181,14 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
         (Outcome::Failed { .. }, Truth::Failed) => true,
         (Outcome::Rejected, Truth::Rejected { .. }) => true,
         (Outcome::Unknown { .. }, Truth::Undecided) => true,
-        (Outcome::Unknown { .. }, _) => late || faulted,
+        (Outcome::Unknown { .. }, _) => late || unheard,
         _ => false,
     };
     (!ok).then(|| {
         format!(
-            "tracker said {outcome:?}; the provider: {truth:?} at {} ms before the deadline",
-            a.deadline.as_millis() as i128 - at.as_millis() as i128
+            "tracker said {outcome:?}; the provider: {truth:?} at {} ms before the deadline; last answer {} ms before it",
+            a.deadline.as_millis() as i128 - at.as_millis() as i128,
+            a.last_answer.map_or(i128::MIN, |t| a.deadline.as_millis() as i128 - t.as_millis() as i128)
         )
     })
 }
