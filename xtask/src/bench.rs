@@ -41,7 +41,7 @@ pub fn bench(tools: &Tools, only: &[String]) -> Res {
     }
     if wants("chaos") {
         println!("\n== chaos: 10,000 payments (release) ==");
-        let args = ["--payments", "10000", "--concurrency", "1500"].map(String::from);
+        let args = ["--payments", "10000", "--concurrency", "1000"].map(String::from);
         crate::chaos::chaos(&args, true)?;
     }
     Ok(())

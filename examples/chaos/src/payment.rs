@@ -152,8 +152,10 @@ async fn run_attempt(
     let mut config = TrackerConfig::new(&order_id, &c.status_url, started, a.jitter_seed);
     config.policy.long_poll = a.long_poll.then(|| Duration::from_secs(25));
     // Time runs `scale` times as fast, the network and a debug build do
-    // not: the read timeout is never below one real second.
-    let floor = Duration::from_secs_f64(world.scale);
+    // not: the read timeout is never below two real seconds (the backend's
+    // last check may wait one for a provider check that is out, and take
+    // one for its own).
+    let floor = Duration::from_secs_f64(2.0 * world.scale);
     config.policy.read_timeout = config.policy.read_timeout.max(floor);
     result.deadline = config.deadline();
     let driver = match Driver::start(

@@ -28,7 +28,7 @@ use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_ecom::Operation;
 use appswitch_core::shopper::tracker::Outcome;
 use appswitch_core::status::{CancelledBy, StatusName};
-use appswitch_simulator::{CallbackOutcome, OrderView};
+use appswitch_simulator::{CallbackOutcome, Endpoint, OrderView};
 
 use crate::payment::{AttemptResult, BasketResult};
 
@@ -149,10 +149,13 @@ fn knowable_at(truth: &Truth, at: Timestamp, view: &OrderView, deadline: Timesta
 /// Why an attempt's outcome is wrong, if it is.
 ///
 /// `Unknown` is honest when the truth was decided within [`MARGIN`] of the
-/// deadline, or when no answer of the backend reached the app after the
+/// deadline, when no answer of the backend reached the app after the
 /// truth could be known (the backend's own lag, [`MARGIN`], allowed for
 /// what happened before the deadline): lost to the network, to injected
-/// faults, or to a backend too slow to answer.
+/// faults, or to a backend too slow to answer — or, for a truth only the
+/// details after the window decide, when the provider failed every
+/// details call the backend made for it (a burst, a stall). A backend that
+/// did not ask at all is wrong.
 pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     let (truth, at, money) = truth(view);
     let outcome = a.outcome.as_ref()?;
@@ -164,6 +167,23 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     };
     let late = at + MARGIN > a.deadline;
     let unheard = a.last_answer.is_none_or(|t| t < knowable + lag);
+    // Decided only by the details read after the window: the provider
+    // failed every one the backend asked for before the app's last answer.
+    let calls_after: Vec<_> = view
+        .record
+        .calls
+        .iter()
+        .filter(|c| {
+            c.endpoint == Endpoint::Details
+                && c.at_ms >= a.deadline.as_millis()
+                && a.last_answer.is_some_and(|t| c.at_ms <= t.as_millis())
+        })
+        .collect();
+    let provider_failed = knowable >= a.deadline
+        && !calls_after.is_empty()
+        && calls_after
+            .iter()
+            .all(|c| c.status != 200 || c.fault.is_some());
     let ok = match (outcome, &truth) {
         (Outcome::Success { .. }, Truth::Reserved) => true,
         (
@@ -181,14 +201,18 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
         (Outcome::Failed { .. }, Truth::Failed) => true,
         (Outcome::Rejected, Truth::Rejected { .. }) => true,
         (Outcome::Unknown { .. }, Truth::Undecided) => true,
-        (Outcome::Unknown { .. }, _) => late || unheard,
+        (Outcome::Unknown { .. }, _) => late || unheard || provider_failed,
         _ => false,
     };
     (!ok).then(|| {
         format!(
-            "tracker said {outcome:?}; the provider: {truth:?} at {} ms before the deadline; last answer {} ms before it",
+            "tracker said {outcome:?}; the provider: {truth:?} at {} ms before the deadline; last answer {} ms before it; details calls after it: {:?}",
             a.deadline.as_millis() as i128 - at.as_millis() as i128,
-            a.last_answer.map_or(i128::MIN, |t| a.deadline.as_millis() as i128 - t.as_millis() as i128)
+            a.last_answer.map_or(i128::MIN, |t| a.deadline.as_millis() as i128 - t.as_millis() as i128),
+            calls_after
+                .iter()
+                .map(|c| (c.status, c.fault.clone()))
+                .collect::<Vec<_>>()
         )
     })
 }
