@@ -154,8 +154,9 @@ fn knowable_at(truth: &Truth, at: Timestamp, view: &OrderView, deadline: Timesta
 /// what happened before the deadline): lost to the network, to injected
 /// faults, or to a backend too slow to answer — or, for a truth only the
 /// details after the window decide, when the provider failed every
-/// details call the backend made for it (a burst, a stall). A backend that
-/// did not ask at all is wrong.
+/// details call the backend made around the deadline (a burst, a stall
+/// that outlasted it) and answered none after it. A backend that did not
+/// ask at all is wrong.
 pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     let (truth, at, money) = truth(view);
     let outcome = a.outcome.as_ref()?;
@@ -168,22 +169,27 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     let late = at + MARGIN > a.deadline;
     let unheard = a.last_answer.is_none_or(|t| t < knowable + lag);
     // Decided only by the details read after the window: the provider
-    // failed every one the backend asked for before the app's last answer.
-    let calls_after: Vec<_> = view
+    // failed the backend's details calls around it (a stall that outlasted
+    // the deadline, a burst), and none after it answered before the app's
+    // last answer.
+    let deadline_ms = a.deadline.as_millis();
+    let heard_ms = a.last_answer.map_or(0, |t| t.as_millis());
+    let around: Vec<_> = view
         .record
         .calls
         .iter()
         .filter(|c| {
             c.endpoint == Endpoint::Details
-                && c.at_ms >= a.deadline.as_millis()
-                && a.last_answer.is_some_and(|t| c.at_ms <= t.as_millis())
+                && c.at_ms + MARGIN.as_millis() as u64 >= deadline_ms
+                && c.at_ms <= heard_ms
         })
         .collect();
+    let answered_after = around
+        .iter()
+        .any(|c| c.at_ms >= deadline_ms && c.status == 200 && c.fault.is_none());
     let provider_failed = knowable >= a.deadline
-        && !calls_after.is_empty()
-        && calls_after
-            .iter()
-            .all(|c| c.status != 200 || c.fault.is_some());
+        && !answered_after
+        && around.iter().any(|c| c.status != 200 || c.fault.is_some());
     let ok = match (outcome, &truth) {
         (Outcome::Success { .. }, Truth::Reserved) => true,
         (
@@ -206,12 +212,12 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     };
     (!ok).then(|| {
         format!(
-            "tracker said {outcome:?}; the provider: {truth:?} at {} ms before the deadline; last answer {} ms before it; details calls after it: {:?}",
+            "tracker said {outcome:?}; the provider: {truth:?} at {} ms before the deadline; last answer {} ms before it; details calls around it: {:?}",
             a.deadline.as_millis() as i128 - at.as_millis() as i128,
             a.last_answer.map_or(i128::MIN, |t| a.deadline.as_millis() as i128 - t.as_millis() as i128),
-            calls_after
+            around
                 .iter()
-                .map(|c| (c.status, c.fault.clone()))
+                .map(|c| (c.at_ms as i128 - deadline_ms as i128, c.status, c.fault.clone()))
                 .collect::<Vec<_>>()
         )
     })
