@@ -145,6 +145,38 @@ async fn after_the_payment_window_a_lost_callback_no_longer_leaves_the_order_ope
     assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
 }
 
+/// A long poll held across the close of the payment window answers what
+/// the last check decides: the client counts it as its final check.
+#[tokio::test]
+async fn a_long_poll_held_across_the_window_answers_the_last_check() {
+    let shop = Arc::new(
+        shop_with(
+            SimConfig {
+                faults: Faults {
+                    drop_callback: true,
+                    ..Faults::default()
+                },
+                ..SimConfig::default()
+            },
+            |c| c.long_poll_interval = Duration::from_secs(60),
+        )
+        .await,
+    );
+    let c = shop.checkout("b-held-across").await;
+    let poller = {
+        let shop = shop.clone();
+        let id = c.order_id.clone();
+        tokio::spawn(async move { shop.status(&id, Some(1)).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shop.sim
+        .control()
+        .advance(Duration::from_secs(10 * 60 + 30))
+        .await;
+    let (_, doc) = poller.await.unwrap();
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+}
+
 /// The one last check after the payment window waits for a check that is
 /// out (here a stalled one of a request that gave up) instead of answering
 /// the undecided status it knew before.
