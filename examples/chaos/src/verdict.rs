@@ -153,10 +153,10 @@ fn knowable_at(truth: &Truth, at: Timestamp, view: &OrderView, deadline: Timesta
 /// truth could be known (the backend's own lag, [`MARGIN`], allowed for
 /// what happened before the deadline): lost to the network, to injected
 /// faults, or to a backend too slow to answer — or, for a truth only the
-/// details after the window decide, when the provider failed every
-/// details call the backend made around the deadline (a burst, a stall
-/// that outlasted it) and answered none after it. A backend that did not
-/// ask at all is wrong.
+/// details after the window decide, when the backend read no details after
+/// the deadline before its last answer reached the app (the provider failed
+/// them, or that answer was a long poll the backend answered just before
+/// the window closed, which the tracker counts as its final check).
 pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     let (truth, at, money) = truth(view);
     let outcome = a.outcome.as_ref()?;
@@ -187,9 +187,12 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     let answered_after = around
         .iter()
         .any(|c| c.at_ms >= deadline_ms && c.status == 200 && c.fault.is_none());
-    let provider_failed = knowable >= a.deadline
-        && !answered_after
-        && around.iter().any(|c| c.status != 200 || c.fault.is_some());
+    // The backend never read the details after the window before its last
+    // answer reached the app: the provider failed those calls, or the app's
+    // last request was a long poll answered before the window closed (the
+    // tracker counts the request in flight at its deadline as its final
+    // check).
+    let never_decided = knowable >= a.deadline && !answered_after;
     let ok = match (outcome, &truth) {
         (Outcome::Success { .. }, Truth::Reserved) => true,
         (
@@ -207,7 +210,7 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
         (Outcome::Failed { .. }, Truth::Failed) => true,
         (Outcome::Rejected, Truth::Rejected { .. }) => true,
         (Outcome::Unknown { .. }, Truth::Undecided) => true,
-        (Outcome::Unknown { .. }, _) => late || unheard || provider_failed,
+        (Outcome::Unknown { .. }, _) => late || unheard || never_decided,
         _ => false,
     };
     (!ok).then(|| {
