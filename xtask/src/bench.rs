@@ -5,9 +5,9 @@ use crate::setup::Tools;
 use crate::util::{Res, cargo, kb, run, sizes};
 
 /// Runs every benchmark and size report, or only those named (`core`,
-/// `tracker`, `sizes`, `kotlin`, `backend`).
+/// `tracker`, `sizes`, `kotlin`, `backend`, `chaos`).
 pub fn bench(tools: &Tools, only: &[String]) -> Res {
-    const NAMES: [&str; 5] = ["core", "tracker", "sizes", "kotlin", "backend"];
+    const NAMES: [&str; 6] = ["core", "tracker", "sizes", "kotlin", "backend", "chaos"];
     if let Some(unknown) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
         return crate::util::fail(format!(
             "bench: no bench `{unknown}` (benches: {})",
@@ -40,6 +40,11 @@ pub fn bench(tools: &Tools, only: &[String]) -> Res {
     }
     if wants("backend") {
         backend()?;
+    }
+    if wants("chaos") {
+        println!("\n== chaos: 10,000 payments (release) ==");
+        let args = ["--payments", "10000", "--concurrency", "1000"].map(String::from);
+        crate::chaos::chaos(&args, true)?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bindings;
+mod chaos;
 mod demo;
 mod fuzz;
 mod npm;
@@ -22,8 +23,11 @@ cargo xtask <command>
   test [SUITE...]    setup, then run every suite (or the named ones)
   demo [ARGS...]     build everything and start the demo on 127.0.0.1
                      (ARGS go to appswitch-demo: --port, --time-scale, --drop-callbacks, …)
-  bench [NAME...]    benchmarks and size reports (core, tracker, sizes, kotlin, backend;
+  bench [NAME...]    benchmarks and size reports (core, tracker, sizes, kotlin, backend, chaos;
                      default all; tracker: the tracker against the naive loop)
+  chaos --payments N [--seed S] [--release]
+                     N payments through simulator, backend and tracker with random
+                     faults, every outcome checked against the simulator's truth
   bindings           generate Kotlin, Swift and Python from the mobile library
   wasm [--breakdown] build the npm package (bindings-wasm/pkg) and print its sizes
                      (--breakdown: and what the .wasm is made of, by crate and module)
@@ -44,6 +48,11 @@ fn main() -> ExitCode {
         "demo" => setup::setup().and_then(|t| demo::demo(&t, rest)),
         "bench" => setup::setup().and_then(|t| bench::bench(&t, rest)),
         "fuzz" => fuzz::fuzz(rest),
+        "chaos" => {
+            let release = rest.iter().any(|a| a == "--release");
+            let args: Vec<String> = rest.iter().filter(|a| *a != "--release").cloned().collect();
+            chaos::chaos(&args, release)
+        }
         "bindings" => bindings::generate(),
         "wasm" => setup::setup().and_then(|t| {
             wasm::build_package(&t)?;

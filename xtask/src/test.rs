@@ -55,6 +55,10 @@ pub fn suites() -> Vec<Suite> {
             run: |_| backend_tests().into(),
         },
         Suite {
+            name: "chaos",
+            run: |_| crate::chaos::suite().into(),
+        },
+        Suite {
             name: "docs",
             run: |_| docs().into(),
         },

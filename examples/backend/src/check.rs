@@ -8,10 +8,13 @@
 //! (nor within the 500 ms that the provider's 120 details calls a minute
 //! per order allow).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use appswitch_core::foundation::time::Timestamp;
-use appswitch_core::providers::vipps_ecom::limits::{FINAL_CHECK_GRACE, PAYMENT_WINDOW};
+use appswitch_core::providers::vipps_ecom::limits::{
+    FINAL_CHECK_GRACE, PAYMENT_WINDOW, payment_window_closed,
+};
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
 
 use crate::app::{App, millis};
@@ -23,18 +26,36 @@ use crate::util::wall_millis;
 pub(crate) const NEVER_INITIATED: &str =
     "the provider has no payment with this orderId: it was never initiated";
 
+/// When the order's attempt began, on the provider's clock (the initiate
+/// answer), if the provider answered it.
+fn initiated_at(state: &OrderState) -> Option<Timestamp> {
+    state.deeplink.as_ref().map(|d| d.deadlines.received_at)
+}
+
+/// Whether the payment window of the order has closed (with the core's
+/// grace for the one last check): its details are then read by the
+/// provider's own rules for what is still undecided — a declined card the
+/// shopper did not follow with another is failed, a payment nobody acted on
+/// rejected (`PaymentDetails::to_status_after_payment_window`; Vipps eCom
+/// API guide, "Timeouts").
+fn window_closed(app: &App, state: &OrderState) -> bool {
+    initiated_at(state).is_some_and(|at| payment_window_closed(at, app.config.clock.now()))
+}
+
 /// Asks the provider for the order's details and merges them. The details,
 /// if the provider answered; a failure is recorded as the order's
-/// `problem`.
+/// `problem`. Details read after the payment window closed decide what the
+/// history leaves undecided ([`window_closed`]): without it a lost
+/// `RESERVE_FAILED` or `REJECTED` callback left the order undecided for
+/// ever.
 pub(crate) async fn details_and_merge(
     app: &App,
     order_id: &str,
 ) -> Result<Option<PaymentDetails>, StoreError> {
     match app.client.details(order_id).await {
         Ok(details) => {
-            let now = app.config.clock.now();
             app.change(order_id, |_, state| {
-                let observed = if window_closed(state, now) {
+                let observed = if window_closed(app, state) {
                     details.to_status_after_payment_window()
                 } else {
                     details.to_status()
@@ -70,40 +91,48 @@ pub(crate) async fn details_and_merge(
 /// For a status request: asks the provider if the order is due (the
 /// per-order interval passed) and no other request or instance is asking
 /// right now. The order's queue position stays.
-pub(crate) async fn refresh_if_due(app: &App, order: &StoredOrder) -> Result<(), StoreError> {
+pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Result<(), StoreError> {
     if order.state.provider_unknown {
         return Ok(());
     }
     let gap = app.config.details_gap(order.state.status.is_final());
     let now = wall_millis();
-    if order
-        .last_check_at
-        .is_some_and(|last| now.saturating_sub(last) < millis(gap))
+    // The one last check after the payment window closed is made at once,
+    // whatever the interval: it is the one that decides.
+    let last_check = !order.state.status.is_final() && window_closed(app, &order.state);
+    if !last_check
+        && order
+            .last_check_at
+            .is_some_and(|last| now.saturating_sub(last) < millis(gap))
     {
         return Ok(());
     }
     let id = &order.order.order_id;
-    let Some(lease) = app
-        .try_lease(id, app.config.watch.check_lease, Some(gap))
-        .await?
-    else {
+    let ttl = app.config.watch.check_lease;
+    // The last check waits for a check that is out (the watcher's, another
+    // request's: it may have asked before the window closed), up to one
+    // read timeout; any other request answers what is known.
+    let lease = if last_check {
+        app.lease_waiting(id, ttl, app.config.read_timeout).await?
+    } else {
+        app.try_lease(id, ttl, Some(gap)).await?
+    };
+    let Some(lease) = lease else {
         return Ok(());
     };
-    let result = details_and_merge(app, id).await;
-    app.release(lease, true, NextCheck::Keep).await;
-    result.map(|_| ())
-}
-
-/// Whether the provider's payment window of this attempt (plus the core's
-/// grace for the one last check) is over at `now`, on the provider's clock:
-/// then a history with nothing decided is read as final
-/// ([`PaymentDetails::to_status_after_payment_window`]) — the shopper can no
-/// longer act, and the callback that would have said so may have been lost.
-fn window_closed(state: &OrderState, now: Timestamp) -> bool {
-    state
-        .deeplink
-        .as_ref()
-        .is_some_and(|link| now >= link.deadlines.payment_deadline + FINAL_CHECK_GRACE)
+    // Carried out to the end in a task of its own: a client that goes away
+    // (a timeout, a page that unloads) drops its request's handler, and a
+    // lease dropped with it would block every check of the order — the
+    // watcher's too — until it expires.
+    let (app, id) = (app.clone(), id.clone());
+    let check = tokio::spawn(async move {
+        let result = details_and_merge(&app, &id).await;
+        app.release(lease, true, NextCheck::Keep).await;
+        result.map(|_| ())
+    });
+    // A check that panicked gave its lease up with the task: its expiry
+    // frees it.
+    check.await.unwrap_or(Ok(()))
 }
 
 /// When the provider's payment window of this order closes, on the wall

@@ -101,6 +101,170 @@ async fn a_lost_callback_is_made_up_for_by_polling() {
     assert!(shop.details_calls(&c.order_id) >= 1);
 }
 
+/// After the payment window the details are read by the provider's rules
+/// for what they leave undecided (Vipps eCom API guide, "Timeouts"): a
+/// declined card not followed by another is failed, a payment nobody acted
+/// on rejected — and that last check is made at once, whatever the
+/// interval. With the callbacks lost, nothing else can tell the backend.
+#[tokio::test]
+async fn after_the_payment_window_a_lost_callback_no_longer_leaves_the_order_open() {
+    let shop = shop_with(
+        SimConfig {
+            faults: Faults {
+                drop_callback: true,
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+        |c| c.details_interval = Duration::from_secs(600),
+    )
+    .await;
+    let declined = shop.checkout("b-window-declined").await;
+    let idle = shop.checkout("b-window-idle").await;
+    shop.sim
+        .control()
+        .shopper(&declined.order_id, ShopperChoice::Fail)
+        .await
+        .unwrap();
+    // Inside the window a declined card is only a fact: the shopper may
+    // still pay with another.
+    for c in [&declined, &idle] {
+        let (_, doc) = shop.status(&c.order_id, None).await;
+        assert_eq!(doc.status, StatusName::Initiated, "{}", c.order_id);
+    }
+    let calls = shop.details_calls(&declined.order_id);
+    shop.sim
+        .control()
+        .advance(Duration::from_secs(10 * 60 + 30))
+        .await;
+    let (_, doc) = shop.status(&declined.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Failed, true));
+    assert_eq!(shop.details_calls(&declined.order_id), calls + 1);
+    let (_, doc) = shop.status(&idle.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
+}
+
+/// A long poll held across the close of the payment window answers what
+/// the last check decides: the client counts it as its final check.
+#[tokio::test]
+async fn a_long_poll_held_across_the_window_answers_the_last_check() {
+    let shop = Arc::new(
+        shop_with(
+            SimConfig {
+                faults: Faults {
+                    drop_callback: true,
+                    ..Faults::default()
+                },
+                ..SimConfig::default()
+            },
+            |c| c.long_poll_interval = Duration::from_secs(60),
+        )
+        .await,
+    );
+    let c = shop.checkout("b-held-across").await;
+    let poller = {
+        let shop = shop.clone();
+        let id = c.order_id.clone();
+        tokio::spawn(async move { shop.status(&id, Some(1)).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shop.sim
+        .control()
+        .advance(Duration::from_secs(10 * 60 + 30))
+        .await;
+    let (_, doc) = poller.await.unwrap();
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+}
+
+/// The one last check after the payment window waits for a check that is
+/// out (here a stalled one of a request that gave up) instead of answering
+/// the undecided status it knew before.
+#[tokio::test]
+async fn the_last_check_waits_for_a_check_that_is_out() {
+    let shop = shop_with(
+        SimConfig {
+            faults: Faults {
+                drop_callback: true,
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+        |_| {},
+    )
+    .await;
+    let c = shop.checkout("b-last-waits").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &c.order_id,
+            Faults {
+                drop_callback: true,
+                stall: Some(appswitch_simulator::Stall {
+                    ms: 800,
+                    count: 1,
+                    endpoints: vec![appswitch_simulator::Endpoint::Details],
+                }),
+                ..Faults::default()
+            },
+        )
+        .unwrap();
+    shop.sim
+        .control()
+        .advance(Duration::from_secs(10 * 60 + 30))
+        .await;
+    let gave_up = shop
+        .http
+        .get(shop.url(&format!("/api/payments/{}/status", c.order_id)))
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the stalled check outlasts the client");
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!((doc.status, doc.is_final), (StatusName::Rejected, true));
+}
+
+/// A client that gives up while its status request asks the provider (its
+/// handler is dropped mid-call) leaves no lease behind: the next request
+/// asks the provider again at once, instead of waiting out the lease.
+#[tokio::test]
+async fn a_client_that_gives_up_mid_check_does_not_block_the_next_check() {
+    let shop = shop_with(
+        SimConfig {
+            faults: Faults {
+                drop_callback: true,
+                stall: Some(appswitch_simulator::Stall {
+                    ms: 800,
+                    count: 1,
+                    endpoints: vec![appswitch_simulator::Endpoint::Details],
+                }),
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        },
+        |c| c.details_interval = Duration::from_millis(50),
+    )
+    .await;
+    let c = shop.checkout("b-gives-up").await;
+    let gave_up = shop
+        .http
+        .get(shop.url(&format!("/api/payments/{}/status", c.order_id)))
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the stalled check outlasts the client");
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    // The stalled answer arrives; its check ends and gives its lease back.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(doc.status, StatusName::Reserved);
+    assert_eq!(shop.details_calls(&c.order_id), 2);
+}
+
 #[tokio::test]
 async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
     let shop = shop_with(SimConfig::default(), |c| {

@@ -564,7 +564,7 @@ pub(crate) async fn force_approve(
             );
         }
         match crate::landing::shopper_decides(p, Choice::Approve, now, txn) {
-            Ok(decided) => (Ok(Json(serde_json::json!({})).into_response()), decided.callback.into_iter().collect()),
+            Ok(decided) => (Ok(Json(serde_json::json!({})).into_response()), decided.callback),
             Err(refusal) => (
                 Err(ProviderError::code(match refusal {
                     crate::landing::Refusal::Expired => KnownErrorCode::TransactionNotAllowed,

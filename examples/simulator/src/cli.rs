@@ -43,6 +43,13 @@ pub struct SimArgs {
     /// Fault: send callbacks this many simulated milliseconds late.
     #[arg(long, value_name = "MS")]
     pub callback_delay_ms: Option<u64>,
+    /// Fault: send every callback twice.
+    #[arg(long)]
+    pub duplicate_callbacks: bool,
+    /// Fault: send every callback once more, this many simulated
+    /// milliseconds later (a stale copy, out of order).
+    #[arg(long, value_name = "MS")]
+    pub replay_callback_ms: Option<u64>,
     /// Fault: answer the next COUNT calls with STATUS (429 or 5xx), per
     /// order; ENDPOINTS is a comma list of token, initiate, details,
     /// capture, cancel, refund, forceApprove (default: all).
@@ -129,6 +136,8 @@ impl SimArgs {
         let faults = Faults {
             drop_callback: self.drop_callbacks,
             callback_delay_ms: self.callback_delay_ms,
+            duplicate_callbacks: self.duplicate_callbacks,
+            replay_callback_ms: self.replay_callback_ms,
             burst,
             stall,
             reserve_late_ms: self.reserve_late_ms,

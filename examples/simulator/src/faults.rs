@@ -7,6 +7,7 @@
 //!
 //! ```json
 //! {"dropCallback": true, "callbackDelayMs": 20000,
+//!  "duplicateCallbacks": true, "replayCallbackMs": 60000,
 //!  "burst": {"status": 429, "count": 5, "endpoints": ["details"]},
 //!  "stall": {"ms": 6000, "count": 1, "endpoints": ["capture"]},
 //!  "reserveLateMs": 30000, "userClosesApp": false,
@@ -119,6 +120,14 @@ pub struct Faults {
     /// The callback is sent this many simulated milliseconds late.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_delay_ms: Option<u64>,
+    /// Every callback is sent twice (a retrying proxy between the provider
+    /// and the merchant).
+    pub duplicate_callbacks: bool,
+    /// Every callback is sent once more this many simulated milliseconds
+    /// later: a stale copy that arrives after whatever happened since (a
+    /// capture, a void) — out of order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_callback_ms: Option<u64>,
     /// Error answers before anything happens.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub burst: Option<Burst>,
@@ -156,6 +165,11 @@ impl Faults {
     /// The callback delay as a duration.
     pub fn callback_delay(&self) -> Option<Duration> {
         self.callback_delay_ms.map(Duration::from_millis)
+    }
+
+    /// The replay delay as a duration.
+    pub fn replay_callback(&self) -> Option<Duration> {
+        self.replay_callback_ms.map(Duration::from_millis)
     }
 
     /// The late-reservation delay as a duration.

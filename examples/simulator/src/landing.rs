@@ -55,7 +55,7 @@ pub(crate) enum Back {
 #[derive(Debug)]
 pub(crate) struct Decided {
     /// The callback to send now.
-    pub(crate) callback: Option<Outgoing>,
+    pub(crate) callback: Vec<Outgoing>,
     /// Where the shopper goes.
     pub(crate) back: Back,
 }
@@ -101,7 +101,8 @@ pub(crate) fn shopper_decides(
     let closes = choice == Choice::Approve && p.faults.user_closes_app;
     let callback = p
         .decide(choice, now, txn, late)
-        .and_then(|cb| route_callback(p, cb, now, closes));
+        .map(|cb| route_callback(p, cb, now, closes))
+        .unwrap_or_default();
     let fallback = &p.request.merchant_info.fall_back;
     let back = if closes {
         Back::AppClosed
@@ -280,9 +281,7 @@ pub(crate) async fn decide_by_order(
         let p = inner.orders.get_mut(order_id).ok_or(None)?;
         shopper_decides(p, choice, now, txn).map_err(Some)?
     };
-    shared
-        .send_all(decided.callback.into_iter().collect())
-        .await;
+    shared.send_all(decided.callback).await;
     Ok(decided.back)
 }
 

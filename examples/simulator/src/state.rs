@@ -100,7 +100,7 @@ pub(crate) struct Shared {
 }
 
 /// A callback to send now.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Outgoing {
     url: String,
     auth: Option<String>,
@@ -204,14 +204,15 @@ impl Shared {
     }
 }
 
-/// The callback to send now for `callback`, as the order's faults allow:
-/// dropped (recorded as such), scheduled for later, or now.
+/// The callbacks to send now for `callback`, as the order's faults allow:
+/// dropped (recorded as such), scheduled for later, or now — twice with
+/// `duplicateCallbacks`, and once more later with `replayCallbackMs`.
 pub(crate) fn route_callback(
     payment: &mut Payment,
     callback: Callback,
     now: Timestamp,
     drop: bool,
-) -> Option<Outgoing> {
+) -> Vec<Outgoing> {
     let url = endpoints::callback_url(
         &payment.request.merchant_info.callback_prefix,
         payment.order_id(),
@@ -224,15 +225,27 @@ pub(crate) fn route_callback(
             outcome: CallbackOutcome::Dropped,
             http_status: None,
         });
-        return None;
+        return Vec::new();
     }
-    if let Some(delay) = payment.faults.callback_delay() {
+    let copies = if payment.faults.duplicate_callbacks {
+        2
+    } else {
+        1
+    };
+    if let Some(later) = payment.faults.replay_callback() {
         payment
             .scheduled
-            .push(Scheduled::Callback(now + delay, Box::new(callback)));
-        return None;
+            .push(Scheduled::Callback(now + later, Box::new(callback.clone())));
     }
-    Some(outgoing(payment, callback))
+    if let Some(delay) = payment.faults.callback_delay() {
+        for _ in 0..copies {
+            payment
+                .scheduled
+                .push(Scheduled::Callback(now + delay, Box::new(callback.clone())));
+        }
+        return Vec::new();
+    }
+    vec![outgoing(payment, callback); copies]
 }
 
 fn outgoing(payment: &Payment, callback: Callback) -> Outgoing {

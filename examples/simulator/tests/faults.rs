@@ -69,6 +69,46 @@ async fn a_delayed_callback_arrives_when_its_time_comes() {
 }
 
 #[tokio::test]
+async fn callbacks_come_twice_and_a_stale_copy_comes_again_later() {
+    let sim = sim().await;
+    let cb = Receiver::start().await;
+    let m = Merchant::new(&sim).await;
+    m.initiate(&initiate_body("order-twice-1", &cb.prefix))
+        .await;
+    sim.control()
+        .set_order_faults(
+            "order-twice-1",
+            Faults {
+                duplicate_callbacks: true,
+                replay_callback_ms: Some(30_000),
+                ..Faults::default()
+            },
+        )
+        .unwrap();
+    sim.control()
+        .shopper("order-twice-1", ShopperChoice::Approve)
+        .await
+        .unwrap();
+    assert_eq!(cb.all().len(), 2, "sent twice at once");
+    // The merchant captures; then the stale RESERVED comes once more.
+    assert_eq!(
+        m.capture("order-twice-1", None, Some("cap-1")).await.status,
+        200
+    );
+    sim.control().advance(Duration::from_secs(29)).await;
+    assert_eq!(cb.all().len(), 2);
+    sim.control().advance(Duration::from_secs(1)).await;
+    let all = cb.all();
+    assert_eq!(all.len(), 3);
+    assert!(
+        all.iter()
+            .all(|c| c.body["transactionInfo"]["status"] == "RESERVED")
+    );
+    let view = sim.control().order("order-twice-1").unwrap();
+    assert_eq!(view.record.callbacks_delivered(), 3);
+}
+
+#[tokio::test]
 async fn bursts_answer_errors_before_anything_happens() {
     let sim = sim().await;
     let m = Merchant::new(&sim).await;
