@@ -31,18 +31,18 @@ use gloo_net::http::Request;
 use web_sys::{AbortController, RequestCache};
 
 use crate::browser::{self, Sleep, Timeout};
-use crate::tracker::Inner;
+use crate::tracker::Shared;
 
 /// The browser's clock, HTTP stack, timers and storage, and the tracker's
 /// listeners for [`Host::notify`].
 #[derive(Debug)]
 pub struct BrowserHost {
-    tracker: Rc<Inner>,
+    tracker: Rc<Shared>,
 }
 
 impl BrowserHost {
     /// A host that notifies `tracker`'s listeners.
-    pub fn new(tracker: Rc<Inner>) -> Self {
+    pub fn new(tracker: Rc<Shared>) -> Self {
         BrowserHost { tracker }
     }
 }

@@ -39,7 +39,7 @@ pub(crate) fn live(order_id: &str) -> Option<Tracker> {
 
 /// Where a tracker is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Life {
+enum Liveness {
     /// Tracking.
     Running,
     /// `stop()` or `detach()` was called: it takes no more calls.
@@ -51,33 +51,33 @@ enum Life {
 /// What a tracker and its host share: the listeners, the latest progress,
 /// the promise and its resolvers.
 #[derive(Debug)]
-pub struct Inner {
+pub struct Shared {
     order_id: String,
     promise: Promise,
     resolvers: RefCell<Option<(Function, Function)>>,
     listeners: RefCell<Vec<Function>>,
     progress: RefCell<Option<Progress>>,
     returned: RefCell<Option<ShopperReturned>>,
-    life: Cell<Life>,
+    liveness: Cell<Liveness>,
     lifecycle: RefCell<Option<Lifecycle>>,
     abort: AbortFlag,
 }
 
-impl Inner {
-    pub(crate) fn new(order_id: String) -> Rc<Inner> {
+impl Shared {
+    pub(crate) fn new(order_id: String) -> Rc<Shared> {
         let mut resolvers = None;
         let promise = Promise::new(&mut |resolve, reject| resolvers = Some((resolve, reject)));
         IGNORE.with(|ignore| {
             let _ = promise.catch(ignore);
         });
-        Rc::new(Inner {
+        Rc::new(Shared {
             order_id,
             promise,
             resolvers: RefCell::new(resolvers),
             listeners: RefCell::default(),
             progress: RefCell::default(),
             returned: RefCell::default(),
-            life: Cell::new(Life::Running),
+            liveness: Cell::new(Liveness::Running),
             lifecycle: RefCell::default(),
             abort: AbortFlag::default(),
         })
@@ -108,8 +108,8 @@ impl Inner {
         let Some((resolve, reject)) = self.resolvers.borrow_mut().take() else {
             return;
         };
-        if self.life.get() == Life::Running {
-            self.life.set(Life::Settled);
+        if self.liveness.get() == Liveness::Running {
+            self.liveness.set(Liveness::Settled);
         }
         drop(self.lifecycle.borrow_mut().take());
         LIVE.with_borrow_mut(|live| live.retain(|t| t.inner.order_id != self.order_id));
@@ -135,13 +135,13 @@ impl Inner {
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
 pub struct Tracker {
-    inner: Rc<Inner>,
+    inner: Rc<Shared>,
     handle: DriverHandle,
 }
 
 impl Tracker {
     /// Runs `driver` on the page's event loop and wires the page to it.
-    pub(crate) fn launch(inner: Rc<Inner>, driver: Driver<BrowserHost>) -> Tracker {
+    pub(crate) fn launch(inner: Rc<Shared>, driver: Driver<BrowserHost>) -> Tracker {
         let tracker = Tracker {
             inner,
             handle: driver.handle(),
@@ -161,9 +161,9 @@ impl Tracker {
 
     /// Refuses calls after `stop()` or `detach()`.
     fn usable(&self, call: &str) -> Result<(), JsValue> {
-        match self.inner.life.get() {
-            Life::Running | Life::Settled => Ok(()),
-            Life::Stopped => Err(error(
+        match self.inner.liveness.get() {
+            Liveness::Running | Liveness::Settled => Ok(()),
+            Liveness::Stopped => Err(error(
                 Code::Stopped,
                 format!(
                     "tracker.{call}(): the tracker of order `{}` was stopped; it takes no more calls",
@@ -274,8 +274,8 @@ impl Tracker {
     /// that, and takes no more calls.
     pub fn stop(&self) -> Result<(), JsValue> {
         self.usable("stop")?;
-        if self.inner.life.get() == Life::Running {
-            self.inner.life.set(Life::Stopped);
+        if self.inner.liveness.get() == Liveness::Running {
+            self.inner.liveness.set(Liveness::Stopped);
             self.handle.stop();
         }
         Ok(())
@@ -287,8 +287,8 @@ impl Tracker {
     /// `settled` rejects with code `detached`.
     pub fn detach(&self) -> Result<(), JsValue> {
         self.usable("detach")?;
-        if self.inner.life.get() == Life::Running {
-            self.inner.life.set(Life::Stopped);
+        if self.inner.liveness.get() == Liveness::Running {
+            self.inner.liveness.set(Liveness::Stopped);
             self.inner.abort.abort();
             self.inner.finish(Err(detached(&self.inner.order_id)));
         }
@@ -345,7 +345,7 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
             u64::from_le_bytes(browser::random_bytes()?),
         )
     };
-    let inner = Inner::new(order_id);
+    let inner = Shared::new(order_id);
     let driver = Driver::start(
         BrowserHost::new(Rc::clone(&inner)),
         config,
@@ -366,7 +366,7 @@ pub(crate) fn carry_on(
     let tracker = match live(&pending.order_id) {
         Some(tracker) => tracker,
         None => {
-            let inner = Inner::new(pending.order_id.clone());
+            let inner = Shared::new(pending.order_id.clone());
             let driver = Driver::resume(BrowserHost::new(Rc::clone(&inner)), pending.clone())
                 .map_err(|e| drive_error("resume", &e))?;
             Tracker::launch(inner, driver)
@@ -392,7 +392,7 @@ pub(crate) fn launch_returned(
         tracker.handle.send(Event::Returned);
         return Ok(tracker);
     }
-    let inner = Inner::new(config.order_id.clone());
+    let inner = Shared::new(config.order_id.clone());
     let driver = Driver::start_returned(BrowserHost::new(Rc::clone(&inner)), config, expectation)
         .map_err(|e| drive_error("resumeReturn", &e))?;
     let tracker = Tracker::launch(inner, driver);

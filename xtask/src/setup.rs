@@ -62,7 +62,6 @@ pub struct Tools {
     pub node_modules: PathBuf,
 }
 
-#[allow(dead_code)] // the wasm, Kotlin and TypeScript suites use these as they land
 impl Tools {
     /// Where the tools are (whether or not they are installed yet).
     pub fn locate() -> Self {

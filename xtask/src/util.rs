@@ -35,7 +35,6 @@ pub fn tools_dir() -> PathBuf {
 }
 
 /// Cargo's target directory for this workspace.
-#[allow(dead_code)] // used by the package and bench commands as they land
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -83,7 +82,6 @@ fn check(what: &str, cmd: &Command, status: ExitStatus) -> Res {
 }
 
 /// Runs a command and returns its standard output (stderr passes through).
-#[allow(dead_code)] // used by the package and bench commands as they land
 pub fn output(what: &str, cmd: &mut Command) -> Res<String> {
     let out = cmd
         .stderr(Stdio::inherit())
@@ -115,7 +113,6 @@ pub fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// Size of a file in bytes, and gzipped (level 9) size.
-#[allow(dead_code)] // used by the package and bench commands as they land
 pub fn sizes(path: &Path) -> Res<(u64, u64)> {
     use std::io::Write;
     let bytes =
@@ -147,7 +144,6 @@ pub fn brotli_size(path: &Path) -> Res<u64> {
 }
 
 /// Formats a byte count as kB with one decimal.
-#[allow(dead_code)] // used by the package and bench commands as they land
 pub fn kb(n: u64) -> String {
     format!("{:.1} kB", n as f64 / 1000.0)
 }
