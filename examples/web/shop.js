@@ -43,6 +43,25 @@ async function injectFaults(checkout, faults) {
   if (!res.ok) throw new Error(`the simulator refused the faults: ${await res.text()}`);
 }
 
+// The demo's provider may run its clock faster (`--time-scale`): the
+// windows the shopper is shown shrink with it, so the countdown tells the
+// time the shopper really has. (A real provider's clock runs at 1.)
+async function demoClock(checkout) {
+  try {
+    const res = await fetch(`${new URL(checkout.url).origin}/_sim/clock`);
+    if (!res.ok) return {};
+    const { timeScale } = await res.json();
+    if (!(timeScale > 1)) return {};
+    const scaled = (ms, floor) => Math.max(floor, Math.round(ms / timeScale));
+    return {
+      deeplinkValidity: scaled(5 * 60_000, 2_000),
+      paymentWindow: scaled(10 * 60_000, 4_000),
+    };
+  } catch {
+    return {}; // not the simulator: the provider's own clock
+  }
+}
+
 async function pay() {
   $("pay").disabled = true;
   $("message").textContent = "";
@@ -60,7 +79,7 @@ async function pay() {
       orderId: checkout.orderId,
       url: checkout.url,
       expectation: checkout.returnExpectation,
-      policy: { longPoll: 20000 },
+      policy: { longPoll: 20000, ...(await demoClock(checkout)) },
     });
     rememberLink(checkout.orderId, checkout.url);
     const plan = openPlan(checkout.url);
