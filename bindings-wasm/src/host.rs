@@ -31,19 +31,26 @@ use gloo_net::http::Request;
 use web_sys::{AbortController, RequestCache};
 
 use crate::browser::{self, Sleep, Timeout};
-use crate::tracker::Shared;
+
+/// What the host calls with each progress: the tracker's listeners.
+pub type Notify = Rc<dyn Fn(&Progress)>;
 
 /// The browser's clock, HTTP stack, timers and storage, and the tracker's
-/// listeners for [`Host::notify`].
-#[derive(Debug)]
+/// listeners (through [`Notify`]), as the core's drive loop needs them.
 pub struct BrowserHost {
-    tracker: Rc<Shared>,
+    notify: Notify,
+}
+
+impl core::fmt::Debug for BrowserHost {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BrowserHost").finish_non_exhaustive()
+    }
 }
 
 impl BrowserHost {
-    /// A host that notifies `tracker`'s listeners.
-    pub fn new(tracker: Rc<Shared>) -> Self {
-        BrowserHost { tracker }
+    /// A host that hands each progress to `notify`.
+    pub fn new(notify: Notify) -> Self {
+        BrowserHost { notify }
     }
 }
 
@@ -74,7 +81,7 @@ impl Host for BrowserHost {
     }
 
     fn notify(&self, progress: &Progress) {
-        self.tracker.notify(progress);
+        (self.notify)(progress);
     }
 }
 

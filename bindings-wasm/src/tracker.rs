@@ -130,6 +130,12 @@ impl Shared {
     }
 }
 
+/// What the host calls with each progress: `shared`'s listeners.
+fn notifier(shared: &Rc<Shared>) -> crate::host::Notify {
+    let shared = Rc::clone(shared);
+    Rc::new(move |progress| shared.notify(progress))
+}
+
 /// One payment being tracked. Get one from `track`, `resume` or
 /// `resumePending`; it is not constructed directly.
 #[wasm_bindgen]
@@ -347,7 +353,7 @@ pub fn track(options: types::TrackOptions) -> Result<Tracker, JsValue> {
     };
     let inner = Shared::new(order_id);
     let driver = Driver::start(
-        BrowserHost::new(Rc::clone(&inner)),
+        BrowserHost::new(notifier(&inner)),
         config,
         deeplink,
         expectation,
@@ -367,7 +373,7 @@ pub(crate) fn carry_on(
         Some(tracker) => tracker,
         None => {
             let inner = Shared::new(pending.order_id.clone());
-            let driver = Driver::resume(BrowserHost::new(Rc::clone(&inner)), pending.clone())
+            let driver = Driver::resume(BrowserHost::new(notifier(&inner)), pending.clone())
                 .map_err(|e| drive_error("resume", &e))?;
             Tracker::launch(inner, driver)
         }
@@ -393,7 +399,7 @@ pub(crate) fn launch_returned(
         return Ok(tracker);
     }
     let inner = Shared::new(config.order_id.clone());
-    let driver = Driver::start_returned(BrowserHost::new(Rc::clone(&inner)), config, expectation)
+    let driver = Driver::start_returned(BrowserHost::new(notifier(&inner)), config, expectation)
         .map_err(|e| drive_error("resumeReturn", &e))?;
     let tracker = Tracker::launch(inner, driver);
     tracker.handle.send(Event::Returned);

@@ -8,6 +8,7 @@ mod fuzz;
 mod npm;
 mod server;
 mod setup;
+mod suite;
 mod swift;
 mod test;
 mod util;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::bindings::{generate, generated_dir, host_library, swift_module_maps};
-use crate::test::SuiteOutcome;
+use crate::suite::SuiteOutcome;
 use crate::util::{Failure, Res, on_path, root, run, target_dir};
 
 /// Runs the Swift binding tests, or skips them without a Swift toolchain.

@@ -5,18 +5,8 @@
 use std::time::Instant;
 
 use crate::setup::{self, Tools};
+use crate::suite::SuiteOutcome;
 use crate::util::{Res, cargo, run};
-
-/// How one suite ended.
-#[derive(Debug)]
-pub enum SuiteOutcome {
-    /// Everything in it passed.
-    Passed,
-    /// Something failed; the message says what.
-    Failed(String),
-    /// It could not run here; the message says why.
-    Skipped(String),
-}
 
 /// A named suite and the function that runs it.
 pub struct Suite {
@@ -24,15 +14,6 @@ pub struct Suite {
     pub name: &'static str,
     /// Runs the suite.
     pub run: fn(&Tools) -> SuiteOutcome,
-}
-
-impl From<Res> for SuiteOutcome {
-    fn from(r: Res) -> Self {
-        match r {
-            Ok(()) => SuiteOutcome::Passed,
-            Err(e) => SuiteOutcome::Failed(e.0),
-        }
-    }
 }
 
 /// Every suite, in the order they run (cheap and most telling first).

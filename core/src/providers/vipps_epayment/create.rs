@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::create_builder::CreatePaymentBuilder;
 use super::money::Money;
 use super::msisdn::Msisdn;
 use super::reference::Reference;
@@ -66,13 +65,6 @@ pub struct CreatePaymentRequest {
     /// to make the purchase."
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_user_age: Option<u32>,
-}
-
-impl CreatePaymentRequest {
-    /// A builder that checks the provider's rules.
-    pub fn builder() -> CreatePaymentBuilder {
-        CreatePaymentBuilder::default()
-    }
 }
 
 /// `customer`: "The customer can be specified either with phone number,

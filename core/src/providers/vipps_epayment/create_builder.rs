@@ -97,6 +97,13 @@ pub enum CreateError {
     TooMuchMetadata(usize),
 }
 
+impl CreatePaymentRequest {
+    /// A builder that checks the provider's rules.
+    pub fn builder() -> CreatePaymentBuilder {
+        CreatePaymentBuilder::default()
+    }
+}
+
 /// Builds a [`CreatePaymentRequest`].
 ///
 /// ```
