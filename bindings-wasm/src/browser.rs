@@ -193,8 +193,11 @@ pub fn store_pending(text: &str) {
 /// `N` bytes from `crypto.getRandomValues`.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
     let mut bytes = [0u8; N];
-    let crypto = web_sys::window()
-        .and_then(|w| w.crypto().ok())
+    // `globalThis.crypto`: the page's `window.crypto`, and Node's (19+).
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+        .ok()
+        .filter(JsValue::is_object)
+        .map(JsCast::unchecked_into::<web_sys::Crypto>)
         .ok_or_else(|| error(Code::Unsupported, "crypto.getRandomValues is not available"))?;
     crypto
         .get_random_values_with_u8_array(&mut bytes)

@@ -35,6 +35,8 @@ pub mod lifecycle;
 pub mod output;
 pub mod page;
 pub mod return_check;
+#[cfg(feature = "node")]
+pub mod server;
 pub mod tracker;
 pub mod types;
 

@@ -86,23 +86,40 @@ pub fn build_package(tools: &Tools) -> Res<PackageSizes> {
             "wasm-release",
         ]),
     )?;
+    // The Node entry adds what a Node backend needs (the `node` feature);
+    // its own profile keeps the page's build untouched.
+    run(
+        "wasm: cargo build (the node entry)",
+        cargo().args([
+            "build",
+            "-p",
+            "appswitch-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-node",
+            "--features",
+            "node",
+        ]),
+    )?;
     let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/appswitch_wasm.wasm");
+    let node_wasm = target_dir().join("wasm32-unknown-unknown/wasm-node/appswitch_wasm.wasm");
     let pkg = pkg_dir();
     if pkg.exists() {
         std::fs::remove_dir_all(&pkg)
             .map_err(|e| Failure(format!("wasm: clearing {}: {e}", pkg.display())))?;
     }
-    for (target, out) in [
-        ("bundler", pkg.clone()),
-        ("web", pkg.join("web")),
+    for (target, out, input) in [
+        ("bundler", pkg.clone(), &wasm),
+        ("web", pkg.join("web"), &wasm),
         // ESM that reads the .wasm with `node:fs` (no `.wasm` import, which
         // Node refuses without a flag).
-        ("experimental-nodejs-module", pkg.join("node")),
+        ("experimental-nodejs-module", pkg.join("node"), &node_wasm),
     ] {
         run(
             "wasm: wasm-bindgen",
             Command::new(tools.wasm_bindgen())
-                .arg(&wasm)
+                .arg(input)
                 .args(["--target", target, "--out-name", "appswitch"])
                 .args([
                     "--remove-name-section",
