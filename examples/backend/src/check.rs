@@ -90,12 +90,19 @@ pub(crate) async fn details_and_merge(
 
 /// For a status request: asks the provider if the order is due (the
 /// per-order interval passed) and no other request or instance is asking
-/// right now. The order's queue position stays.
+/// right now. The order's queue position stays — but for an order the
+/// provider did not know when last asked (error 35, "Requested Order not
+/// found", Vipps eCom API guide, "Error codes"): a payment whose initiate
+/// is still being processed, or a read that raced the create, is asked
+/// again, backing off ([`unknown_gap`]), and each such check moves its
+/// place in the watcher's queue too, until the payment window is over and
+/// [`never_initiated`] gives it up.
 pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Result<(), StoreError> {
-    if order.state.provider_unknown {
-        return Ok(());
+    let unknown = order.state.provider_unknown;
+    let mut gap = app.config.details_gap(order.state.status.is_final());
+    if unknown {
+        gap = gap.max(unknown_gap(app, order.checks));
     }
-    let gap = app.config.details_gap(order.state.status.is_final());
     let now = wall_millis();
     // The one last check after the payment window closed is made at once,
     // whatever the interval: it is the one that decides.
@@ -127,7 +134,15 @@ pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Resul
     let (app, id) = (app.clone(), id.clone());
     let check = tokio::spawn(async move {
         let result = details_and_merge(&app, &id).await;
-        app.release(lease, true, NextCheck::Keep).await;
+        // Still unknown: the next check, whoever makes it, backs off from
+        // this one.
+        let next = match app.store.order(&id).await {
+            Ok(Some(after)) if unknown && after.state.provider_unknown => {
+                NextCheck::At(next_check(&app, &after, wall_millis()))
+            }
+            _ => NextCheck::Keep,
+        };
+        app.release(lease, true, next).await;
         result.map(|_| ())
     });
     // A check that panicked gave its lease up with the task: its expiry
@@ -159,6 +174,21 @@ pub(crate) fn never_initiated(app: &App, order: &StoredOrder, now: Millis) -> bo
     order.state.provider_unknown
         && !order.state.status.is_final()
         && now >= deadline(app, order, now)
+}
+
+/// How long a status request waits before asking again about an order the
+/// provider did not know, after `checks` checks: the per-order details
+/// interval, doubling with every check, up to the watcher's maximum.
+fn unknown_gap(app: &App, checks: u32) -> Duration {
+    app.config
+        .details_gap(false)
+        .saturating_mul(1u32 << checks.min(16))
+        .min(
+            app.config
+                .watch
+                .max_interval
+                .max(app.config.details_gap(false)),
+        )
 }
 
 /// The order's next check after one made now (`checks` made before it):

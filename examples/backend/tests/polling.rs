@@ -265,6 +265,58 @@ async fn a_client_that_gives_up_mid_check_does_not_block_the_next_check() {
     assert_eq!(shop.details_calls(&c.order_id), 2);
 }
 
+/// A payment the provider did not know a moment ago (error 35, "Requested
+/// Order not found": its initiate still being processed, a read racing
+/// the create) is asked about again, backing off, until it is known: the
+/// order settles to its true outcome. The watcher is kept out of it (its
+/// first check an hour away), so the status requests alone must do it.
+#[tokio::test]
+async fn an_order_the_provider_did_not_know_yet_is_asked_again_until_known() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.details_interval = Duration::from_millis(20);
+        c.watch.first_check = Duration::from_secs(3600);
+        c.watch.max_interval = Duration::from_millis(400);
+    })
+    .await;
+    let c = shop.checkout("b-unknown").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &c.order_id,
+            serde_json::from_value(json!({"unknownDetails": 3, "dropCallback": true})).unwrap(),
+        )
+        .unwrap();
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    let mut requests = 0;
+    loop {
+        let (_, doc) = shop.status(&c.order_id, None).await;
+        requests += 1;
+        if doc.status == StatusName::Reserved {
+            break;
+        }
+        assert!(requests < 100, "never settled: {:?}", doc.status);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
+    let calls = shop.sim.control().order(&c.order_id).unwrap().record.calls;
+    let details: Vec<_> = calls
+        .iter()
+        .filter(|k| k.endpoint == appswitch_simulator::Endpoint::Details)
+        .collect();
+    let unknown = details
+        .iter()
+        .filter(|k| k.fault.as_deref() == Some("unknown"))
+        .count();
+    assert_eq!(unknown, 3, "{details:?}");
+    // Backing off: far fewer provider calls than status requests.
+    assert_eq!(details.len(), 4, "{details:?}");
+    assert!(requests > details.len(), "{requests} requests");
+}
+
 #[tokio::test]
 async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
     let shop = shop_with(SimConfig::default(), |c| {
