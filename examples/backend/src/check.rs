@@ -18,6 +18,7 @@ use appswitch_core::providers::vipps_ecom::limits::{
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
 
 use crate::app::{App, millis};
+use crate::provider::ProviderError;
 use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
 use crate::util::wall_millis;
 
@@ -47,11 +48,16 @@ fn window_closed(app: &App, state: &OrderState) -> bool {
 /// `problem`. Details read after the payment window closed decide what the
 /// history leaves undecided ([`window_closed`]): without it a lost
 /// `RESERVE_FAILED` or `REJECTED` callback left the order undecided for
-/// ever.
+/// ever. An order the provider asked, with `Retry-After`, not to be asked
+/// about yet is not asked ([`crate::holds`]); an error answer that carries
+/// one holds the order.
 pub(crate) async fn details_and_merge(
     app: &App,
     order_id: &str,
 ) -> Result<Option<PaymentDetails>, StoreError> {
+    if app.details_holds.until(order_id, wall_millis()).is_some() {
+        return Ok(None);
+    }
     match app.client.details(order_id).await {
         Ok(details) => {
             app.change(order_id, |_, state| {
@@ -75,6 +81,14 @@ pub(crate) async fn details_and_merge(
             Ok(Some(details))
         }
         Err(e) => {
+            if let ProviderError::Http {
+                retry_after: Some(wait),
+                ..
+            } = &e
+            {
+                let now = app.config.clock.now();
+                app.details_holds.hold(order_id, *wait, wall_millis(), now);
+            }
             let unknown = e.codes().contains(&KnownErrorCode::OrderNotFound);
             let problem = e.to_string();
             app.change(order_id, |_, state| {
@@ -104,6 +118,13 @@ pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Resul
         gap = gap.max(unknown_gap(app, order.checks));
     }
     let now = wall_millis();
+    if app
+        .details_holds
+        .until(&order.order.order_id, now)
+        .is_some()
+    {
+        return Ok(());
+    }
     // The one last check after the payment window closed is made at once,
     // whatever the interval: it is the one that decides.
     let last_check = !order.state.status.is_final() && window_closed(app, &order.state);
@@ -208,11 +229,15 @@ pub(crate) fn next_check(app: &App, order: &StoredOrder, now: Millis) -> Option<
         .max(Duration::from_millis(100));
     let at = now.saturating_add(millis(interval));
     let deadline = deadline(app, order, now);
-    Some(if now < deadline && at > deadline {
+    let at = if now < deadline && at > deadline {
         deadline
     } else {
         at
-    })
+    };
+    // Never before the provider's `Retry-After` (Vipps eCom API guide,
+    // "Rate limiting").
+    let held = app.details_holds.until(&order.order.order_id, now);
+    Some(held.map_or(at, |until| at.max(until)))
 }
 
 /// The first check of a new order.

@@ -317,6 +317,66 @@ async fn an_order_the_provider_did_not_know_yet_is_asked_again_until_known() {
     assert!(requests > details.len(), "{requests} requests");
 }
 
+/// A `429` with `Retry-After` on details holds that order: neither the
+/// watcher nor a status request asks the provider again inside the span
+/// (Vipps eCom API guide, "Rate limiting"), and after it the order is read
+/// as usual. The simulator's `429` says `Retry-After: 1`.
+#[tokio::test]
+async fn retry_after_on_details_holds_every_check_of_the_order() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.details_interval = Duration::from_millis(20);
+        c.watch.first_check = Duration::from_millis(50);
+        c.watch.max_interval = Duration::from_millis(100);
+    })
+    .await;
+    let c = shop.checkout("b-retry-after").await;
+    shop.sim
+        .control()
+        .set_order_faults(
+            &c.order_id,
+            serde_json::from_value(json!({
+                "burst": {"status": 429, "count": 1, "endpoints": ["details"]},
+                "dropCallback": true
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    eventually("the first details call", || async {
+        shop.details_calls(&c.order_id) >= 1
+    })
+    .await;
+    let answered = std::time::Instant::now();
+    let calls = shop.sim.control().order(&c.order_id).unwrap().record.calls;
+    let first = calls
+        .iter()
+        .find(|k| k.endpoint == appswitch_simulator::Endpoint::Details)
+        .unwrap();
+    assert_eq!((first.status, first.fault.as_deref()), (429, Some("burst")));
+    // Status requests and the watcher's checks all through the span (less
+    // the time it took to see the 429).
+    while answered.elapsed() < Duration::from_millis(850) {
+        let r = shop.http.get(&c.status_url).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(
+            shop.details_calls(&c.order_id),
+            1,
+            "asked again {:?} after a Retry-After of 1 s",
+            answered.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eventually("the order is read again after the span", || async {
+        shop.status(&c.order_id, None).await.1.status == StatusName::Reserved
+    })
+    .await;
+    assert!(shop.details_calls(&c.order_id) >= 2);
+}
+
 #[tokio::test]
 async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
     let shop = shop_with(SimConfig::default(), |c| {
@@ -445,7 +505,9 @@ async fn a_client_that_overdoes_it_gets_429_with_retry_after() {
 #[tokio::test]
 async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
     let shop = shop_with(SimConfig::default(), |c| {
-        c.details_interval = Duration::ZERO
+        c.details_interval = Duration::ZERO;
+        // The watcher kept out: the requests alone ask.
+        c.watch.first_check = Duration::from_secs(3600);
     })
     .await;
     let c = shop.checkout("b-storm").await;
@@ -455,10 +517,10 @@ async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
         .shopper(&c.order_id, ShopperChoice::Approve)
         .await
         .unwrap();
-    // One details call per request: the backend never asks the provider
-    // about an order more often than its 120 calls a minute allow.
+    // One details call per request, each after the `Retry-After: 1` of
+    // the 429 before it: the known status stands through the storm.
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(550)).await;
+        tokio::time::sleep(Duration::from_millis(1050)).await;
         let r = shop.http.get(&c.status_url).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200);
         assert!(
@@ -470,9 +532,10 @@ async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
         let doc: appswitch_core::status::StatusDocument = r.json().await.unwrap();
         assert_eq!(doc.status, StatusName::Initiated);
     }
-    tokio::time::sleep(Duration::from_millis(550)).await;
+    tokio::time::sleep(Duration::from_millis(1050)).await;
     let (_, doc) = shop.status(&c.order_id, None).await;
     assert_eq!(doc.status, StatusName::Reserved, "the storm passed");
+    assert_eq!(shop.details_calls(&c.order_id), 4);
 }
 
 #[tokio::test]
