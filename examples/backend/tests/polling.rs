@@ -265,6 +265,26 @@ async fn a_client_that_gives_up_mid_check_does_not_block_the_next_check() {
     assert_eq!(shop.details_calls(&c.order_id), 2);
 }
 
+/// A checkout whose order has `faults` (and a lost callback), approved by
+/// the shopper.
+async fn approved_with_faults(
+    shop: &Shop,
+    basket: &str,
+    mut faults: serde_json::Value,
+) -> appswitch_merchant_backend::CheckoutResponse {
+    faults["dropCallback"] = json!(true);
+    let c = shop.checkout(basket).await;
+    let control = shop.sim.control();
+    control
+        .set_order_faults(&c.order_id, serde_json::from_value(faults).unwrap())
+        .unwrap();
+    control
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    c
+}
+
 /// A payment the provider did not know a moment ago (error 35, "Requested
 /// Order not found": its initiate still being processed, a read racing
 /// the create) is asked about again, backing off, until it is known: the
@@ -278,19 +298,7 @@ async fn an_order_the_provider_did_not_know_yet_is_asked_again_until_known() {
         c.watch.max_interval = Duration::from_millis(400);
     })
     .await;
-    let c = shop.checkout("b-unknown").await;
-    shop.sim
-        .control()
-        .set_order_faults(
-            &c.order_id,
-            serde_json::from_value(json!({"unknownDetails": 3, "dropCallback": true})).unwrap(),
-        )
-        .unwrap();
-    shop.sim
-        .control()
-        .shopper(&c.order_id, ShopperChoice::Approve)
-        .await
-        .unwrap();
+    let c = approved_with_faults(&shop, "b-unknown", json!({"unknownDetails": 3})).await;
     let mut requests = 0;
     loop {
         let (_, doc) = shop.status(&c.order_id, None).await;
@@ -329,23 +337,8 @@ async fn retry_after_on_details_holds_every_check_of_the_order() {
         c.watch.max_interval = Duration::from_millis(100);
     })
     .await;
-    let c = shop.checkout("b-retry-after").await;
-    shop.sim
-        .control()
-        .set_order_faults(
-            &c.order_id,
-            serde_json::from_value(json!({
-                "burst": {"status": 429, "count": 1, "endpoints": ["details"]},
-                "dropCallback": true
-            }))
-            .unwrap(),
-        )
-        .unwrap();
-    shop.sim
-        .control()
-        .shopper(&c.order_id, ShopperChoice::Approve)
-        .await
-        .unwrap();
+    let burst = json!({"burst": {"status": 429, "count": 1, "endpoints": ["details"]}});
+    let c = approved_with_faults(&shop, "b-retry-after", burst).await;
     eventually("the first details call", || async {
         shop.details_calls(&c.order_id) >= 1
     })
