@@ -13,6 +13,7 @@ use appswitch_core::status::PaymentStatus;
 use tokio::sync::Notify;
 
 use crate::config::BackendConfig;
+use crate::holds::DetailsHolds;
 use crate::hub::Hub;
 use crate::provider::VippsClient;
 use crate::rate::Limiter;
@@ -66,6 +67,9 @@ pub(crate) struct App {
     pub(crate) status_requests: Limiter<(IpAddr, String)>,
     /// Wakes the watcher before its next round (a clean-up was queued).
     pub(crate) watcher_kick: Notify,
+    /// Orders the provider asked us, with `Retry-After`, not to ask about
+    /// yet.
+    pub(crate) details_holds: DetailsHolds,
 }
 
 /// The right to talk to the provider about one order, until it expires.
@@ -106,6 +110,7 @@ impl App {
             instance,
             leases: AtomicU64::new(0),
             watcher_kick: Notify::new(),
+            details_holds: DetailsHolds::default(),
         }
     }
 

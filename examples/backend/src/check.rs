@@ -18,6 +18,7 @@ use appswitch_core::providers::vipps_ecom::limits::{
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
 
 use crate::app::{App, millis};
+use crate::provider::ProviderError;
 use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
 use crate::util::wall_millis;
 
@@ -47,11 +48,16 @@ fn window_closed(app: &App, state: &OrderState) -> bool {
 /// `problem`. Details read after the payment window closed decide what the
 /// history leaves undecided ([`window_closed`]): without it a lost
 /// `RESERVE_FAILED` or `REJECTED` callback left the order undecided for
-/// ever.
+/// ever. An order the provider asked, with `Retry-After`, not to be asked
+/// about yet is not asked ([`crate::holds`]); an error answer that carries
+/// one holds the order.
 pub(crate) async fn details_and_merge(
     app: &App,
     order_id: &str,
 ) -> Result<Option<PaymentDetails>, StoreError> {
+    if app.details_holds.until(order_id, wall_millis()).is_some() {
+        return Ok(None);
+    }
     match app.client.details(order_id).await {
         Ok(details) => {
             app.change(order_id, |_, state| {
@@ -75,6 +81,14 @@ pub(crate) async fn details_and_merge(
             Ok(Some(details))
         }
         Err(e) => {
+            if let ProviderError::Http {
+                retry_after: Some(wait),
+                ..
+            } = &e
+            {
+                let now = app.config.clock.now();
+                app.details_holds.hold(order_id, *wait, wall_millis(), now);
+            }
             let unknown = e.codes().contains(&KnownErrorCode::OrderNotFound);
             let problem = e.to_string();
             app.change(order_id, |_, state| {
@@ -90,13 +104,27 @@ pub(crate) async fn details_and_merge(
 
 /// For a status request: asks the provider if the order is due (the
 /// per-order interval passed) and no other request or instance is asking
-/// right now. The order's queue position stays.
+/// right now. The order's queue position stays — but for an order the
+/// provider did not know when last asked (error 35, "Requested Order not
+/// found", Vipps eCom API guide, "Error codes"): a payment whose initiate
+/// is still being processed, or a read that raced the create, is asked
+/// again, backing off ([`unknown_gap`]), and each such check moves its
+/// place in the watcher's queue too, until the payment window is over and
+/// [`never_initiated`] gives it up.
 pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Result<(), StoreError> {
-    if order.state.provider_unknown {
+    let unknown = order.state.provider_unknown;
+    let mut gap = app.config.details_gap(order.state.status.is_final());
+    if unknown {
+        gap = gap.max(unknown_gap(app, order.checks));
+    }
+    let now = wall_millis();
+    if app
+        .details_holds
+        .until(&order.order.order_id, now)
+        .is_some()
+    {
         return Ok(());
     }
-    let gap = app.config.details_gap(order.state.status.is_final());
-    let now = wall_millis();
     // The one last check after the payment window closed is made at once,
     // whatever the interval: it is the one that decides.
     let last_check = !order.state.status.is_final() && window_closed(app, &order.state);
@@ -127,7 +155,15 @@ pub(crate) async fn refresh_if_due(app: &Arc<App>, order: &StoredOrder) -> Resul
     let (app, id) = (app.clone(), id.clone());
     let check = tokio::spawn(async move {
         let result = details_and_merge(&app, &id).await;
-        app.release(lease, true, NextCheck::Keep).await;
+        // Still unknown: the next check, whoever makes it, backs off from
+        // this one.
+        let next = match app.store.order(&id).await {
+            Ok(Some(after)) if unknown && after.state.provider_unknown => {
+                NextCheck::At(next_check(&app, &after, wall_millis()))
+            }
+            _ => NextCheck::Keep,
+        };
+        app.release(lease, true, next).await;
         result.map(|_| ())
     });
     // A check that panicked gave its lease up with the task: its expiry
@@ -161,6 +197,21 @@ pub(crate) fn never_initiated(app: &App, order: &StoredOrder, now: Millis) -> bo
         && now >= deadline(app, order, now)
 }
 
+/// How long a status request waits before asking again about an order the
+/// provider did not know, after `checks` checks: the per-order details
+/// interval, doubling with every check, up to the watcher's maximum.
+fn unknown_gap(app: &App, checks: u32) -> Duration {
+    app.config
+        .details_gap(false)
+        .saturating_mul(1u32 << checks.min(16))
+        .min(
+            app.config
+                .watch
+                .max_interval
+                .max(app.config.details_gap(false)),
+        )
+}
+
 /// The order's next check after one made now (`checks` made before it):
 /// undecided orders back off from the first check's delay, doubling up to
 /// the policy's maximum, with one check right after the payment window
@@ -178,11 +229,15 @@ pub(crate) fn next_check(app: &App, order: &StoredOrder, now: Millis) -> Option<
         .max(Duration::from_millis(100));
     let at = now.saturating_add(millis(interval));
     let deadline = deadline(app, order, now);
-    Some(if now < deadline && at > deadline {
+    let at = if now < deadline && at > deadline {
         deadline
     } else {
         at
-    })
+    };
+    // Never before the provider's `Retry-After` (Vipps eCom API guide,
+    // "Rate limiting").
+    let held = app.details_holds.until(&order.order.order_id, now);
+    Some(held.map_or(at, |until| at.max(until)))
 }
 
 /// The first check of a new order.

@@ -80,6 +80,7 @@ mod app;
 mod auth;
 mod check;
 mod config;
+mod holds;
 mod hub;
 mod pages;
 mod plans;

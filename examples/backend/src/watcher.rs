@@ -139,6 +139,7 @@ pub(crate) async fn evict(app: Arc<App>) {
             }
         }
         app.checkouts.sweep();
+        app.details_holds.sweep(wall_millis());
         app.status_requests.sweep();
     }
 }

@@ -265,6 +265,111 @@ async fn a_client_that_gives_up_mid_check_does_not_block_the_next_check() {
     assert_eq!(shop.details_calls(&c.order_id), 2);
 }
 
+/// A checkout whose order has `faults` (and a lost callback), approved by
+/// the shopper.
+async fn approved_with_faults(
+    shop: &Shop,
+    basket: &str,
+    mut faults: serde_json::Value,
+) -> appswitch_merchant_backend::CheckoutResponse {
+    faults["dropCallback"] = json!(true);
+    let c = shop.checkout(basket).await;
+    let control = shop.sim.control();
+    control
+        .set_order_faults(&c.order_id, serde_json::from_value(faults).unwrap())
+        .unwrap();
+    control
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    c
+}
+
+/// A payment the provider did not know a moment ago (error 35, "Requested
+/// Order not found": its initiate still being processed, a read racing
+/// the create) is asked about again, backing off, until it is known: the
+/// order settles to its true outcome. The watcher is kept out of it (its
+/// first check an hour away), so the status requests alone must do it.
+#[tokio::test]
+async fn an_order_the_provider_did_not_know_yet_is_asked_again_until_known() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.details_interval = Duration::from_millis(20);
+        c.watch.first_check = Duration::from_secs(3600);
+        c.watch.max_interval = Duration::from_millis(400);
+    })
+    .await;
+    let c = approved_with_faults(&shop, "b-unknown", json!({"unknownDetails": 3})).await;
+    let mut requests = 0;
+    loop {
+        let (_, doc) = shop.status(&c.order_id, None).await;
+        requests += 1;
+        if doc.status == StatusName::Reserved {
+            break;
+        }
+        assert!(requests < 100, "never settled: {:?}", doc.status);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 0);
+    let calls = shop.sim.control().order(&c.order_id).unwrap().record.calls;
+    let details: Vec<_> = calls
+        .iter()
+        .filter(|k| k.endpoint == appswitch_simulator::Endpoint::Details)
+        .collect();
+    let unknown = details
+        .iter()
+        .filter(|k| k.fault.as_deref() == Some("unknown"))
+        .count();
+    assert_eq!(unknown, 3, "{details:?}");
+    // Backing off: far fewer provider calls than status requests.
+    assert_eq!(details.len(), 4, "{details:?}");
+    assert!(requests > details.len(), "{requests} requests");
+}
+
+/// A `429` with `Retry-After` on details holds that order: neither the
+/// watcher nor a status request asks the provider again inside the span
+/// (Vipps eCom API guide, "Rate limiting"), and after it the order is read
+/// as usual. The simulator's `429` says `Retry-After: 1`.
+#[tokio::test]
+async fn retry_after_on_details_holds_every_check_of_the_order() {
+    let shop = shop_with(SimConfig::default(), |c| {
+        c.details_interval = Duration::from_millis(20);
+        c.watch.first_check = Duration::from_millis(50);
+        c.watch.max_interval = Duration::from_millis(100);
+    })
+    .await;
+    let burst = json!({"burst": {"status": 429, "count": 1, "endpoints": ["details"]}});
+    let c = approved_with_faults(&shop, "b-retry-after", burst).await;
+    eventually("the first details call", || async {
+        shop.details_calls(&c.order_id) >= 1
+    })
+    .await;
+    let answered = std::time::Instant::now();
+    let calls = shop.sim.control().order(&c.order_id).unwrap().record.calls;
+    let first = calls
+        .iter()
+        .find(|k| k.endpoint == appswitch_simulator::Endpoint::Details)
+        .unwrap();
+    assert_eq!((first.status, first.fault.as_deref()), (429, Some("burst")));
+    // Status requests and the watcher's checks all through the span (less
+    // the time it took to see the 429).
+    while answered.elapsed() < Duration::from_millis(850) {
+        let r = shop.http.get(&c.status_url).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(
+            shop.details_calls(&c.order_id),
+            1,
+            "asked again {:?} after a Retry-After of 1 s",
+            answered.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eventually("the order is read again after the span", || async {
+        shop.status(&c.order_id, None).await.1.status == StatusName::Reserved
+    })
+    .await;
+    assert!(shop.details_calls(&c.order_id) >= 2);
+}
+
 #[tokio::test]
 async fn a_long_poll_that_sees_no_change_answers_when_its_time_is_up() {
     let shop = shop_with(SimConfig::default(), |c| {
@@ -393,7 +498,9 @@ async fn a_client_that_overdoes_it_gets_429_with_retry_after() {
 #[tokio::test]
 async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
     let shop = shop_with(SimConfig::default(), |c| {
-        c.details_interval = Duration::ZERO
+        c.details_interval = Duration::ZERO;
+        // The watcher kept out: the requests alone ask.
+        c.watch.first_check = Duration::from_secs(3600);
     })
     .await;
     let c = shop.checkout("b-storm").await;
@@ -403,10 +510,10 @@ async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
         .shopper(&c.order_id, ShopperChoice::Approve)
         .await
         .unwrap();
-    // One details call per request: the backend never asks the provider
-    // about an order more often than its 120 calls a minute allow.
+    // One details call per request, each after the `Retry-After: 1` of
+    // the 429 before it: the known status stands through the storm.
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(550)).await;
+        tokio::time::sleep(Duration::from_millis(1050)).await;
         let r = shop.http.get(&c.status_url).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200);
         assert!(
@@ -418,9 +525,10 @@ async fn a_429_storm_at_the_provider_leaves_the_known_status_standing() {
         let doc: appswitch_core::status::StatusDocument = r.json().await.unwrap();
         assert_eq!(doc.status, StatusName::Initiated);
     }
-    tokio::time::sleep(Duration::from_millis(550)).await;
+    tokio::time::sleep(Duration::from_millis(1050)).await;
     let (_, doc) = shop.status(&c.order_id, None).await;
     assert_eq!(doc.status, StatusName::Reserved, "the storm passed");
+    assert_eq!(shop.details_calls(&c.order_id), 4);
 }
 
 #[tokio::test]

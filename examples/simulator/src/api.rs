@@ -400,6 +400,14 @@ fn order_call_locked(
             None,
         );
     }
+    if p.faults.take_unknown(endpoint) {
+        return (
+            Err(ProviderError::code(KnownErrorCode::OrderNotFound)),
+            Vec::new(),
+            Some("unknown"),
+            None,
+        );
+    }
     let api = match endpoint {
         Endpoint::Details => Some(RateLimitedApi::GetPaymentDetails),
         Endpoint::Capture => Some(RateLimitedApi::CapturePayment),

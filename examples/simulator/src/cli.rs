@@ -67,6 +67,10 @@ pub struct SimArgs {
     /// return, no callback).
     #[arg(long)]
     pub user_closes_app: bool,
+    /// Fault: the first N details calls of every order are answered with
+    /// error 35 (order not found), as if the payment were not recorded yet.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub unknown_details: u32,
     /// Fault (ePayment): never send webhooks.
     #[arg(long)]
     pub drop_webhooks: bool,
@@ -142,6 +146,7 @@ impl SimArgs {
             stall,
             reserve_late_ms: self.reserve_late_ms,
             user_closes_app: self.user_closes_app,
+            unknown_details: self.unknown_details,
             drop_webhooks: self.drop_webhooks,
             duplicate_webhooks: self.duplicate_webhooks,
             webhook_delay_ms: self.webhook_delay_ms,

@@ -10,7 +10,7 @@
 //!  "duplicateCallbacks": true, "replayCallbackMs": 60000,
 //!  "burst": {"status": 429, "count": 5, "endpoints": ["details"]},
 //!  "stall": {"ms": 6000, "count": 1, "endpoints": ["capture"]},
-//!  "reserveLateMs": 30000, "userClosesApp": false,
+//!  "reserveLateMs": 30000, "userClosesApp": false, "unknownDetails": 2,
 //!  "dropWebhooks": false, "duplicateWebhooks": true, "webhookDelayMs": 5000,
 //!  "reorderWebhooksMs": 2000}
 //! ```
@@ -72,6 +72,10 @@ impl Endpoint {
     pub fn from_name(name: &str) -> Option<Endpoint> {
         Endpoint::ALL.into_iter().find(|e| e.as_str() == name)
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn all_endpoints() -> Vec<Endpoint> {
@@ -146,6 +150,12 @@ pub struct Faults {
     /// sent (Vipps eCom API "Exception handling" guide, "Clean-up strategies": "the user decides to close
     /// the Vipps app while the transaction is being processed").
     pub user_closes_app: bool,
+    /// The next this many details calls of the order are answered with
+    /// error 35, "Requested Order not found" (Vipps eCom API guide, "Error
+    /// codes"), as if the provider had not recorded the payment yet: an
+    /// initiate still being processed, or a read racing the create.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unknown_details: u32,
     /// ePayment: webhooks are never sent (recorded as dropped).
     pub drop_webhooks: bool,
     /// ePayment: every webhook is delivered twice.
@@ -202,6 +212,16 @@ impl Faults {
         Some(b.status)
     }
 
+    /// Takes one "order not found" answer for a details call, if one is
+    /// left.
+    pub(crate) fn take_unknown(&mut self, endpoint: Endpoint) -> bool {
+        if endpoint != Endpoint::Details || self.unknown_details == 0 {
+            return false;
+        }
+        self.unknown_details -= 1;
+        true
+    }
+
     /// Takes one stall for `endpoint`, if one is left.
     pub(crate) fn take_stall(&mut self, endpoint: Endpoint) -> Option<Duration> {
         let s = self.stall.as_mut()?;
@@ -233,6 +253,10 @@ mod tests {
             Some(Duration::from_millis(10))
         );
         assert_eq!(f.take_stall(Endpoint::Refund), None);
+        f.unknown_details = 1;
+        assert!(!f.take_unknown(Endpoint::Capture));
+        assert!(f.take_unknown(Endpoint::Details));
+        assert!(!f.take_unknown(Endpoint::Details));
         assert!(f.validate().is_ok());
         f.burst = Some(Burst {
             status: 404,

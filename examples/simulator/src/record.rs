@@ -19,7 +19,7 @@ pub struct RecordedCall {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Why the answer was not the normal one: `burst`, `rate-limit`,
-    /// `stall`.
+    /// `stall`, `unknown` (the `unknownDetails` fault).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
 }
