@@ -23,7 +23,7 @@ use crate::errors::ProviderError;
 use crate::faults::Endpoint;
 use crate::payment::{Choice, Payment};
 use crate::record::RecordedCall;
-use crate::state::{Inner, Outgoing, Shared};
+use crate::state::{Outgoing, Shared, World};
 use crate::util::random_hex;
 
 type Sim = State<Arc<Shared>>;
@@ -36,7 +36,7 @@ fn header<'h>(h: &'h HeaderMap, name: &str) -> Option<&'h str> {
 /// partner's `Merchant-Serial-Number` (Vipps eCom API guide, "Authentication").
 pub(crate) fn authorize(
     shared: &Shared,
-    inner: &mut Inner,
+    inner: &mut World,
     h: &HeaderMap,
     now: Timestamp,
 ) -> Result<(), ProviderError> {
@@ -253,7 +253,7 @@ pub(crate) async fn initiate(State(shared): Sim, h: HeaderMap, body: String) -> 
 
 fn initiate_locked(
     shared: &Shared,
-    inner: &mut Inner,
+    inner: &mut World,
     h: &HeaderMap,
     body: &str,
     now: Timestamp,
@@ -270,7 +270,7 @@ fn initiate_locked(
             "The credentials are not authorized for this merchantSerialNumber.",
         ));
     }
-    let record = |inner: &mut Inner, status: u16, fault: Option<&str>| {
+    let record = |inner: &mut World, status: u16, fault: Option<&str>| {
         if let Some(p) = inner.orders.get_mut(&order_id) {
             p.record.calls.push(RecordedCall {
                 endpoint: Endpoint::Initiate,
@@ -333,7 +333,7 @@ async fn order_call(
     endpoint: Endpoint,
     order_id: &str,
     h: &HeaderMap,
-    op: impl FnOnce(&mut Inner, Timestamp) -> Done,
+    op: impl FnOnce(&mut World, Timestamp) -> Done,
 ) -> Response {
     shared.tick().await;
     let now = shared.now();
@@ -373,12 +373,12 @@ type Locked = (
 
 fn order_call_locked(
     shared: &Shared,
-    inner: &mut Inner,
+    inner: &mut World,
     endpoint: Endpoint,
     order_id: &str,
     h: &HeaderMap,
     now: Timestamp,
-    op: impl FnOnce(&mut Inner, Timestamp) -> Done,
+    op: impl FnOnce(&mut World, Timestamp) -> Done,
 ) -> Locked {
     if let Err(e) = authorize(shared, inner, h, now) {
         return (Err(e), Vec::new(), None, None);

@@ -32,9 +32,9 @@ pub struct GlobalRecord {
     pub unknown_orders: u32,
 }
 
-/// Everything behind the lock.
+/// The simulated world, everything behind the lock: payments, tokens, faults.
 #[derive(Debug)]
-pub(crate) struct Inner {
+pub(crate) struct World {
     pub(crate) orders: BTreeMap<String, Payment>,
     /// Landing-page token → orderId.
     pub(crate) landing: HashMap<String, String>,
@@ -50,9 +50,9 @@ pub(crate) struct Inner {
     pub(crate) epayment: crate::epayment::EpState,
 }
 
-impl Inner {
+impl World {
     fn new(faults: Faults) -> Self {
-        Inner {
+        World {
             orders: BTreeMap::new(),
             landing: HashMap::new(),
             access_tokens: HashMap::new(),
@@ -96,7 +96,7 @@ pub(crate) struct Shared {
     pub(crate) clock: Arc<SimClock>,
     pub(crate) base_url: String,
     http: reqwest::Client,
-    inner: Mutex<Inner>,
+    inner: Mutex<World>,
 }
 
 /// A callback to send now.
@@ -122,7 +122,7 @@ impl Shared {
             .timeout(config.callback_timeout)
             .build()?;
         Ok(Shared {
-            inner: Mutex::new(Inner::new(config.faults.clone())),
+            inner: Mutex::new(World::new(config.faults.clone())),
             config,
             clock,
             base_url,
@@ -130,7 +130,7 @@ impl Shared {
         })
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, World> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -265,7 +265,7 @@ fn outgoing(payment: &Payment, callback: Callback) -> Outgoing {
 }
 
 /// What is due for order `id` at `now`, in time order.
-fn due_for(inner: &mut Inner, id: &str, now: Timestamp) -> Vec<Outgoing> {
+fn due_for(inner: &mut World, id: &str, now: Timestamp) -> Vec<Outgoing> {
     let mut out = Vec::new();
     loop {
         let Some(at) = inner

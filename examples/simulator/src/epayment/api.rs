@@ -21,7 +21,7 @@ use super::payment::{EpPayment, Replay};
 use super::problem::ProblemAnswer;
 use crate::faults::Endpoint;
 use crate::record::RecordedCall;
-use crate::state::{Inner, Shared};
+use crate::state::{Shared, World};
 use crate::util::random_hex;
 
 type Sim = State<Arc<Shared>>;
@@ -65,7 +65,7 @@ fn idempotency_key(h: &HeaderMap) -> Result<String, ProblemAnswer> {
 /// use the same API keys, authentication methods", ePayment API FAQ).
 pub(super) fn authorized(
     shared: &Shared,
-    inner: &mut Inner,
+    inner: &mut World,
     h: &HeaderMap,
     now: Timestamp,
 ) -> Option<Response> {
@@ -163,7 +163,7 @@ fn boxed(p: ProblemAnswer) -> Box<Response> {
 
 fn create_locked(
     shared: &Shared,
-    inner: &mut Inner,
+    inner: &mut World,
     h: &HeaderMap,
     body: &str,
     now: Timestamp,

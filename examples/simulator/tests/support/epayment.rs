@@ -109,7 +109,7 @@ impl Delivered {
 }
 
 #[derive(Default)]
-struct Inner {
+struct ReceiverState {
     secret: Option<WebhookSecret>,
     now: Option<Arc<appswitch_simulator::SimClock>>,
     delivered: Vec<Delivered>,
@@ -123,7 +123,7 @@ struct Inner {
 #[derive(Clone)]
 pub struct WebhookReceiver {
     pub url: String,
-    inner: Arc<Mutex<Inner>>,
+    inner: Arc<Mutex<ReceiverState>>,
     _task: Arc<TaskGuard>,
 }
 
@@ -136,7 +136,7 @@ impl Drop for TaskGuard {
 }
 
 async fn receive(
-    State(inner): State<Arc<Mutex<Inner>>>,
+    State(inner): State<Arc<Mutex<ReceiverState>>>,
     uri: Uri,
     h: HeaderMap,
     body: String,
@@ -196,7 +196,7 @@ async fn receive(
 
 impl WebhookReceiver {
     pub async fn start() -> WebhookReceiver {
-        let inner = Arc::new(Mutex::new(Inner::default()));
+        let inner = Arc::new(Mutex::new(ReceiverState::default()));
         let app = Router::new()
             .route("/hooks/vipps", post(receive))
             .with_state(inner.clone());
