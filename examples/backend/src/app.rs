@@ -30,6 +30,8 @@ const CAS_TRIES: usize = 32;
 pub struct Stats {
     callbacks_accepted: AtomicU64,
     callbacks_refused: AtomicU64,
+    webhooks_accepted: AtomicU64,
+    webhooks_refused: AtomicU64,
 }
 
 impl Stats {
@@ -38,6 +40,21 @@ impl Stats {
     }
     pub(crate) fn callback_refused(&self) {
         self.callbacks_refused.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn webhook_accepted(&self) {
+        self.webhooks_accepted.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn webhook_refused(&self) {
+        self.webhooks_refused.fetch_add(1, Ordering::Relaxed);
+    }
+    /// ePayment webhooks accepted (authentic, and agreeing with the order).
+    pub fn webhooks_accepted(&self) -> u64 {
+        self.webhooks_accepted.load(Ordering::Relaxed)
+    }
+    /// ePayment webhooks refused (not signed with the registration's
+    /// secret, stale, or disagreeing with the order).
+    pub fn webhooks_refused(&self) -> u64 {
+        self.webhooks_refused.load(Ordering::Relaxed)
     }
     /// Callbacks accepted (authorized, and agreeing with the order).
     pub fn callbacks_accepted(&self) -> u64 {

@@ -16,9 +16,12 @@ use appswitch_core::providers::vipps_ecom::limits::{
     FINAL_CHECK_GRACE, PAYMENT_WINDOW, payment_window_closed,
 };
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
+use appswitch_core::providers::vipps_epayment::GetPaymentResponse;
+use appswitch_core::status::PaymentStatus;
 
 use crate::app::{App, millis};
 use crate::provider::ProviderError;
+use crate::provider_api::ProviderApi;
 use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
 use crate::util::wall_millis;
 
@@ -43,29 +46,77 @@ fn window_closed(app: &App, state: &OrderState) -> bool {
     initiated_at(state).is_some_and(|at| payment_window_closed(at, app.config.clock.now()))
 }
 
-/// Asks the provider for the order's details and merges them. The details,
-/// if the provider answered; a failure is recorded as the order's
-/// `problem`. Details read after the payment window closed decide what the
-/// history leaves undecided ([`window_closed`]): without it a lost
-/// `RESERVE_FAILED` or `REJECTED` callback left the order undecided for
-/// ever. An order the provider asked, with `Retry-After`, not to be asked
-/// about yet is not asked ([`crate::holds`]); an error answer that carries
-/// one holds the order.
+/// What the provider said about an order when asked: eCom's details, or
+/// ePayment's get payment response.
+#[derive(Clone, Debug)]
+pub(crate) enum ProviderView {
+    /// `GET /ecomm/v2/payments/{orderId}/details`.
+    Ecom(PaymentDetails),
+    /// `GET /epayment/v1/payments/{reference}`.
+    Epayment(GetPaymentResponse),
+}
+
+impl ProviderView {
+    /// The eCom details, if that is what it is.
+    pub(crate) fn ecom(&self) -> Option<&PaymentDetails> {
+        match self {
+            ProviderView::Ecom(d) => Some(d),
+            ProviderView::Epayment(_) => None,
+        }
+    }
+
+    /// The ePayment payment, if that is what it is.
+    pub(crate) fn epayment(&self) -> Option<&GetPaymentResponse> {
+        match self {
+            ProviderView::Epayment(p) => Some(p),
+            ProviderView::Ecom(_) => None,
+        }
+    }
+}
+
+/// Asks the provider about the order through the API it was made with, and
+/// merges what it says: eCom's details, or ePayment's get payment response
+/// (whose `state` and `aggregate` the core maps; the ePayment API expires
+/// a payment nobody acted on itself, `EXPIRED`, so it needs no reading
+/// after the window). What it said, if the provider answered; a failure is
+/// recorded as the order's `problem`; a payment the provider does not know
+/// (eCom's error 35, ePayment's `404`) marks the order `provider_unknown`.
 pub(crate) async fn details_and_merge(
     app: &App,
     order_id: &str,
-) -> Result<Option<PaymentDetails>, StoreError> {
-    if app.details_holds.until(order_id, wall_millis()).is_some() {
+) -> Result<Option<ProviderView>, StoreError> {
+    let Some(order) = app.order(order_id).await? else {
         return Ok(None);
+    };
+    match order.order.provider_api {
+        ProviderApi::Ecom => Ok(ecom_details_and_merge(app, &order)
+            .await?
+            .map(ProviderView::Ecom)),
+        ProviderApi::Epayment => {
+            if app.details_holds.until(order_id, wall_millis()).is_some() {
+                return Ok(None);
+            }
+            let answer = app.client.get_payment(order_id).await;
+            let view = answer.as_ref().ok().cloned();
+            let observed = answer.map(|p| p.to_status());
+            merge_answer(app, order_id, observed, |e| e.status() == Some(404)).await?;
+            Ok(view.map(ProviderView::Epayment))
+        }
     }
-    match app.client.details(order_id).await {
-        Ok(details) => {
+}
+
+/// Merges what an answer proves, or records why there is none (holding
+/// the order when the error carried a `Retry-After`); `unknown` says
+/// whether an error means the provider has no such payment.
+async fn merge_answer(
+    app: &App,
+    order_id: &str,
+    observed: Result<PaymentStatus, ProviderError>,
+    unknown: impl Fn(&ProviderError) -> bool,
+) -> Result<(), StoreError> {
+    match observed {
+        Ok(observed) => {
             app.change(order_id, |_, state| {
-                let observed = if window_closed(app, state) {
-                    details.to_status_after_payment_window()
-                } else {
-                    details.to_status()
-                };
                 state.problem = None;
                 state.provider_unknown = false;
                 let merged = state.status.clone().merge(&observed);
@@ -78,7 +129,6 @@ pub(crate) async fn details_and_merge(
                 })
             })
             .await?;
-            Ok(Some(details))
         }
         Err(e) => {
             if let ProviderError::Http {
@@ -89,7 +139,7 @@ pub(crate) async fn details_and_merge(
                 let now = app.config.clock.now();
                 app.details_holds.hold(order_id, *wait, wall_millis(), now);
             }
-            let unknown = e.codes().contains(&KnownErrorCode::OrderNotFound);
+            let unknown = unknown(&e);
             let problem = e.to_string();
             app.change(order_id, |_, state| {
                 state.problem = Some(problem.clone());
@@ -97,9 +147,43 @@ pub(crate) async fn details_and_merge(
                 None
             })
             .await?;
-            Ok(None)
         }
     }
+    Ok(())
+}
+
+/// Asks the provider for the order's eCom details and merges them. The details,
+/// if the provider answered; a failure is recorded as the order's
+/// `problem`. Details read after the payment window closed decide what the
+/// history leaves undecided ([`window_closed`]): without it a lost
+/// `RESERVE_FAILED` or `REJECTED` callback left the order undecided for
+/// ever. An order the provider asked, with `Retry-After`, not to be asked
+/// about yet is not asked ([`crate::holds`]); an error answer that carries
+/// one holds the order.
+async fn ecom_details_and_merge(
+    app: &App,
+    order: &StoredOrder,
+) -> Result<Option<PaymentDetails>, StoreError> {
+    let order_id = order.order.order_id.as_str();
+    if app.details_holds.until(order_id, wall_millis()).is_some() {
+        return Ok(None);
+    }
+    let answer = app.client.details(order_id).await;
+    let details = answer.as_ref().ok().cloned();
+    // On the clock after the answer came: the link's start never changes.
+    let closed = window_closed(app, &order.state);
+    let observed = answer.map(|d| {
+        if closed {
+            d.to_status_after_payment_window()
+        } else {
+            d.to_status()
+        }
+    });
+    merge_answer(app, order_id, observed, |e| {
+        e.codes().contains(&KnownErrorCode::OrderNotFound)
+    })
+    .await?;
+    Ok(details)
 }
 
 /// For a status request: asks the provider if the order is due (the

@@ -15,7 +15,11 @@ use appswitch_core::providers::vipps_ecom::limits::{
 };
 use appswitch_core::providers::vipps_ecom::{MerchantSerialNumber, MsnError, SystemHeaders};
 
+use appswitch_core::providers::vipps_epayment::Currency;
+use appswitch_core::providers::vipps_epayment::signature::DEFAULT_FRESHNESS_WINDOW;
+
 use crate::auth::MerchantKey;
+use crate::provider_api::ProviderApi;
 use crate::store::{DatabaseUrl, SqliteSync};
 
 /// The time the backend reads for everything it shares with the provider
@@ -256,6 +260,23 @@ pub struct BackendConfig {
     pub addr: SocketAddr,
     /// The provider.
     pub provider: ProviderConfig,
+    /// The API new checkouts go through (`--provider-api`,
+    /// `APPSWITCH_PROVIDER_API`; default eCom). Orders keep the API they
+    /// were made with.
+    pub provider_api: ProviderApi,
+    /// The currency of a checkout that names none (default NOK). eCom
+    /// takes NOK only.
+    pub currency: Currency,
+    /// ePayment: the URL the provider posts webhooks to, registered at
+    /// start (`VIPPS_WEBHOOK_URL`). Default
+    /// `<public_url>/vipps/webhooks/v1/epayment`, the route that serves
+    /// them; a public URL in front of it (a proxy) may have another path:
+    /// the signature is checked against the registered URL's path and
+    /// host, as the provider signs them.
+    pub webhook_url: Option<String>,
+    /// ePayment: how far a webhook's `x-ms-date` may be from the backend's
+    /// clock (the core's default, 15 minutes, unless set).
+    pub webhook_freshness: Duration,
     /// Where the orders are kept (`--database`, `APPSWITCH_DATABASE_URL`).
     pub database: DatabaseUrl,
     /// How a SQLite database waits for the disk on a commit.
@@ -315,6 +336,9 @@ impl fmt::Debug for BackendConfig {
         f.debug_struct("BackendConfig")
             .field("addr", &self.addr)
             .field("provider", &self.provider)
+            .field("provider_api", &self.provider_api)
+            .field("currency", &self.currency)
+            .field("webhook_url", &self.webhook_url)
             .field("database", &self.database)
             .field("allowed_origins", &self.allowed_origins)
             .field("public_url", &self.public_url)
@@ -331,6 +355,10 @@ impl BackendConfig {
         BackendConfig {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             provider,
+            provider_api: ProviderApi::default(),
+            currency: Currency::Nok,
+            webhook_url: None,
+            webhook_freshness: DEFAULT_FRESHNESS_WINDOW,
             database,
             sqlite_sync: SqliteSync::default(),
             merchant_key: None,

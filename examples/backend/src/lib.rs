@@ -80,11 +80,13 @@ mod app;
 mod auth;
 mod check;
 mod config;
+mod epayment;
 mod holds;
 mod hub;
 mod pages;
 mod plans;
 mod provider;
+mod provider_api;
 mod rate;
 mod serve;
 mod sessions;
@@ -116,6 +118,7 @@ pub use config::{
 };
 pub use plans::MutationError;
 pub use provider::{ProviderError, RawAnswer, VippsClient};
+pub use provider_api::ProviderApi;
 pub use serve::serve;
 
 use app::App;
@@ -225,6 +228,11 @@ impl MerchantBackend {
         });
         if let Some(listener) = self.app.store.listen(wake).await? {
             tasks.push(listener);
+        }
+        if self.app.config.provider_api == ProviderApi::Epayment {
+            tasks.push(tokio::spawn(epayment::webhooks::register_until_done(
+                self.app.clone(),
+            )));
         }
         Ok(BackgroundTasks { tasks })
     }
@@ -347,10 +355,9 @@ fn router(app: Arc<App>) -> Router {
             post(api::merchant::order_action),
         )
         .layer(cors);
-    // Provider notifications: eCom callbacks here; an ePayment webhook
-    // route (signature-verified, then `api::callback::check_observation`)
-    // goes beside it.
+    // Provider notifications: eCom callbacks, ePayment webhooks.
     let provider = Router::new()
+        .route(epayment::webhooks::ROUTE, post(epayment::webhooks::receive))
         .route(
             "/vipps/callbacks/v2/payments/{order_id}",
             post(api::callback::callback),

@@ -16,6 +16,7 @@
 use std::time::Duration;
 
 use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::retry::ErrorClass;
 use appswitch_core::merchant::checkout::{CheckoutSession, SlowPaymentPolicy};
 use appswitch_core::merchant::mutation::{
     Confirmation, IdempotencyKey, IdempotencyKeyError, MutationAction, MutationDone,
@@ -23,9 +24,13 @@ use appswitch_core::merchant::mutation::{
 };
 use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdError};
 use appswitch_core::providers::vipps_ecom::{OperationError, PaymentDetails, check_capture};
+use appswitch_core::providers::vipps_epayment::{ModificationError, ReferenceError};
 
 use crate::app::App;
+use crate::check::ProviderView;
 use crate::config::{Clock, SystemClock};
+use crate::provider::ProviderError;
+use crate::provider_api::ProviderApi;
 use crate::store::{EventSource, NewEvent, OperationState, StoreError, StoredOperation};
 use crate::util::wall_millis;
 
@@ -43,6 +48,16 @@ pub enum MutationError {
     /// The `Idempotency-Key` cannot be an `X-Request-Id`.
     #[error(transparent)]
     Key(#[from] IdempotencyKeyError),
+    /// ePayment: the core's rules refuse it before any call.
+    #[error(transparent)]
+    EpaymentRule(#[from] ModificationError),
+    /// ePayment: the `Idempotency-Key` cannot be the provider's.
+    #[error("`Idempotency-Key`: {0}")]
+    EpaymentKey(ReferenceError),
+    /// ePayment: the provider refused, or did not answer after every send
+    /// (the outcome is open: repeat with the same `Idempotency-Key`).
+    #[error(transparent)]
+    Provider(ProviderError),
     /// The order's id is not an `orderId` (cannot happen for orders this
     /// backend made).
     #[error(transparent)]
@@ -56,6 +71,26 @@ pub enum MutationError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl MutationError {
+    /// Whether the operation is refused for good (a rule, a key that is
+    /// not one, the provider's final answer), rather than open.
+    pub(crate) fn is_refused(&self) -> bool {
+        match self {
+            MutationError::Rule(_)
+            | MutationError::EpaymentRule(_)
+            | MutationError::Key(_)
+            | MutationError::EpaymentKey(_)
+            | MutationError::NoOrder(_)
+            | MutationError::Plan(MutationFailure::Refused { .. }) => true,
+            MutationError::Provider(e) => e.epayment_class(false) == ErrorClass::Final,
+            MutationError::Plan(_)
+            | MutationError::OrderId(_)
+            | MutationError::Policy(_)
+            | MutationError::Store(_) => false,
+        }
+    }
 }
 
 /// A capture, cancel or refund the shop asks for.
@@ -95,8 +130,29 @@ pub(crate) async fn mutate(
     app: &App,
     order_id: &str,
     m: &Mutation,
+    view: Option<&ProviderView>,
+) -> Result<Done, MutationError> {
+    let order = app
+        .order(order_id)
+        .await?
+        .ok_or_else(|| MutationError::NoOrder(order_id.to_string()))?;
+    match order.order.provider_api {
+        ProviderApi::Ecom => mutate_ecom(app, order, m, view.and_then(ProviderView::ecom)).await,
+        ProviderApi::Epayment => {
+            let payment = view.and_then(ProviderView::epayment);
+            crate::epayment::operations::mutate(app, &order, m, payment).await
+        }
+    }
+}
+
+/// [`mutate`] for an eCom order.
+async fn mutate_ecom(
+    app: &App,
+    order: crate::store::StoredOrder,
+    m: &Mutation,
     details: Option<&PaymentDetails>,
 ) -> Result<Done, MutationError> {
+    let order_id = order.order.order_id.as_str();
     // A repeat of a request whose answer was lost: the history already
     // shows the operation with this key (the plan's own check, made before
     // the amount rules would refuse the operation as done already).
@@ -109,10 +165,6 @@ pub(crate) async fn mutate(
             from_history: true,
         });
     }
-    let order = app
-        .order(order_id)
-        .await?
-        .ok_or_else(|| MutationError::NoOrder(order_id.to_string()))?;
     let status = order.state.status.clone();
     let oid = OrderId::new(order_id.to_string())?;
     let msn = &app.client.config().msn;
@@ -235,7 +287,7 @@ const CLEAN_UP_RETRY: Duration = Duration::from_secs(30);
 pub(crate) async fn settle_pending(
     app: &App,
     pending: &StoredOperation,
-    details: Option<&PaymentDetails>,
+    view: Option<&ProviderView>,
 ) -> Result<(), StoreError> {
     let op = &pending.op;
     let now = wall_millis();
@@ -254,7 +306,21 @@ pub(crate) async fn settle_pending(
     };
     match op.origin {
         crate::store::OperationOrigin::Merchant => {
-            let Some(details) = details else {
+            let found = match view {
+                None => None,
+                Some(ProviderView::Ecom(details)) => Some(
+                    details
+                        .entry_for_request(key.as_str())
+                        .filter(|e| e.operation_success)
+                        .map(|e| e.amount),
+                ),
+                Some(ProviderView::Epayment(_)) => {
+                    crate::epayment::operations::from_log(app, &op.order_id, key.as_str())
+                        .await
+                        .ok()
+                }
+            };
+            let Some(found) = found else {
                 // The provider did not answer: look again later.
                 let retry = now.saturating_add(crate::app::millis(CLEAN_UP_RETRY));
                 return app
@@ -269,13 +335,10 @@ pub(crate) async fn settle_pending(
                     )
                     .await;
             };
-            let (state, answer) = match details
-                .entry_for_request(key.as_str())
-                .filter(|e| e.operation_success)
-            {
-                Some(entry) => (
+            let (state, answer) = match found {
+                Some(amount) => (
                     OperationState::Done,
-                    serde_json::json!({"settledFromHistory": true, "amount": entry.amount}),
+                    serde_json::json!({"settledFromHistory": true, "amount": amount}),
                 ),
                 None => (
                     OperationState::Refused,
@@ -293,7 +356,7 @@ pub(crate) async fn settle_pending(
                 text: op.text.clone(),
                 key,
             };
-            match mutate(app, &op.order_id, &m, details).await {
+            match mutate(app, &op.order_id, &m, view).await {
                 Ok(done) => {
                     let answer = serde_json::json!({"amount": done.amount, "fromHistory": done.from_history});
                     app.store
@@ -307,10 +370,7 @@ pub(crate) async fn settle_pending(
                         )
                         .await
                 }
-                Err(
-                    e @ (MutationError::Rule(_)
-                    | MutationError::Plan(MutationFailure::Refused { .. })),
-                ) => {
+                Err(e) if e.is_refused() => {
                     tracing::info!(
                         "order {}: clean-up {} refused: {e}",
                         op.order_id,

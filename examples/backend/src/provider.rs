@@ -1,6 +1,11 @@
 //! The backend's client of the provider's API: the access token (cached,
-//! refreshed with the core's `needs_refresh`), the eCom calls, and typed
-//! failures classified by the core.
+//! refreshed with the core's `needs_refresh`), the eCom calls, the
+//! ePayment and Webhooks calls ([`epayment`]), and typed failures
+//! classified by the core.
+
+mod epayment;
+
+pub(crate) use epayment::Modification;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +18,7 @@ use appswitch_core::providers::vipps_ecom::{
     AccessTokenResponse, CallFailure, ErrorBody, InitiateRequest, InitiateResponse, KnownErrorCode,
     PaymentDetails, classify, endpoints, headers,
 };
+use appswitch_core::providers::vipps_epayment::{self as ep, Problem};
 use appswitch_core::shopper::tracker::TransportErrorKind;
 use reqwest::Method;
 
@@ -36,8 +42,10 @@ pub enum ProviderError {
     Http {
         /// The HTTP status.
         status: u16,
-        /// The error body, if it was one of the provider's shapes.
+        /// The error body, if it was eCom's shape.
         body: Option<Box<ErrorBody>>,
+        /// The error body, if it was a problem object (ePayment, Webhooks).
+        problem: Option<Box<Problem>>,
         /// `Retry-After`, if given and readable.
         retry_after: Option<RetryAfter>,
         /// The body as text (cut to 500 characters).
@@ -59,6 +67,25 @@ impl ProviderError {
                 body: body.as_deref(),
             }),
             // A 2xx that cannot be read: the call may have worked.
+            ProviderError::Unreadable(_) => ErrorClass::CheckThenRetry,
+        }
+    }
+
+    /// What to do about a failed ePayment call (`creating`: the create
+    /// call), as the core classifies it.
+    pub fn epayment_class(&self, creating: bool) -> ErrorClass {
+        match self {
+            ProviderError::Connect(_) => ep::classify(ep::CallFailure::ConnectFailed, creating),
+            ProviderError::ReadTimeout => ep::classify(ep::CallFailure::ReadTimeout, creating),
+            ProviderError::Http {
+                status, problem, ..
+            } => ep::classify(
+                ep::CallFailure::Http {
+                    status: *status,
+                    problem: problem.as_deref(),
+                },
+                creating,
+            ),
             ProviderError::Unreadable(_) => ErrorClass::CheckThenRetry,
         }
     }
@@ -183,6 +210,7 @@ impl VippsClient {
         Err(ProviderError::Http {
             status,
             body: ErrorBody::parse_json(&text).ok().map(Box::new),
+            problem: serde_json::from_str::<Problem>(&text).ok().map(Box::new),
             retry_after,
             text: text.chars().take(500).collect(),
         })
@@ -194,7 +222,7 @@ impl VippsClient {
         method: &Method,
         path: &str,
         body: Option<&str>,
-        request_id: Option<&str>,
+        key: Option<Key<'_>>,
         force_token: bool,
     ) -> Result<reqwest::RequestBuilder, ProviderError> {
         let auth = self.access_token(force_token).await?;
@@ -207,8 +235,8 @@ impl VippsClient {
         for (name, value) in self.config.system.headers() {
             request = request.header(name, value);
         }
-        if let Some(id) = request_id {
-            request = request.header(headers::X_REQUEST_ID, id);
+        if let Some(key) = key {
+            request = request.header(key.header, key.value);
         }
         if let Some(body) = body {
             request = request
@@ -225,13 +253,13 @@ impl VippsClient {
         method: Method,
         path: &str,
         body: Option<String>,
-        request_id: Option<&str>,
+        key: Option<Key<'_>>,
         parse: Parse<T>,
     ) -> Result<T, ProviderError> {
         let mut force = false;
         loop {
             let request = self
-                .request(&method, path, body.as_deref(), request_id, force)
+                .request(&method, path, body.as_deref(), key, force)
                 .await?;
             match self.send(request, parse).await {
                 Err(ProviderError::Http { status: 401, .. }) if !force => force = true,
@@ -260,7 +288,7 @@ impl VippsClient {
         let mut force = false;
         loop {
             let request = self
-                .request(&method, path, body, request_id, force)
+                .request(&method, path, body, request_id.map(Key::request_id), force)
                 .await
                 .map_err(|e| match e {
                     ProviderError::ReadTimeout => TransportErrorKind::ReadTimeout,
@@ -316,6 +344,32 @@ impl VippsClient {
             PaymentDetails::parse_json,
         )
         .await
+    }
+}
+
+/// The idempotency header of a call: eCom's `X-Request-Id` or ePayment's
+/// `Idempotency-Key`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Key<'a> {
+    header: &'static str,
+    value: &'a str,
+}
+
+impl<'a> Key<'a> {
+    /// eCom's `X-Request-Id`.
+    pub(crate) fn request_id(value: &'a str) -> Key<'a> {
+        Key {
+            header: headers::X_REQUEST_ID,
+            value,
+        }
+    }
+
+    /// ePayment's `Idempotency-Key`.
+    pub(crate) fn idempotency(value: &'a str) -> Key<'a> {
+        Key {
+            header: ep::endpoints::IDEMPOTENCY_KEY,
+            value,
+        }
     }
 }
 

@@ -14,9 +14,10 @@ use appswitch_core::providers::vipps_ecom::AuthToken;
 use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget};
 use appswitch_core::status::PaymentStatus;
+use appswitch_merchant_backend::ProviderApi;
 use appswitch_merchant_backend::store::{
     EventSource, NewEvent, NewOperation, NewOrder, NextCheck, OperationOrigin, OperationState,
-    OrderState, SqlStore, Store, StoreError,
+    OrderState, SqlStore, Store, StoreError, StoredWebhook,
 };
 use support::TempDb;
 
@@ -35,6 +36,7 @@ fn order(id: &str, basket: &str, next: Option<u64>) -> NewOrder {
         basket_id: basket.into(),
         amount: Amount::from_minor(20000),
         currency: "NOK".into(),
+        provider_api: ProviderApi::Ecom,
         express: false,
         auth_token: AuthToken::new(format!("token-of-{id}")),
         fallback_url: fallback.url,
@@ -375,6 +377,49 @@ async fn contract(store: Arc<dyn Store>) {
         "its operations went too"
     );
     assert_eq!(store.count_orders().await.unwrap(), 5);
+    epayment_contract(store.as_ref()).await;
+}
+
+/// An ePayment order keeps its API and currency; the webhook registration
+/// is stored once per URL (the first instance wins), and can be replaced.
+async fn epayment_contract(store: &dyn Store) {
+    let mut ep = order("ep-1", "b-ep", None);
+    ep.provider_api = ProviderApi::Epayment;
+    ep.currency = "DKK".into();
+    store.insert_order(&ep, &event("made", true)).await.unwrap();
+    let back = store.order("ep-1").await.unwrap().unwrap();
+    assert_eq!(
+        (back.order.provider_api, back.order.currency.as_str()),
+        (ProviderApi::Epayment, "DKK")
+    );
+    let url = "https://shop.example/vipps/webhooks/v1/epayment";
+    assert!(store.webhook(url).await.unwrap().is_none());
+    let first = StoredWebhook {
+        url: url.into(),
+        id: "id-1".into(),
+        secret: "s3cret-1".into(),
+        events: "epayments.payment.authorized.v1".into(),
+        created_at: 7,
+    };
+    let second = StoredWebhook {
+        id: "id-2".into(),
+        secret: "s3cret-2".into(),
+        ..first.clone()
+    };
+    assert!(store.save_webhook(&first).await.unwrap());
+    assert!(
+        !store.save_webhook(&second).await.unwrap(),
+        "the first stays"
+    );
+    assert_eq!(store.webhook(url).await.unwrap(), Some(first.clone()));
+    assert!(
+        !format!("{first:?}").contains("s3cret"),
+        "no secret in Debug"
+    );
+    store.delete_webhook(url).await.unwrap();
+    assert!(store.save_webhook(&second).await.unwrap());
+    assert_eq!(store.webhook(url).await.unwrap().unwrap().id, "id-2");
+    store.delete_webhook(url).await.unwrap();
 }
 
 #[tokio::test]
@@ -384,7 +429,7 @@ async fn the_store_contract_holds_on_sqlite() {
     contract(Arc::new(store)).await;
     // Migrations run again on an existing database without harm.
     let again = SqlStore::open(&db.url()).await.unwrap();
-    assert_eq!(again.count_orders().await.unwrap(), 5);
+    assert_eq!(again.count_orders().await.unwrap(), 6);
 }
 
 #[tokio::test]
@@ -394,5 +439,5 @@ async fn the_store_contract_holds_on_postgres() {
     let store = SqlStore::open(&url).await.unwrap();
     contract(Arc::new(store)).await;
     let again = SqlStore::open(&url).await.unwrap();
-    assert_eq!(again.count_orders().await.unwrap(), 5);
+    assert_eq!(again.count_orders().await.unwrap(), 6);
 }

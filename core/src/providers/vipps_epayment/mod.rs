@@ -145,7 +145,8 @@ pub use reference::{
     IDEMPOTENCY_KEY_MAX_LEN, IdempotencyKey, REFERENCE_LEN, Reference, ReferenceError,
 };
 pub use webhook::{
-    EventType, RegisterWebhookRequest, RegisterWebhookResponse, WebhookEvent, WebhookSecret,
+    EventType, RegisterWebhookRequest, RegisterWebhookResponse, WebhookEvent, WebhookRegistration,
+    WebhookRegistrations, WebhookSecret,
 };
 
 /// The `provider` name of an ePayment payment in appswitch's status

@@ -8,7 +8,9 @@ use super::modification::{
 };
 use super::payment::GetPaymentResponse;
 use super::problem::Problem;
-use super::webhook::{RegisterWebhookRequest, RegisterWebhookResponse, WebhookEvent};
+use super::webhook::{
+    RegisterWebhookRequest, RegisterWebhookResponse, WebhookEvent, WebhookRegistrations,
+};
 use crate::foundation::json;
 use crate::providers::payload::PayloadError;
 
@@ -36,4 +38,5 @@ parse_json! {
     WebhookEvent: "a webhook body";
     RegisterWebhookRequest: "a webhook registration";
     RegisterWebhookResponse: "a webhook registration's answer";
+    WebhookRegistrations: "the list of webhook registrations";
 }

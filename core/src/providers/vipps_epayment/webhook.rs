@@ -223,6 +223,30 @@ pub struct RegisterWebhookResponse {
     pub secret: WebhookSecret,
 }
 
+/// `GET:/webhooks/v1/webhooks`: the merchant's registrations (Webhooks
+/// API specification, `GetRegistrationsResponse`). No secrets: the
+/// provider shows a secret only in the registration's answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookRegistrations {
+    /// `webhooks`.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookRegistration>,
+}
+
+/// One registration of [`WebhookRegistrations`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookRegistration {
+    /// `id`.
+    pub id: String,
+    /// `url`.
+    pub url: String,
+    /// `events`.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
 /// A webhook's secret. `Debug` does not print it.
 ///
 /// It is used as the HMAC key *as its UTF-8 text*, never base64-decoded —

@@ -10,9 +10,9 @@
 //! currency is checked to be NOK. Anything else is logged, kept in the
 //! order's history as refused, answered `400`/`401`, and changes nothing.
 //!
-//! The same checks serve another provider's notifications: an ePayment
-//! webhook handler (another route beside this one) verifies its signature
-//! and hands the amount, currency and reference to [`check_observation`].
+//! The same checks serve the ePayment API's webhooks
+//! ([`crate::epayment::webhooks`]): once the signature is verified, their
+//! reference, amount and currency go through [`check_observation`].
 
 use std::sync::Arc;
 
@@ -45,6 +45,9 @@ pub(crate) struct Observation<'a> {
     pub(crate) currency: Option<&'a str>,
     /// Extra amounts the order allows (an express checkout's shipping).
     pub(crate) extra: Option<Amount>,
+    /// The amount is a part of the order's (an ePayment capture, refund or
+    /// cancel event): at most the order's, not exactly it.
+    pub(crate) partial: bool,
 }
 
 /// Why a notification does not agree with its order, if it does not.
@@ -65,6 +68,16 @@ pub(crate) fn check_observation(order: &StoredOrder, seen: &Observation<'_>) -> 
     }
     let expected = o.amount;
     let with_extra = seen.extra.and_then(|e| expected.checked_add(e));
+    if seen.partial {
+        if seen.amount > with_extra.unwrap_or(expected) {
+            return Err(format!(
+                "amount {} is more than the order's {}",
+                seen.amount.minor(),
+                expected.minor()
+            ));
+        }
+        return Ok(());
+    }
     if seen.amount != expected && Some(seen.amount) != with_extra {
         return Err(format!(
             "amount {} øre is not the order's {} øre",
@@ -157,6 +170,7 @@ pub(crate) async fn callback(
         amount: callback.transaction_info.amount,
         currency: None,
         extra: shipping_extra(&order, &callback),
+        partial: false,
     };
     if let Err(why) = check_observation(&order, &seen) {
         return refuse(&app, &order_id, StatusCode::BAD_REQUEST, why).await;

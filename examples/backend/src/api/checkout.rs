@@ -14,6 +14,7 @@ use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::retry::ErrorClass;
 use appswitch_core::providers::vipps_ecom::order_id::OrderId;
 use appswitch_core::providers::vipps_ecom::{AuthToken, InitiateRequest, ShippingOption};
+use appswitch_core::providers::vipps_epayment::Currency;
 use appswitch_core::shopper::deeplink::Deeplink;
 use appswitch_core::shopper::platform::Platform;
 use appswitch_core::shopper::url::{AttemptNonce, FallbackSpec, FallbackTarget, ReturnExpectation};
@@ -27,6 +28,8 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, check_amount, client_ip, json_body};
 use crate::app::App;
 use crate::check::first_check;
+use crate::epayment::checkout::{CreateFailure as InitiateFailure, create_request};
+use crate::provider_api::ProviderApi;
 use crate::store::{EventSource, NewEvent, NewOrder, OrderState, StoreError};
 use crate::util::{random_bytes, random_hex, wall_millis};
 
@@ -77,6 +80,10 @@ pub struct CheckoutRequest {
     /// The shopper's number, to prefill the landing page.
     #[serde(default)]
     pub mobile_number: Option<String>,
+    /// `NOK`, `DKK` or `EUR` (default: the shop's, NOK unless configured).
+    /// eCom v2 takes NOK only; the ePayment API all three.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// The answer to `POST /api/checkout`: everything the page or app needs to
@@ -104,6 +111,10 @@ pub struct CheckoutResponse {
     pub fallback_url: String,
     /// Persist this; it recognises the shopper's return.
     pub return_expectation: ReturnExpectation,
+    /// The API the payment goes through: `ecom` or `epayment`.
+    pub provider_api: ProviderApi,
+    /// The payment's currency.
+    pub currency: Currency,
 }
 
 /// The shipping the demo shop offers in an express checkout (the callback
@@ -159,6 +170,8 @@ pub(crate) async fn checkout(
         ));
     }
     check_amount("amount", req.amount)?;
+    let api = app.config.provider_api;
+    let currency = currency_of(&app, &req, api)?;
     let platform = req.platform.unwrap_or(Platform::DesktopWeb);
     let target = match req.fallback.clone().unwrap_or_default() {
         FallbackChoice::Web => FallbackTarget::Web {
@@ -184,20 +197,31 @@ pub(crate) async fn checkout(
             ));
         }
         let auth_token = AuthToken::new(random_hex().map_err(ApiError::internal)?);
-        let request = initiate_request(
-            &app,
-            &req,
-            &order_id,
-            &fallback.url,
-            fallback.is_app,
-            &auth_token,
-        )?;
+        let request = match api {
+            ProviderApi::Ecom => Initiate::Ecom(Box::new(initiate_request(
+                &app,
+                &req,
+                &order_id,
+                &fallback.url,
+                fallback.is_app,
+                &auth_token,
+            )?)),
+            ProviderApi::Epayment => Initiate::Epayment(Box::new(create_request(
+                &app,
+                &req,
+                order_id.as_str(),
+                &fallback.url,
+                fallback.is_app,
+                currency,
+            )?)),
+        };
         let now = wall_millis();
         let new = NewOrder {
             order_id: order_id.to_string(),
             basket_id: req.basket_id.clone(),
             amount: req.amount,
-            currency: "NOK".into(),
+            currency: currency.code().into(),
+            provider_api: api,
             express: req.express,
             auth_token,
             fallback_url: fallback.url.clone(),
@@ -223,10 +247,10 @@ pub(crate) async fn checkout(
             Err(StoreError::Duplicate(_)) if tries < 3 => continue,
             Err(e) => return Err(e.into()),
         }
-        match app.client.initiate(&request).await {
-            Ok(answer) => {
+        match initiate(&app, &request).await {
+            Ok(url) => {
                 let received = app.config.clock.now();
-                let deeplink = match Deeplink::classify(&answer.url, received) {
+                let deeplink = match Deeplink::classify(&url, received) {
                     Ok(d) => d,
                     Err(e) => {
                         let reason = format!("the provider's `url`: {e}");
@@ -250,16 +274,27 @@ pub(crate) async fn checkout(
                     status_url: format!("{}/api/payments/{order_id}/status", app.public_url),
                     order_id: order_id.to_string(),
                     basket_id: req.basket_id.clone(),
-                    url: answer.url,
+                    url,
                     is_app: fallback.is_app,
                     deeplink,
                     initiated_at: received.as_millis(),
                     fallback_url: fallback.url,
                     return_expectation: fallback.expectation,
+                    provider_api: api,
+                    currency,
                 }));
             }
-            Err(e) => {
-                match e.class() {
+            Err(InitiateFailure::Redirect(reason)) => {
+                let reason = format!("the provider's `redirectUrl`: {reason}");
+                give_up(&app, order_id.as_str(), &reason).await?;
+                return Err(ApiError::new(StatusCode::BAD_GATEWAY, reason));
+            }
+            Err(InitiateFailure::Call(e)) => {
+                let class = match api {
+                    ProviderApi::Ecom => e.class(),
+                    ProviderApi::Epayment => e.epayment_class(true),
+                };
+                match class {
                     // Refused, or never reached the provider: nothing was made.
                     ErrorClass::NewOrderId | ErrorClass::Final | ErrorClass::RetryLater => {
                         give_up(&app, order_id.as_str(), &e.to_string()).await?;
@@ -267,12 +302,51 @@ pub(crate) async fn checkout(
                     // Perhaps it was made: the watcher finds out.
                     ErrorClass::CheckThenRetry => {}
                 }
-                if e.class() == ErrorClass::NewOrderId && tries < 3 {
+                if class == ErrorClass::NewOrderId && tries < 3 {
                     continue;
                 }
                 return Err(e.into());
             }
         }
+    }
+}
+
+/// The checkout's currency: the request's, or the shop's; one the API
+/// takes.
+fn currency_of(app: &App, req: &CheckoutRequest, api: ProviderApi) -> Result<Currency, ApiError> {
+    let currency = match &req.currency {
+        None => app.config.currency,
+        Some(code) => Currency::from_code(code.trim()).ok_or_else(|| {
+            ApiError::bad_request(format!("`currency` `{code}` is not NOK, DKK or EUR"))
+        })?,
+    };
+    if !api.takes(currency) {
+        return Err(ApiError::bad_request(format!(
+            "`currency` {}: the eCom API takes NOK only (\"Payment amounts must be in NOK\"); DKK and EUR need the ePayment API (`--provider-api epayment`)",
+            currency.code()
+        )));
+    }
+    Ok(currency)
+}
+
+/// The provider's request that starts the payment.
+enum Initiate {
+    /// eCom's initiate.
+    Ecom(Box<InitiateRequest>),
+    /// ePayment's create.
+    Epayment(Box<crate::epayment::checkout::Create>),
+}
+
+/// Starts the payment at the provider: the link the shopper opens.
+async fn initiate(app: &App, request: &Initiate) -> Result<String, InitiateFailure> {
+    match request {
+        Initiate::Ecom(r) => app
+            .client
+            .initiate(r)
+            .await
+            .map(|a| a.url)
+            .map_err(InitiateFailure::Call),
+        Initiate::Epayment(c) => crate::epayment::checkout::create(app, c).await,
     }
 }
 

@@ -29,7 +29,7 @@ use super::{ApiError, PROVIDER, check_amount, json_body};
 use crate::app::{App, millis};
 use crate::auth::unauthorized;
 use crate::check::{details_and_merge, next_check};
-use crate::plans::{Mutation, MutationError, mutate};
+use crate::plans::{Mutation, mutate};
 use crate::store::{
     NewOperation, NextCheck, OperationOrigin, OperationState, StoredEvent, StoredOperation,
 };
@@ -101,7 +101,11 @@ pub(crate) async fn order_info(
             deeplink: order.state.deeplink.clone(),
             return_expectation: order.order.expectation.clone(),
             shipped: order.state.goods_issued,
-            status: StatusDocument::from_status(&order_id, PROVIDER, &order.state.status),
+            status: StatusDocument::from_status(
+                &order_id,
+                order.order.provider_api.document_provider(),
+                &order.state.status,
+            ),
             problem: order.state.problem.clone(),
             events: events.iter().map(event_json).collect(),
         }))
@@ -266,7 +270,13 @@ async fn run(
             let order = app.order(order_id).await?;
             let status = order.as_ref().map_or_else(
                 || StatusDocument::unknown(order_id, PROVIDER, "evicted"),
-                |o| StatusDocument::from_status(order_id, PROVIDER, &o.state.status),
+                |o| {
+                    StatusDocument::from_status(
+                        order_id,
+                        o.order.provider_api.document_provider(),
+                        &o.state.status,
+                    )
+                },
             );
             let body = MutationAnswer {
                 status,
@@ -283,15 +293,7 @@ async fn run(
             )
         }
         Err(e) => {
-            let refused = matches!(
-                e,
-                MutationError::Rule(_)
-                    | MutationError::Key(_)
-                    | MutationError::NoOrder(_)
-                    | MutationError::Plan(
-                        appswitch_core::merchant::mutation::MutationFailure::Refused { .. }
-                    )
-            );
+            let refused = e.is_refused();
             let err = ApiError::from(e);
             let status = err.status();
             let body = serde_json::to_value(&err).unwrap_or_default();

@@ -167,6 +167,22 @@ impl From<MutationError> for ApiError {
                 ..ApiError::new(StatusCode::BAD_GATEWAY, &f)
             },
             MutationError::Key(k) => ApiError::bad_request(format!("`Idempotency-Key`: {k}")),
+            MutationError::EpaymentKey(k) => {
+                ApiError::bad_request(format!("`Idempotency-Key`: {k}"))
+            }
+            MutationError::EpaymentRule(rule) => ApiError::new(StatusCode::CONFLICT, rule),
+            MutationError::Provider(e) if e.epayment_class(false) == ErrorClass::Final => {
+                ApiError {
+                    class: Some(ErrorClass::Final),
+                    provider_status: e.status(),
+                    ..ApiError::new(StatusCode::CONFLICT, e)
+                }
+            }
+            MutationError::Provider(e) => ApiError {
+                class: Some(e.epayment_class(false)),
+                provider_status: e.status(),
+                ..ApiError::new(StatusCode::BAD_GATEWAY, e)
+            },
             MutationError::NoOrder(id) => ApiError::no_order(&id),
             MutationError::Store(e) => e.into(),
             MutationError::OrderId(e) => ApiError::internal(e),

@@ -23,7 +23,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
-use super::{ApiError, PROVIDER, admit_for_order};
+use super::{ApiError, admit_for_order};
 use crate::app::App;
 
 /// `?attempt=NONCE`.
@@ -67,7 +67,7 @@ pub(crate) async fn check(
             .map(|d| d.deadlines.received_at),
         status: Some(StatusDocument::from_status(
             &order_id,
-            PROVIDER,
+            order.order.provider_api.document_provider(),
             &order.state.status,
         )),
         order_id,

@@ -40,7 +40,11 @@ fn shown(s: &PaymentStatus) -> (PaymentState, Amounts) {
 /// The document of a stored order, with the provider's last problem (if
 /// any) in `x-appswitch-provider-problem`.
 pub(crate) fn document(order: &StoredOrder) -> Response {
-    let doc = StatusDocument::from_status(&order.order.order_id, PROVIDER, &order.state.status);
+    let doc = StatusDocument::from_status(
+        &order.order.order_id,
+        order.order.provider_api.document_provider(),
+        &order.state.status,
+    );
     let mut r = Json(doc).into_response();
     if let Some(v) = order
         .state

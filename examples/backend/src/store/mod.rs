@@ -33,6 +33,8 @@ use appswitch_core::shopper::url::ReturnExpectation;
 use appswitch_core::status::PaymentStatus;
 use async_trait::async_trait;
 
+use crate::provider_api::ProviderApi;
+
 pub use sql::{DatabaseUrl, SqlStore, SqliteSync};
 
 /// Milliseconds since the Unix epoch, on the backend's wall clock.
@@ -97,6 +99,9 @@ pub struct NewOrder {
     pub amount: Amount,
     /// ISO 4217 (eCom v2 is `NOK` only).
     pub currency: String,
+    /// The API the order was made with; it is followed, captured,
+    /// cancelled and refunded through that one.
+    pub provider_api: ProviderApi,
     /// An express checkout (the callback may add a shipping cost).
     pub express: bool,
     /// The callback's `Authorization`.
@@ -135,8 +140,10 @@ pub struct StoredOrder {
 pub enum EventSource {
     /// The checkout (and the provider's initiate answer).
     Checkout,
-    /// A callback from the provider.
+    /// A callback from the provider (eCom).
     Callback,
+    /// A webhook from the provider (ePayment).
+    Webhook,
     /// A details response that changed what is known.
     Details,
     /// A capture, cancel or refund.
@@ -149,6 +156,7 @@ impl EventSource {
         match self {
             EventSource::Checkout => "checkout",
             EventSource::Callback => "callback",
+            EventSource::Webhook => "webhook",
             EventSource::Details => "details",
             EventSource::Operation => "operation",
         }
@@ -174,7 +182,7 @@ pub struct StoredEvent {
     pub seq: i64,
     /// When (ms since the epoch).
     pub at: Millis,
-    /// `checkout`, `callback`, `details` or `operation`.
+    /// `checkout`, `callback`, `webhook`, `details` or `operation`.
     pub source: String,
     /// Whether it was accepted.
     pub accepted: bool,
@@ -228,6 +236,33 @@ pub struct StoredOperation {
     pub state: OperationState,
     /// The answer given (JSON), once there is one.
     pub answer: Option<String>,
+}
+
+/// An ePayment webhook registration (Webhooks API, "Register a webhook"):
+/// the secret signs every delivery to its URL and is never shown again by
+/// the provider, so it is kept here. `Debug` prints no secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredWebhook {
+    /// The URL the provider posts to.
+    pub url: String,
+    /// The provider's id of the registration.
+    pub id: String,
+    /// The secret.
+    pub secret: String,
+    /// The event types registered, comma-separated.
+    pub events: String,
+    /// When it was registered.
+    pub created_at: Millis,
+}
+
+impl fmt::Debug for StoredWebhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredWebhook")
+            .field("url", &self.url)
+            .field("id", &self.id)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where an order goes in the watcher's queue when its lease is given back.
@@ -381,6 +416,16 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         &self,
         wake: RemoteWake,
     ) -> Result<Option<tokio::task::JoinHandle<()>>, StoreError>;
+
+    /// The ePayment webhook registered for `url`, if one is stored.
+    async fn webhook(&self, url: &str) -> Result<Option<StoredWebhook>, StoreError>;
+
+    /// Stores a registration unless one for its URL is stored already
+    /// (another instance registered first). Whether it was stored.
+    async fn save_webhook(&self, webhook: &StoredWebhook) -> Result<bool, StoreError>;
+
+    /// Forgets the registration for `url` (the provider no longer has it).
+    async fn delete_webhook(&self, url: &str) -> Result<(), StoreError>;
 
     /// Forgets leases left by an earlier run of this process, where the
     /// database serves one instance only (SQLite); a no-op otherwise.

@@ -33,18 +33,25 @@ use sqlx::sqlite::{
 
 use super::{
     Millis, NewEvent, NewOperation, NewOrder, NextCheck, OperationState, OrderState, RemoteWake,
-    Store, StoreError, StoredEvent, StoredOperation, StoredOrder,
+    Store, StoreError, StoredEvent, StoredOperation, StoredOrder, StoredWebhook,
 };
 
 /// The channel other instances `LISTEN` on; the payload is an `orderId`.
 const CHANNEL: &str = "appswitch_orders";
 
 /// The schema, embedded in the binary.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "orders",
-    include_str!("../../../migrations/0001_orders.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "orders",
+        include_str!("../../../migrations/0001_orders.sql"),
+    ),
+    (
+        2,
+        "epayment",
+        include_str!("../../../migrations/0002_epayment.sql"),
+    ),
+];
 
 fn migrator() -> Migrator {
     Migrator {
@@ -161,6 +168,7 @@ mod operations;
 mod orders;
 mod queue;
 mod rows;
+mod webhooks;
 
 /// The [`Store`] on SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
@@ -356,6 +364,18 @@ impl Store for SqlStore {
         wake: RemoteWake,
     ) -> Result<Option<tokio::task::JoinHandle<()>>, StoreError> {
         self.do_listen(wake).await
+    }
+
+    async fn webhook(&self, url: &str) -> Result<Option<StoredWebhook>, StoreError> {
+        self.do_webhook(url).await
+    }
+
+    async fn save_webhook(&self, webhook: &StoredWebhook) -> Result<bool, StoreError> {
+        self.do_save_webhook(webhook).await
+    }
+
+    async fn delete_webhook(&self, url: &str) -> Result<(), StoreError> {
+        self.do_delete_webhook(url).await
     }
 
     async fn recover_after_restart(&self) -> Result<(), StoreError> {

@@ -36,8 +36,8 @@ impl SqlStore {
             let inserted = sqlx::query(
                 "INSERT INTO orders (order_id, basket_id, amount, currency, express, auth_token, \
                  fallback_url, expectation, created_at, deeplink, status, state, version, \
-                 goods_issued, problem, provider_unknown, finished_at, next_check_at, event_seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16, $17, 1) \
+                 goods_issued, problem, provider_unknown, finished_at, next_check_at, event_seq, provider_api) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16, $17, 1, $18) \
                  ON CONFLICT (order_id) DO NOTHING",
             )
             .bind(&o.order_id)
@@ -57,6 +57,7 @@ impl SqlStore {
             .bind(i64::from(s.provider_unknown))
             .bind(s.finished_at.map(to_i64))
             .bind(o.next_check_at.map(to_i64))
+            .bind(o.provider_api.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -62,7 +62,7 @@ pub(super) fn op_state_name(s: OperationState) -> &'static str {
 
 pub(super) const ORDER_COLUMNS: &str = "order_id, basket_id, amount, currency, express, auth_token, \
     fallback_url, expectation, created_at, deeplink, status, version, goods_issued, problem, \
-    provider_unknown, finished_at, next_check_at, last_check_at, checks";
+    provider_unknown, finished_at, next_check_at, last_check_at, checks, provider_api";
 
 /// One row into an order. Generic over the row type so that both
 /// databases share it.
@@ -98,6 +98,9 @@ where
         basket_id: text("basket_id")?,
         amount: Amount::from_minor(to_u64(int("amount")?)),
         currency: text("currency")?,
+        provider_api: text("provider_api")?
+            .parse()
+            .map_err(|e| corrupt(id, "provider API", e))?,
         express: int("express")? != 0,
         auth_token: AuthToken::new(text("auth_token")?),
         fallback_url: text("fallback_url")?,
