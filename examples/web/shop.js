@@ -20,11 +20,12 @@ function basketId() {
   return id;
 }
 
-// The faults ticked in "Break things on purpose", as the simulator's JSON.
-function chosenFaults() {
+// The faults ticked in "Break things on purpose", as the simulator's JSON
+// for the payment's API: eCom drops its callback, ePayment its webhooks.
+function chosenFaults(api) {
   const on = (name) => document.querySelector(`#faults input[name=${name}]`).checked;
   const faults = {};
-  if (on("dropCallback")) faults.dropCallback = true;
+  if (on("dropCallback")) faults[api === "epayment" ? "dropWebhooks" : "dropCallback"] = true;
   if (on("reserveLate")) faults.reserveLateMs = 8000;
   if (on("storm429")) faults.burst = { status: 429, count: 6, endpoints: ["details"] };
   if (on("stall")) faults.stall = { ms: 7000, count: 1, endpoints: ["details"] };
@@ -35,7 +36,8 @@ function chosenFaults() {
 async function injectFaults(checkout, faults) {
   if (Object.keys(faults).length === 0) return;
   const simulator = new URL(checkout.url).origin;
-  const res = await fetch(`${simulator}/_sim/orders/${encodeURIComponent(checkout.orderId)}/faults`, {
+  const kind = checkout.providerApi === "epayment" ? "epayments" : "orders";
+  const res = await fetch(`${simulator}/_sim/${kind}/${encodeURIComponent(checkout.orderId)}/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(faults),
@@ -69,11 +71,18 @@ async function pay() {
     const res = await fetch("/api/checkout", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ basketId: basketId(), amount: 20000, transactionText: "One pair of Vipps socks" }),
+      body: JSON.stringify({
+        basketId: basketId(), amount: 20000, currency: $("currency").value,
+        transactionText: "One pair of Vipps socks",
+      }),
     });
     const checkout = await res.json();
-    if (!res.ok) throw new Error(checkout.error ?? res.statusText);
-    await injectFaults(checkout, chosenFaults());
+    if (!res.ok) {
+      $("message").textContent = checkout.error ?? res.statusText;
+      $("pay").disabled = false;
+      return;
+    }
+    await injectFaults(checkout, chosenFaults(checkout.providerApi));
     track({
       statusUrl: checkout.statusUrl,
       orderId: checkout.orderId,
@@ -94,6 +103,14 @@ async function pay() {
     $("pay").disabled = false;
   }
 }
+
+// 20000 minor units in the chosen currency, written the shopper's way.
+function showPrice() {
+  const currency = $("currency").value;
+  $("price").textContent = new Intl.NumberFormat(navigator.language, { style: "currency", currency })
+    .format(200);
+}
+$("currency").addEventListener("change", showPrice);
 
 $("pay").addEventListener("click", pay);
 $("again").addEventListener("click", () => {

@@ -102,7 +102,8 @@ fn merchant_key() -> Res<String> {
 }
 
 /// The end-to-end suite: the demo, driven by Playwright in Debian's
-/// Chromium (`tests/e2e/run.mjs`).
+/// Chromium (`tests/e2e/run.mjs`), once on each provider API — eCom v2
+/// and ePayment — with the same shop page, browser module and tests.
 pub fn e2e(tools: &Tools) -> Res {
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.is_file() {
@@ -110,10 +111,19 @@ pub fn e2e(tools: &Tools) -> Res {
     }
     let site = stage_site(tools)?;
     let bin = build_demo()?;
+    for api in ["ecom", "epayment"] {
+        e2e_on(tools, &site, &bin, api)?;
+    }
+    Ok(())
+}
+
+/// The suite against a demo on `api`.
+fn e2e_on(tools: &Tools, site: &Path, bin: &Path, api: &str) -> Res {
+    let chromium = Path::new("/usr/bin/chromium");
     let sim_port = free_port()?.to_string();
     let site_arg = site.display().to_string();
     // A fresh database and a merchant key of this run's own.
-    let data = target_dir().join("e2e-data");
+    let data = target_dir().join(format!("e2e-data-{api}"));
     if data.exists() {
         std::fs::remove_dir_all(&data)
             .map_err(|e| Failure(format!("e2e: clearing {}: {e}", data.display())))?;
@@ -122,7 +132,7 @@ pub fn e2e(tools: &Tools) -> Res {
     let key = merchant_key()?;
     let server = Server::start_with_env(
         "demo",
-        &bin,
+        bin,
         &[
             "--static-dir",
             &site_arg,
@@ -130,22 +140,25 @@ pub fn e2e(tools: &Tools) -> Res {
             &sim_port,
             "--data-dir",
             &data_arg,
+            "--provider-api",
+            api,
         ],
         &[("APPSWITCH_MERCHANT_KEY", &key)],
     )?;
     let artifacts = root().join("tests/e2e/artifacts");
     std::fs::create_dir_all(&artifacts).map_err(|e| Failure(format!("e2e: {e}")))?;
     run(
-        "e2e: Playwright",
+        &format!("e2e: Playwright on {api}"),
         Command::new("node")
             .arg(root().join("tests/e2e/run.mjs"))
             .env("SHOP_URL", &server.url)
             .env("SIM_URL", format!("http://127.0.0.1:{sim_port}"))
             .env("MERCHANT_KEY", &key)
+            .env("PROVIDER_API", api)
             .env("ARTIFACTS", &artifacts)
             .env("CHROMIUM", chromium)
             .env("NODE_PATH", &tools.node_modules),
     )?;
-    println!("e2e: screenshots in {}", artifacts.display());
+    println!("e2e ({api}): screenshots in {}", artifacts.display());
     Ok(())
 }

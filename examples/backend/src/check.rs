@@ -51,9 +51,9 @@ fn window_closed(app: &App, state: &OrderState) -> bool {
 #[derive(Clone, Debug)]
 pub(crate) enum ProviderView {
     /// `GET /ecomm/v2/payments/{orderId}/details`.
-    Ecom(PaymentDetails),
+    Ecom(Box<PaymentDetails>),
     /// `GET /epayment/v1/payments/{reference}`.
-    Epayment(GetPaymentResponse),
+    Epayment(Box<GetPaymentResponse>),
 }
 
 impl ProviderView {
@@ -91,7 +91,7 @@ pub(crate) async fn details_and_merge(
     match order.order.provider_api {
         ProviderApi::Ecom => Ok(ecom_details_and_merge(app, &order)
             .await?
-            .map(ProviderView::Ecom)),
+            .map(|d| ProviderView::Ecom(Box::new(d)))),
         ProviderApi::Epayment => {
             if app.details_holds.until(order_id, wall_millis()).is_some() {
                 return Ok(None);
@@ -100,7 +100,7 @@ pub(crate) async fn details_and_merge(
             let view = answer.as_ref().ok().cloned();
             let observed = answer.map(|p| p.to_status());
             merge_answer(app, order_id, observed, |e| e.status() == Some(404)).await?;
-            Ok(view.map(ProviderView::Epayment))
+            Ok(view.map(|p| ProviderView::Epayment(Box::new(p))))
         }
     }
 }

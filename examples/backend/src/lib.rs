@@ -110,6 +110,9 @@ pub use api::checkout::{CheckoutRequest, CheckoutResponse, FallbackChoice};
 pub use api::merchant::{MutationAnswer, MutationBody, OrderInfo};
 pub use api::{ApiError, ECOM_MAX_AMOUNT, JS_SAFE_MAX};
 pub use app::Stats;
+/// A payment's currency (NOK, DKK, EUR), as appswitch-core's ePayment
+/// types name it.
+pub use appswitch_core::providers::vipps_epayment::Currency;
 pub use appswitch_core::shopper::return_check::ReturnCheck;
 pub use auth::{KeyError, MIN_KEY_LEN, MerchantKey};
 pub use config::{

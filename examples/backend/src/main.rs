@@ -13,8 +13,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use appswitch_core::providers::vipps_epayment::Currency;
 use appswitch_merchant_backend::store::{DatabaseUrl, SqliteSync};
-use appswitch_merchant_backend::{Backend, BackendConfig, ClientIp, MerchantKey, ProviderConfig};
+use appswitch_merchant_backend::{
+    Backend, BackendConfig, ClientIp, MerchantKey, ProviderApi, ProviderConfig,
+};
 use clap::Parser;
 
 /// The appswitch reference merchant backend.
@@ -75,6 +78,20 @@ struct Cli {
     /// load balancer that appends it).
     #[arg(long)]
     behind_proxy: bool,
+    /// The provider's API for new checkouts: `ecom` (Vipps eCom v2) or
+    /// `epayment` (Vipps MobilePay ePayment, with signed webhooks; NOK,
+    /// DKK and EUR). Orders keep the API they were made with.
+    #[arg(long, env = "APPSWITCH_PROVIDER_API", default_value = "ecom")]
+    provider_api: ProviderApi,
+    /// The currency of a checkout that names none: NOK, DKK or EUR (DKK
+    /// and EUR need `--provider-api epayment`).
+    #[arg(long, env = "APPSWITCH_CURRENCY", default_value = "NOK", value_parser = parse_currency)]
+    currency: Currency,
+}
+
+fn parse_currency(code: &str) -> Result<Currency, String> {
+    Currency::from_code(code.trim().to_ascii_uppercase().as_str())
+        .ok_or_else(|| format!("`{code}` is not NOK, DKK or EUR"))
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
@@ -155,6 +172,20 @@ async fn main() -> ExitCode {
         Ok(k) => Some(k),
         Err(e) => return fail(e),
     };
+    if !cli.provider_api.takes(cli.currency) {
+        return fail(format!(
+            "--currency {}: the {} API takes NOK only",
+            cli.currency.code(),
+            cli.provider_api
+        ));
+    }
+    config.provider_api = cli.provider_api;
+    config.currency = cli.currency;
+    // ePayment: the public URL the provider posts webhooks to, when it is
+    // not `<public URL>/vipps/webhooks/v1/epayment`.
+    config.webhook_url = std::env::var("VIPPS_WEBHOOK_URL")
+        .ok()
+        .filter(|v| !v.is_empty());
     config.retention = Duration::from_secs(cli.retention_secs);
     config.limits.checkouts_per_minute = cli.checkouts_per_minute;
     config.limits.status_requests_per_minute = cli.status_requests_per_minute;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use appswitch_merchant_backend::store::DatabaseUrl;
 use appswitch_merchant_backend::{
-    Backend, BackendConfig, MerchantKey, ProviderConfig, demo_system_headers,
+    Backend, BackendConfig, Currency, MerchantKey, ProviderApi, ProviderConfig, demo_system_headers,
 };
 use appswitch_simulator::cli::SimArgs;
 use appswitch_simulator::{RunningSimulator, Simulator};
@@ -43,8 +43,21 @@ struct Cli {
     /// Another database instead (`sqlite://PATH` or `postgres://…`).
     #[arg(long, env = "APPSWITCH_DATABASE_URL")]
     database: Option<String>,
+    /// The provider's API: `ecom` (Vipps eCom v2, callbacks) or `epayment`
+    /// (Vipps MobilePay ePayment, signed webhooks; NOK, DKK and EUR).
+    #[arg(long, env = "APPSWITCH_PROVIDER_API", default_value = "ecom")]
+    provider_api: ProviderApi,
+    /// The shop's currency: NOK, DKK or EUR (DKK and EUR need
+    /// `--provider-api epayment`; the shop page may pick another).
+    #[arg(long, env = "APPSWITCH_CURRENCY", default_value = "NOK", value_parser = parse_currency)]
+    currency: Currency,
     #[command(flatten)]
     sim: SimArgs,
+}
+
+fn parse_currency(code: &str) -> Result<Currency, String> {
+    Currency::from_code(code.trim().to_ascii_uppercase().as_str())
+        .ok_or_else(|| format!("`{code}` is not NOK, DKK or EUR"))
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
@@ -128,6 +141,26 @@ async fn main() -> ExitCode {
             }
         };
     let mut config = BackendConfig::new(provider, database);
+    if !cli.provider_api.takes(cli.currency) {
+        return fail(format!(
+            "--currency {}: the {} API takes NOK only",
+            cli.currency.code(),
+            cli.provider_api
+        ));
+    }
+    config.provider_api = cli.provider_api;
+    config.currency = cli.currency;
+    config.webhook_url = std::env::var("VIPPS_WEBHOOK_URL")
+        .ok()
+        .filter(|v| !v.is_empty());
+    config.public_url = std::env::var("APPSWITCH_PUBLIC_URL")
+        .ok()
+        .filter(|v| !v.is_empty());
+    eprintln!(
+        "provider API: {} ({})",
+        cli.provider_api,
+        cli.currency.code()
+    );
     if let Some(sim) = &sim {
         // The backend reads the provider's time from the simulator's clock,
         // so `--time-scale` moves its payment windows too.
