@@ -300,4 +300,28 @@ mod tests {
         assert_eq!(EventType::from_name("recurring.charge-captured.v1"), None);
         assert!(!format!("{:?}", WebhookSecret::new("s3cret")).contains("s3cret"));
     }
+
+    #[test]
+    fn the_list_of_registrations_reads_without_secrets() {
+        // The Webhooks API specification's `GetRegistrationsResponse`.
+        let list = WebhookRegistrations::parse_json(
+            r#"{"webhooks": [{"id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+                "url": "https://example.com/mypath",
+                "events": ["epayments.payment.authorized.v1"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(list.webhooks.len(), 1);
+        assert_eq!(list.webhooks[0].url, "https://example.com/mypath");
+        assert_eq!(
+            EventType::from_name(&list.webhooks[0].events[0]),
+            Some(EventType::Authorized)
+        );
+        assert!(
+            WebhookRegistrations::parse_json("{}")
+                .unwrap()
+                .webhooks
+                .is_empty()
+        );
+        assert!(WebhookRegistrations::parse_json(r#"{"webhooks": [{"url": 1}]}"#).is_err());
+    }
 }
