@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use appswitch_core::merchant::mutation::OrderRates;
 use appswitch_core::status::PaymentStatus;
 use tokio::sync::Notify;
 
@@ -17,6 +18,7 @@ use crate::holds::DetailsHolds;
 use crate::hub::Hub;
 use crate::provider::VippsClient;
 use crate::rate::Limiter;
+use crate::rates::SharedRates;
 use crate::store::{NewEvent, NextCheck, OrderState, Store, StoreError, StoredOrder};
 use crate::util::wall_millis;
 
@@ -87,6 +89,8 @@ pub(crate) struct App {
     /// Orders the provider asked us, with `Retry-After`, not to ask about
     /// yet.
     pub(crate) details_holds: DetailsHolds,
+    /// Each order's calls in the provider's rate windows.
+    pub(crate) rates: SharedRates,
 }
 
 /// The right to talk to the provider about one order, until it expires.
@@ -128,7 +132,19 @@ impl App {
             leases: AtomicU64::new(0),
             watcher_kick: Notify::new(),
             details_holds: DetailsHolds::default(),
+            rates: SharedRates::default(),
         }
+    }
+
+    /// The order's calls in the provider's rate windows, for a plan to
+    /// start from.
+    pub(crate) fn order_rates(&self, order_id: &str) -> OrderRates {
+        self.rates.of(order_id)
+    }
+
+    /// Keeps a plan's calls in the order's windows.
+    pub(crate) fn keep_order_rates(&self, order_id: &str, rates: &OrderRates) {
+        self.rates.keep(order_id, rates);
     }
 
     /// The order, if known.

@@ -13,13 +13,14 @@ use std::time::Duration;
 
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_ecom::limits::{
-    FINAL_CHECK_GRACE, PAYMENT_WINDOW, payment_window_closed,
+    FINAL_CHECK_GRACE, PAYMENT_WINDOW, RateLimitedApi, payment_window_closed,
 };
 use appswitch_core::providers::vipps_ecom::{KnownErrorCode, PaymentDetails};
 use appswitch_core::providers::vipps_epayment::GetPaymentResponse;
 use appswitch_core::status::PaymentStatus;
 
 use crate::app::{App, millis};
+use crate::config::{Clock, SystemClock};
 use crate::provider::ProviderError;
 use crate::provider_api::ProviderApi;
 use crate::store::{EventSource, Millis, NewEvent, NextCheck, OrderState, StoreError, StoredOrder};
@@ -166,6 +167,14 @@ async fn ecom_details_and_merge(
 ) -> Result<Option<PaymentDetails>, StoreError> {
     let order_id = order.order.order_id.as_str();
     if app.details_holds.until(order_id, wall_millis()).is_some() {
+        return Ok(None);
+    }
+    // The order's details window is shared with its plans' checks.
+    if !app.rates.try_record(
+        order_id,
+        RateLimitedApi::GetPaymentDetails,
+        SystemClock.now(),
+    ) {
         return Ok(None);
     }
     let answer = app.client.details(order_id).await;

@@ -88,6 +88,7 @@ mod plans;
 mod provider;
 mod provider_api;
 mod rate;
+mod rates;
 mod serve;
 mod sessions;
 pub mod store;

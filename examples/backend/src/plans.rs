@@ -19,11 +19,14 @@ use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::retry::ErrorClass;
 use appswitch_core::merchant::checkout::{CheckoutSession, SlowPaymentPolicy};
 use appswitch_core::merchant::mutation::{
-    Confirmation, IdempotencyKey, IdempotencyKeyError, MutationAction, MutationDone,
-    MutationFailure, MutationKind, MutationPlan, MutationPolicy, PlanEvent, PolicyError,
+    Confirmation, HttpMethod, IdempotencyKey, IdempotencyKeyError, InitiateAction, InitiateFailure,
+    InitiatePlan, MutationAction, MutationDone, MutationFailure, MutationKind, MutationPlan,
+    MutationPolicy, NewOrderId, PlanEvent, PolicyError,
 };
 use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdError};
-use appswitch_core::providers::vipps_ecom::{OperationError, PaymentDetails, check_capture};
+use appswitch_core::providers::vipps_ecom::{
+    InitiateRequest, InitiateResponse, OperationError, PaymentDetails, check_capture,
+};
 use appswitch_core::providers::vipps_epayment::{ModificationError, ReferenceError};
 
 use crate::app::App;
@@ -219,52 +222,160 @@ async fn mutate_ecom(
 
 /// Runs a plan: does the requests it hands out, waits when it says, until
 /// it is done or failed. The plan's time is the system's (its backoffs and
-/// timeouts are real waits).
-async fn drive(app: &App, mut plan: MutationPlan) -> Result<MutationDone, MutationFailure> {
-    loop {
+/// timeouts are real waits). The plan starts from the order's calls in
+/// their rate windows — its polling's and earlier plans' — and leaves its
+/// own there ([`App::order_rates`]).
+async fn drive(app: &App, plan: MutationPlan) -> Result<MutationDone, MutationFailure> {
+    let order_id = plan.order_id().to_string();
+    let mut plan = plan.with_rates(app.order_rates(&order_id));
+    let result = loop {
         let now = SystemClock.now();
         let (id, answer) = match plan.poll(now) {
             MutationAction::Send(req) => {
                 let body = serde_json::to_string(&req.body).unwrap_or_default();
-                let answer = app
-                    .client
-                    .raw(
+                let key = Some(req.idempotency_key.as_str());
+                (
+                    req.id,
+                    exchange(
+                        app,
                         req.method,
                         &req.path,
                         Some(&body),
-                        Some(req.idempotency_key.as_str()),
+                        key,
                         req.read_timeout,
                     )
-                    .await;
-                (req.id, answer)
+                    .await,
+                )
             }
-            MutationAction::CheckDetails(check) => {
-                let answer = app
-                    .client
-                    .raw(
-                        appswitch_core::merchant::mutation::HttpMethod::Get,
-                        &check.path,
-                        None,
-                        None,
-                        check.read_timeout,
-                    )
-                    .await;
-                (check.id, answer)
-            }
+            MutationAction::CheckDetails(check) => (
+                check.id,
+                exchange(
+                    app,
+                    HttpMethod::Get,
+                    &check.path,
+                    None,
+                    None,
+                    check.read_timeout,
+                )
+                .await,
+            ),
             MutationAction::WaitUntil(t) => {
-                let ms = t.as_millis().saturating_sub(now.as_millis()).min(60_000);
-                tokio::time::sleep(Duration::from_millis(ms.max(1))).await;
+                wait_until(t, now).await;
                 continue;
             }
-            MutationAction::Done(done) => return Ok(done),
-            MutationAction::Failed(failure) => return Err(failure),
+            MutationAction::Done(done) => break Ok(done),
+            MutationAction::Failed(failure) => break Err(failure),
         };
         let now = SystemClock.now();
         match answer {
             Ok(a) => plan.handle_http(id, a.status, a.retry_after.as_deref(), &a.body, now),
             Err(kind) => plan.handle(PlanEvent::TransportError { id, kind }, now),
         }
-    }
+    };
+    app.keep_order_rates(&order_id, plan.rates());
+    result
+}
+
+/// Runs an initiate plan (eCom): sends the initiate, and after a read
+/// timeout, a `5xx` or an unreadable answer checks whether the order
+/// exists before the `orderId` is given up — "The initiate call is not
+/// idempotent" (Vipps eCom API guide, "Payment retries"), so it is never
+/// sent twice with one `orderId` unless an answer proved nothing was made.
+pub(crate) async fn drive_initiate(
+    app: &App,
+    request: InitiateRequest,
+    seed: u64,
+) -> Result<InitiateResponse, InitiateOutcome> {
+    let order_id = request.transaction.order_id.as_str().to_string();
+    // A shopper waits for this answer: two sends at most (the provider's
+    // two initiates per orderId a minute), then a new orderId or an error.
+    let quick = MutationPolicy {
+        max_sends: 2,
+        ..policy(app)
+    };
+    let mut plan = InitiatePlan::new(request, seed)
+        .with_policy(quick)
+        .map_err(|e| InitiateOutcome::Policy(e.to_string()))?;
+    let result = loop {
+        let now = SystemClock.now();
+        let (id, answer) = match plan.poll(now) {
+            InitiateAction::Send(send) => {
+                let body = serde_json::to_string(&send.body).unwrap_or_default();
+                (
+                    send.id,
+                    exchange(
+                        app,
+                        HttpMethod::Post,
+                        &send.path,
+                        Some(&body),
+                        None,
+                        send.read_timeout,
+                    )
+                    .await,
+                )
+            }
+            InitiateAction::CheckDetails(check) => (
+                check.id,
+                exchange(
+                    app,
+                    HttpMethod::Get,
+                    &check.path,
+                    None,
+                    None,
+                    check.read_timeout,
+                )
+                .await,
+            ),
+            InitiateAction::WaitUntil(t) => {
+                wait_until(t, now).await;
+                continue;
+            }
+            InitiateAction::Initiated(answer) => break Ok(answer),
+            InitiateAction::NewOrderId(n) => break Err(InitiateOutcome::NewOrderId(n)),
+            InitiateAction::Failed(f) => break Err(InitiateOutcome::Failed(f)),
+        };
+        let now = SystemClock.now();
+        match answer {
+            Ok(a) => plan.handle_http(id, a.status, a.retry_after.as_deref(), &a.body, now),
+            Err(kind) => plan.handle(PlanEvent::TransportError { id, kind }, now),
+        }
+    };
+    app.keep_order_rates(&order_id, plan.rates());
+    result
+}
+
+/// How an initiate plan ended without a payment link.
+#[derive(Debug)]
+pub(crate) enum InitiateOutcome {
+    /// Its `orderId` cannot be used again: what became of it, and why.
+    NewOrderId(NewOrderId),
+    /// Refused for good, or given up with nothing created.
+    Failed(InitiateFailure),
+    /// The configured policy is not usable.
+    Policy(String),
+}
+
+/// One request a plan handed out.
+async fn exchange(
+    app: &App,
+    method: HttpMethod,
+    path: &str,
+    body: Option<&str>,
+    request_id: Option<&str>,
+    read_timeout: Duration,
+) -> Result<crate::provider::RawAnswer, appswitch_core::shopper::tracker::TransportErrorKind> {
+    app.client
+        .raw(method, path, body, request_id, read_timeout)
+        .await
+}
+
+/// Sleeps until the plan's `t` (a minute at most: the plan is asked again).
+async fn wait_until(
+    t: appswitch_core::foundation::time::Timestamp,
+    now: appswitch_core::foundation::time::Timestamp,
+) {
+    let ms = t.as_millis().saturating_sub(now.as_millis()).min(60_000);
+    tokio::time::sleep(Duration::from_millis(ms.max(1))).await;
 }
 
 /// The session of `basket_id`, made on first use: a late approval is

@@ -21,6 +21,7 @@ use tokio::sync::Semaphore;
 
 use crate::app::{App, Lease, millis};
 use crate::check::{self, NEVER_INITIATED, never_initiated};
+use crate::config::{Clock, SystemClock};
 use crate::store::{EventSource, NewEvent, NextCheck, StoreError};
 use crate::util::wall_millis;
 
@@ -140,6 +141,7 @@ pub(crate) async fn evict(app: Arc<App>) {
         }
         app.checkouts.sweep();
         app.details_holds.sweep(wall_millis());
+        app.rates.sweep(SystemClock.now());
         app.status_requests.sweep();
     }
 }

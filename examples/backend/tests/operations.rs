@@ -449,3 +449,47 @@ async fn a_late_reservation_after_the_goods_shipped_is_cancelled_when_it_comes()
         "once"
     );
 }
+
+#[tokio::test]
+async fn captures_share_the_orders_rate_window_across_requests() {
+    // The provider allows five captures per order a minute (Vipps eCom API
+    // guide, "Rate limiting"). Five partial captures in a row go through;
+    // the sixth, a request of its own, waits for the window the five
+    // filled instead of being sent into a 429.
+    let shop = Arc::new(shop().await);
+    let id = reserved(&shop, "b-six").await;
+    for i in 0..5 {
+        let (code, body) = call(
+            &shop,
+            &format!("/api/orders/{id}/ship"),
+            json!({"amount": 1000}),
+            Some(&format!("six-{i}")),
+        )
+        .await;
+        assert_eq!(code, 200, "capture {i}: {body}");
+    }
+    let sixth = {
+        let (shop, id) = (shop.clone(), id.clone());
+        tokio::spawn(async move {
+            call(
+                &shop,
+                &format!("/api/orders/{id}/ship"),
+                json!({"amount": 1000}),
+                Some("six-5"),
+            )
+            .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let view = shop.sim.control().order(&id).unwrap();
+    let captures: Vec<_> = view
+        .record
+        .calls
+        .iter()
+        .filter(|c| c.endpoint == Endpoint::Capture)
+        .collect();
+    assert_eq!(captures.len(), 5, "the sixth waits: {captures:?}");
+    assert!(captures.iter().all(|c| c.status == 200), "{captures:?}");
+    assert!(!sixth.is_finished(), "still waiting for the window");
+    sixth.abort();
+}

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use appswitch_core::foundation::money::Amount;
 use appswitch_core::foundation::retry::ErrorClass;
+use appswitch_core::merchant::mutation::{
+    InitiateFailure as CoreInitiateFailure, NewOrderId, PreviousOrder,
+};
 use appswitch_core::providers::vipps_ecom::order_id::OrderId;
 use appswitch_core::providers::vipps_ecom::{AuthToken, InitiateRequest, ShippingOption};
 use appswitch_core::providers::vipps_epayment::Currency;
@@ -28,7 +31,9 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, check_amount, client_ip, json_body};
 use crate::app::App;
 use crate::check::first_check;
-use crate::epayment::checkout::{CreateFailure as InitiateFailure, create_request};
+use crate::epayment::checkout::create_request;
+use crate::plans::{InitiateOutcome, drive_initiate};
+use crate::provider::ProviderError;
 use crate::provider_api::ProviderApi;
 use crate::store::{EventSource, NewEvent, NewOrder, OrderState, StoreError};
 use crate::util::{random_bytes, random_hex, wall_millis};
@@ -289,11 +294,33 @@ pub(crate) async fn checkout(
                 give_up(&app, order_id.as_str(), &reason).await?;
                 return Err(ApiError::new(StatusCode::BAD_GATEWAY, reason));
             }
+            Err(InitiateFailure::Plan(outcome)) => match *outcome {
+                InitiateOutcome::NewOrderId(n) => {
+                    settle_previous(&app, order_id.as_str(), &n).await?;
+                    if tries < 3 {
+                        continue;
+                    }
+                    return Err(ApiError::new(
+                        StatusCode::BAD_GATEWAY,
+                        format!("the provider's initiate did not answer: {}", n.because),
+                    ));
+                }
+                InitiateOutcome::Failed(f) => {
+                    // Refused, or every try proved nothing was made.
+                    give_up(&app, order_id.as_str(), &f.to_string()).await?;
+                    let class = match f {
+                        CoreInitiateFailure::Provider { .. } => ErrorClass::Final,
+                        CoreInitiateFailure::GaveUp { .. } => ErrorClass::RetryLater,
+                    };
+                    return Err(ApiError::new(StatusCode::BAD_GATEWAY, f).with_class(class));
+                }
+                InitiateOutcome::Policy(e) => {
+                    give_up(&app, order_id.as_str(), &e).await?;
+                    return Err(ApiError::internal(e));
+                }
+            },
             Err(InitiateFailure::Call(e)) => {
-                let class = match api {
-                    ProviderApi::Ecom => e.class(),
-                    ProviderApi::Epayment => e.epayment_class(true),
-                };
+                let class = e.epayment_class(true);
                 match class {
                     // Refused, or never reached the provider: nothing was made.
                     ErrorClass::NewOrderId | ErrorClass::Final | ErrorClass::RetryLater => {
@@ -329,6 +356,56 @@ fn currency_of(app: &App, req: &CheckoutRequest, api: ProviderApi) -> Result<Cur
     Ok(currency)
 }
 
+/// Why the provider's start of a payment gave no link to open.
+#[derive(Debug)]
+pub(crate) enum InitiateFailure {
+    /// An ePayment create failed.
+    Call(ProviderError),
+    /// The answer's `redirectUrl` does not fit the flow (ePayment).
+    Redirect(String),
+    /// eCom's initiate plan ended without a link.
+    Plan(Box<InitiateOutcome>),
+}
+
+/// What an attempt whose `orderId` the initiate plan gave up becomes: one
+/// the provider has (its answer with the link was lost) is followed like
+/// any other attempt of the basket — its session cleans it up if it is
+/// paid after all; one whose outcome is unknown is followed until its
+/// payment window is over; an `orderId` that is another payment's is
+/// given up and never asked about again.
+async fn settle_previous(app: &App, order_id: &str, n: &NewOrderId) -> Result<(), StoreError> {
+    let event = |detail: String| NewEvent {
+        source: EventSource::Checkout,
+        accepted: false,
+        detail,
+    };
+    match &n.found {
+        PreviousOrder::Exists { status } => {
+            let why = format!(
+                "initiated at the provider, but its answer was lost ({}): followed; the shopper gets a new orderId",
+                n.because
+            );
+            app.merge(order_id, status, event(why), true).await?;
+        }
+        PreviousOrder::Foreign { .. } | PreviousOrder::Taken => {
+            give_up(
+                app,
+                order_id,
+                "the orderId is another payment's at the provider",
+            )
+            .await?;
+        }
+        PreviousOrder::NotFound | PreviousOrder::Unknown => {
+            let why = format!(
+                "the initiate's outcome is unknown ({}): followed until its payment window is over; the shopper gets a new orderId",
+                n.because
+            );
+            app.store.add_event(order_id, &event(why), 20).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The provider's request that starts the payment.
 enum Initiate {
     /// eCom's initiate.
@@ -340,12 +417,13 @@ enum Initiate {
 /// Starts the payment at the provider: the link the shopper opens.
 async fn initiate(app: &App, request: &Initiate) -> Result<String, InitiateFailure> {
     match request {
-        Initiate::Ecom(r) => app
-            .client
-            .initiate(r)
-            .await
-            .map(|a| a.url)
-            .map_err(InitiateFailure::Call),
+        Initiate::Ecom(r) => {
+            let seed = u64::from_le_bytes(random_bytes::<8>().unwrap_or_default());
+            drive_initiate(app, (**r).clone(), seed)
+                .await
+                .map(|a| a.url)
+                .map_err(|o| InitiateFailure::Plan(Box::new(o)))
+        }
         Initiate::Epayment(c) => crate::epayment::checkout::create(app, c).await,
     }
 }

@@ -128,6 +128,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The same error, classified.
+    pub(crate) fn with_class(self, class: ErrorClass) -> Self {
+        ApiError {
+            class: Some(class),
+            ..self
+        }
+    }
+}
+
 impl From<ProviderError> for ApiError {
     fn from(e: ProviderError) -> Self {
         ApiError {

@@ -13,8 +13,8 @@ use appswitch_core::providers::vipps_epayment::{
 
 use crate::api::ApiError;
 use crate::api::checkout::CheckoutRequest;
+use crate::api::checkout::InitiateFailure;
 use crate::app::App;
-use crate::provider::ProviderError;
 
 /// A create request, and the key it is sent with (the same on a retry).
 #[derive(Clone, Debug)]
@@ -67,27 +67,17 @@ pub(crate) fn create_request(
     Ok(Create { request, key })
 }
 
-/// Why the provider's start of a payment (eCom's initiate, ePayment's
-/// create) gave no link to open.
-#[derive(Debug)]
-pub(crate) enum CreateFailure {
-    /// The call failed.
-    Call(ProviderError),
-    /// The answer's `redirectUrl` does not fit the flow (ePayment).
-    Redirect(String),
-}
-
 /// Sends the create and returns the URL the shopper opens.
-pub(crate) async fn create(app: &App, create: &Create) -> Result<String, CreateFailure> {
+pub(crate) async fn create(app: &App, create: &Create) -> Result<String, InitiateFailure> {
     let answer = app
         .client
         .create_payment(&create.request, &create.key)
         .await
-        .map_err(CreateFailure::Call)?;
+        .map_err(InitiateFailure::Call)?;
     let redirect = Redirect::for_response(create.request.user_flow, &answer)
-        .map_err(|e| CreateFailure::Redirect(e.to_string()))?;
+        .map_err(|e| InitiateFailure::Redirect(e.to_string()))?;
     redirect
         .url_to_open()
         .map(str::to_string)
-        .ok_or_else(|| CreateFailure::Redirect("the answer has no link to open".into()))
+        .ok_or_else(|| InitiateFailure::Redirect("the answer has no link to open".into()))
 }
