@@ -67,6 +67,12 @@
 //!   `Authorization` checked against the order's `authToken` in constant
 //!   time, and its order, amount and currency against the order's; it
 //!   wakes the order's long polls on every instance.
+//! - `POST /vipps/callbacks/v2/payments/{orderId}/shippingDetails`
+//!   (express with dynamic shipping): the shipping offered for the
+//!   shopper's address, authenticated like the callback.
+//! - `POST /vipps/webhooks/v1/epayment`: ePayment webhooks, verified by
+//!   their HMAC-SHA256 signature with the registration's secret (`401`
+//!   otherwise).
 //! - `DELETE /vipps/consents/v2/consents/{userId}` (express).
 //!
 //! ## Pages
@@ -365,6 +371,10 @@ fn router(app: Arc<App>) -> Router {
         .route(
             "/vipps/callbacks/v2/payments/{order_id}",
             post(api::callback::callback),
+        )
+        .route(
+            "/vipps/callbacks/v2/payments/{order_id}/shippingDetails",
+            post(api::shipping::shipping_details),
         )
         .route(
             "/vipps/consents/v2/consents/{user_id}",

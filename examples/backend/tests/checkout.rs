@@ -152,6 +152,81 @@ async fn an_express_checkout_is_reserved_by_its_callback() {
 }
 
 #[tokio::test]
+async fn express_with_dynamic_shipping_asks_the_backend_for_its_options() {
+    let shop = shop().await;
+    let c = shop
+        .checkout_with(
+            json!({"basketId": "b-dyn", "amount": 5000, "express": true, "dynamicShipping": true}),
+        )
+        .await;
+    let path = format!(
+        "/vipps/callbacks/v2/payments/{}/shippingDetails",
+        c.order_id
+    );
+    let ask = |auth: Option<String>, body: serde_json::Value| {
+        let mut r = shop.http.post(shop.url(&path)).json(&body);
+        if let Some(a) = auth {
+            r = r.header("Authorization", a);
+        }
+        async move { r.send().await.unwrap() }
+    };
+    let address = json!({"addressId": 292, "addressLine1": "Dronning Eufemias gate 42",
+        "city": "Oslo", "country": "Norway", "postCode": "0191"});
+    // Without the order's authToken: refused.
+    assert_eq!(ask(None, address.clone()).await.status().as_u16(), 401);
+    assert_eq!(
+        ask(Some("not-the-token".into()), address.clone())
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    // The shopper approves: the provider asks for the address's options
+    // with the authToken, picks the default, and the callback's amount
+    // agrees with it.
+    shop.sim
+        .control()
+        .shopper(&c.order_id, ShopperChoice::Approve)
+        .await
+        .unwrap();
+    let view = shop.sim.control().order(&c.order_id).unwrap();
+    assert_eq!(
+        (
+            view.record.shipping_details_requests,
+            view.record.shipping_details_answered
+        ),
+        (1, 1)
+    );
+    assert_eq!(shop.backend.stats().callbacks_accepted(), 1);
+    let (_, doc) = shop.status(&c.order_id, None).await;
+    assert_eq!(doc.status, StatusName::Reserved);
+    // A request without the `addressId` the answer must echo: refused,
+    // naming it. A static-shipping order's token does not open another's.
+    let token = shop
+        .backend
+        .backend()
+        .store()
+        .order(&c.order_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .order
+        .auth_token
+        .expose()
+        .to_string();
+    let r = ask(Some(token.clone()), json!({"city": "Oslo"})).await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(r.text().await.unwrap().contains("addressId"));
+    let r = ask(Some(token), address).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let answer: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(answer["addressId"], 292);
+    assert_eq!(answer["orderId"], c.order_id.as_str());
+    assert_eq!(answer["shippingDetails"].as_array().unwrap().len(), 2);
+    assert_eq!(answer["shippingDetails"][1]["shippingCost"], 99.0);
+}
+
+#[tokio::test]
 async fn bad_checkouts_are_refused_naming_the_rule() {
     let shop = shop().await;
     for (body, message) in [
@@ -164,6 +239,10 @@ async fn bad_checkouts_are_refused_naming_the_rule() {
             "`basketId` must be 1 to 100 characters",
         ),
         (json!({"basketId": "b", "amount": -1}), "body:"),
+        (
+            json!({"basketId": "b", "amount": 1, "dynamicShipping": true}),
+            "`dynamicShipping` needs `express`",
+        ),
         (
             json!({"basketId": "b", "amount": 1, "colour": "red"}),
             "unknown field `colour`",

@@ -274,6 +274,9 @@ pub(crate) async fn decide_by_order(
     choice: Choice,
 ) -> Result<Back, Option<Refusal>> {
     shared.tick().await;
+    if choice == Choice::Approve {
+        crate::shipping::fetch_options(shared, order_id).await;
+    }
     let now = shared.now();
     let decided = {
         let mut inner = shared.lock();

@@ -69,6 +69,7 @@ mod faults;
 pub mod landing;
 mod payment;
 mod record;
+mod shipping;
 mod state;
 mod util;
 

@@ -25,8 +25,8 @@ use appswitch_core::providers::vipps_ecom::limits::{APP_WINDOW, DEEPLINK_VALIDIT
 use appswitch_core::providers::vipps_ecom::{
     Callback, CallbackStatus, CallbackTransactionInfo, EcomError, InitiateRequest, KnownErrorCode,
     LogEntry, Operation, OperationError, OperationInfo, OperationResponse, OperationStatus,
-    PaymentDetails, ShippingDetails, TransactionSummary, UserDetails, check_cancel, check_capture,
-    check_refund,
+    PaymentDetails, ShippingDetails, ShippingOption, TransactionSummary, UserDetails, check_cancel,
+    check_capture, check_refund,
 };
 use appswitch_core::status::{PaymentState, PaymentStatus};
 
@@ -111,6 +111,9 @@ pub(crate) struct Payment {
     timed_out: bool,
     direct_capture: bool,
     pub(crate) shipping: Option<ShippingDetails>,
+    /// Express with dynamic shipping: the options the merchant's
+    /// shipping-details endpoint answered for the shopper's address.
+    pub(crate) dynamic_shipping: Option<Vec<ShippingOption>>,
     pub(crate) user: Option<UserDetails>,
     replays: HashMap<String, Replay>,
     pub(crate) faults: Faults,
@@ -138,6 +141,7 @@ impl Payment {
             timed_out: false,
             direct_capture,
             shipping: None,
+            dynamic_shipping: None,
             user: None,
             replays: HashMap::new(),
             faults,
@@ -158,7 +162,7 @@ impl Payment {
         self.request.transaction.amount
     }
 
-    fn is_express(&self) -> bool {
+    pub(crate) fn is_express(&self) -> bool {
         self.request.is_express()
     }
 
@@ -346,14 +350,15 @@ impl Payment {
         self.callback(CallbackStatus::Rejected, now, txn)
     }
 
-    /// Express: the shopper picks the default static shipping option (or
-    /// the first), and shares the simulated profile.
+    /// Express: the shopper picks the default shipping option (or the
+    /// first) — the merchant's static ones, or those its shipping-details
+    /// endpoint answered — and shares the simulated profile.
     fn choose_express_details(&mut self) {
+        let dynamic = self.dynamic_shipping.is_some();
         let options = self
-            .request
-            .merchant_info
-            .static_shipping_details
+            .dynamic_shipping
             .clone()
+            .or_else(|| self.request.merchant_info.static_shipping_details.clone())
             .unwrap_or_default();
         let chosen = options
             .iter()
@@ -364,6 +369,7 @@ impl Payment {
             // The callback's address is the specification's
             // `AddressExpress`: the post code is `zipCode` there.
             address: Some(appswitch_core::providers::vipps_ecom::Address {
+                address_id: dynamic.then_some(crate::shipping::ADDRESS_ID),
                 address_line1: Some("Dronning Eufemias gate 42".into()),
                 city: Some("Oslo".into()),
                 country: Some("Norway".into()),

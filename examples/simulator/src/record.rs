@@ -71,6 +71,13 @@ pub struct OrderRecord {
     pub refunds: u32,
     /// Requests answered from an earlier one with the same `X-Request-Id`.
     pub idempotent_replays: u32,
+    /// Express with dynamic shipping: the shipping-details requests sent to
+    /// the merchant, and how many were answered with usable options.
+    #[serde(default)]
+    pub shipping_details_requests: u32,
+    /// … of which answered with options for the address asked about.
+    #[serde(default)]
+    pub shipping_details_answered: u32,
 }
 
 impl OrderRecord {

@@ -22,7 +22,6 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
 
 use super::ApiError;
 use super::checkout::shipping_options;
@@ -132,22 +131,9 @@ pub(crate) async fn callback(
     if let Err(e) = verify_callback_authorization(&order.order.auth_token, auth) {
         return refuse(&app, &order_id, StatusCode::UNAUTHORIZED, e.to_string()).await;
     }
-    let limit = app.config.limits.max_body_bytes;
-    let bytes = match tokio::time::timeout(
-        app.config.limits.body_timeout,
-        http_body_util::Limited::new(body, limit).collect(),
-    )
-    .await
-    {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) => return ApiError::bad_request(format!("body: {e}")).into_response(),
-        Err(_) => {
-            return ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "the body did not arrive in time",
-            )
-            .into_response();
-        }
+    let bytes = match super::read_body(&app, body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
     };
     let callback: Callback = match serde_json::from_slice(&bytes) {
         Ok(c) => c,

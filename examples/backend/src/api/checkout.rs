@@ -82,6 +82,11 @@ pub struct CheckoutRequest {
     /// An express checkout (shipping chosen in the app).
     #[serde(default)]
     pub express: bool,
+    /// Express: the provider asks this backend for the shipping options of
+    /// the shopper's address (`shippingDetailsPrefix`) instead of taking
+    /// the shop's static list.
+    #[serde(default)]
+    pub dynamic_shipping: bool,
     /// The shopper's number, to prefill the landing page.
     #[serde(default)]
     pub mobile_number: Option<String>,
@@ -175,6 +180,11 @@ pub(crate) async fn checkout(
         ));
     }
     check_amount("amount", req.amount)?;
+    if req.dynamic_shipping && !req.express {
+        return Err(ApiError::bad_request(
+            "`dynamicShipping` needs `express`: only an express checkout has shipping chosen in the app",
+        ));
+    }
     let api = app.config.provider_api;
     let currency = currency_of(&app, &req, api)?;
     let platform = req.platform.unwrap_or(Platform::DesktopWeb);
@@ -457,8 +467,12 @@ fn initiate_request(
         b = b
             .express()
             .consent_removal_prefix(format!("{}/vipps/consents", app.public_url))
-            .static_shipping_details(shipping_options())
             .explicit_checkout_flow(true);
+        b = if req.dynamic_shipping {
+            b.shipping_details_prefix(app.callback_prefix.clone())
+        } else {
+            b.static_shipping_details(shipping_options())
+        };
     }
     b.build().map_err(ApiError::bad_request)
 }

@@ -10,6 +10,7 @@ pub(crate) mod callback;
 pub(crate) mod checkout;
 pub(crate) mod merchant;
 pub(crate) mod returns;
+pub(crate) mod shipping;
 pub(crate) mod status;
 
 use std::net::{IpAddr, SocketAddr};
@@ -271,6 +272,22 @@ pub(crate) async fn json_body<T: DeserializeOwned>(
     if !optional && !is_json(headers) {
         return Err(unsupported());
     }
+    let bytes = read_body(app, body).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) && optional {
+        return Ok(None);
+    }
+    if !is_json(headers) {
+        return Err(unsupported());
+    }
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ApiError::bad_request(format!("body: {e}")))
+}
+
+/// Reads a request body whole: `413` past the size limit, `408` past the
+/// body timeout.
+pub(crate) async fn read_body(app: &App, body: Body) -> Result<axum::body::Bytes, ApiError> {
+    let limit = app.config.limits.max_body_bytes;
     let read = tokio::time::timeout(
         app.config.limits.body_timeout,
         Limited::new(body, limit).collect(),
@@ -285,20 +302,11 @@ pub(crate) async fn json_body<T: DeserializeOwned>(
             ),
         )
     })?;
-    let bytes = match read {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large(limit)),
-        Err(e) => return Err(ApiError::bad_request(format!("body: {e}"))),
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) && optional {
-        return Ok(None);
+    match read {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large(limit)),
+        Err(e) => Err(ApiError::bad_request(format!("body: {e}"))),
     }
-    if !is_json(headers) {
-        return Err(unsupported());
-    }
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| ApiError::bad_request(format!("body: {e}")))
 }
 
 fn unsupported() -> ApiError {

@@ -29,7 +29,6 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
 
 use crate::api::ApiError;
 use crate::api::callback::{Observation, check_observation};
@@ -156,22 +155,9 @@ fn unauthorized(app: &App, why: String) -> Response {
 
 /// `POST /vipps/webhooks/v1/epayment`.
 pub(crate) async fn receive(State(app): State<Arc<App>>, h: HeaderMap, body: Body) -> Response {
-    let limit = app.config.limits.max_body_bytes;
-    let bytes = match tokio::time::timeout(
-        app.config.limits.body_timeout,
-        http_body_util::Limited::new(body, limit).collect(),
-    )
-    .await
-    {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) => return ApiError::bad_request(format!("body: {e}")).into_response(),
-        Err(_) => {
-            return ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "the body did not arrive in time",
-            )
-            .into_response();
-        }
+    let bytes = match crate::api::read_body(&app, body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
     };
     let url = webhook_url(&app);
     let registration = match app.store.webhook(&url).await {
