@@ -1,6 +1,7 @@
 //! `appswitch-chaos`: N payments end to end through the provider simulator,
-//! the reference merchant backend and the core's tracker (the drive loop
-//! the bindings use), each with a random mix of faults drawn from the seed,
+//! the reference merchant backend (about a third on the ePayment API with
+//! signed webhooks, the rest on eCom) and the core's tracker (the drive
+//! loop the bindings use), each with a random mix of faults drawn from the seed,
 //! every outcome checked against the simulator's ground truth (see
 //! [`verdict`]).
 //!
@@ -120,7 +121,7 @@ async fn main() -> ExitCode {
     settle(&world, &mut baskets).await;
     let mut tally = Tally::default();
     for b in &baskets {
-        tally_basket(&mut tally, b, |id| world.control().order(id));
+        tally_basket(&mut tally, b, |id| world.ground(b.plan.api, id));
     }
     let lost = cli.only.map_or(cli.payments, |_| 1) - baskets.len();
     tally.wrong += lost;
@@ -134,8 +135,12 @@ async fn main() -> ExitCode {
             tally.notes.len() - shown
         );
     }
+    let on_epayment = baskets
+        .iter()
+        .filter(|b| b.plan.api == appswitch_merchant_backend::ProviderApi::Epayment)
+        .count();
     println!(
-        "chaos: {} attempts tracked, {} checkouts refused, {} refunds beyond a capture; played in {:.1} s, {:.1} s in all",
+        "chaos: {} attempts tracked ({on_epayment} of the payments on ePayment with signed webhooks, the rest on eCom), {} checkouts refused, {} refunds beyond a capture; played in {:.1} s, {:.1} s in all",
         tally.tracked,
         tally.checkout_failures,
         tally.over_refunds,
@@ -172,13 +177,14 @@ async fn settle(world: &World, baskets: &mut [BasketResult]) {
             .iter()
             .filter_map(|a| a.order_id.clone())
             .collect();
-        b.shipped = payment::ship_first_paid(world, &ids, b.plan.amount, b.plan.merchant).await;
+        b.shipped =
+            payment::ship_first_paid(world, b.plan.api, &ids, b.plan.amount, b.plan.merchant).await;
     }
     let until = Instant::now() + Duration::from_secs(60);
     while Instant::now() < until {
         let mut t = Tally::default();
         for b in baskets.iter() {
-            tally_basket(&mut t, b, |id| world.control().order(id));
+            tally_basket(&mut t, b, |id| world.ground(b.plan.api, id));
         }
         if t.uncancelled == 0 {
             return;

@@ -12,6 +12,7 @@ use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::pending::PendingStore;
 use appswitch_core::shopper::tracker::{Outcome, TrackerConfig, UnknownReason};
 use appswitch_core::status::StatusName;
+use appswitch_merchant_backend::ProviderApi;
 use appswitch_simulator::{ControlError, ShopperChoice};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -95,10 +96,11 @@ pub async fn run_basket(world: Arc<World>, plan: Plan, seed: u64) -> BasketResul
     let t0 = world.now();
     let mut tasks = Vec::new();
     for a in plan.attempts.clone() {
-        let (world, basket, amount) = (world.clone(), basket_id.clone(), plan.amount);
+        let (world, basket, amount, api) =
+            (world.clone(), basket_id.clone(), plan.amount, plan.api);
         tasks.push(tokio::spawn(async move {
             world.sleep_until(t0 + a.start_after).await;
-            run_attempt(&world, &basket, amount, &a).await
+            run_attempt(&world, api, &basket, amount, &a).await
         }));
     }
     let mut attempts = Vec::new();
@@ -112,7 +114,7 @@ pub async fn run_basket(world: Arc<World>, plan: Plan, seed: u64) -> BasketResul
             problems: vec![format!("the attempt's task failed: {e}")],
         }));
     }
-    let shipped = merchant(&world, &attempts, plan.amount, plan.merchant).await;
+    let shipped = merchant(&world, plan.api, &attempts, plan.amount, plan.merchant).await;
     BasketResult {
         plan,
         basket_id,
@@ -123,6 +125,7 @@ pub async fn run_basket(world: Arc<World>, plan: Plan, seed: u64) -> BasketResul
 
 async fn run_attempt(
     world: &Arc<World>,
+    api: ProviderApi,
     basket: &str,
     amount: u64,
     a: &AttemptPlan,
@@ -135,7 +138,7 @@ async fn run_attempt(
         last_answer: None,
         problems: Vec::new(),
     };
-    let c = match world.checkout(basket, amount).await {
+    let c = match world.checkout(api, basket, amount).await {
         Ok(c) => c,
         Err(e) => {
             result.checkout_error = Some(e);
@@ -144,7 +147,12 @@ async fn run_attempt(
     };
     let order_id = c.order_id.clone();
     result.order_id = Some(order_id.clone());
-    if let Err(e) = world.control().set_order_faults(&order_id, a.sim.clone()) {
+    let faults = a.faults_for(api);
+    let set = match api {
+        ProviderApi::Ecom => world.control().set_order_faults(&order_id, faults),
+        ProviderApi::Epayment => world.control().set_epayment_faults(&order_id, faults),
+    };
+    if let Err(e) = set {
         result.problems.push(format!("setting the faults: {e}"));
     }
     let started = Timestamp::from_millis(c.initiated_at);
@@ -177,6 +185,7 @@ async fn run_attempt(
     lock(&slot).handle = Some(driver.handle());
     let shopper = tokio::spawn(shopper(
         world.clone(),
+        api,
         order_id.clone(),
         a.clone(),
         started,
@@ -233,6 +242,7 @@ async fn run_attempt(
 /// The simulated shopper in the payment app.
 async fn shopper(
     world: Arc<World>,
+    api: ProviderApi,
     order_id: String,
     a: AttemptPlan,
     started: Timestamp,
@@ -242,8 +252,12 @@ async fn shopper(
     let choice = match a.choice {
         Choice::Nothing => return,
         Choice::OpenOnly => {
-            if let Some(view) = world.control().order(&order_id) {
-                let _ = world.http.get(&view.shopper_url).send().await;
+            let page = match api {
+                ProviderApi::Ecom => world.control().order(&order_id).map(|v| v.shopper_url),
+                ProviderApi::Epayment => world.control().epayment(&order_id).map(|v| v.shopper_url),
+            };
+            if let Some(url) = page {
+                let _ = world.http.get(&url).send().await;
             }
             return;
         }
@@ -251,18 +265,25 @@ async fn shopper(
         Choice::Reject => ShopperChoice::Reject,
         Choice::Fail => ShopperChoice::Fail,
     };
-    let back = match world.control().shopper(&order_id, choice).await {
+    let decided = match api {
+        ProviderApi::Ecom => world.control().shopper(&order_id, choice).await,
+        ProviderApi::Epayment => world.control().epayment_shopper(&order_id, choice).await,
+    };
+    let timed_out = || match api {
+        ProviderApi::Ecom => world
+            .control()
+            .order(&order_id)
+            .is_some_and(|v| v.status == StatusName::Rejected),
+        ProviderApi::Epayment => world
+            .control()
+            .epayment(&order_id)
+            .is_some_and(|v| v.status == StatusName::Rejected),
+    };
+    let back = match decided {
         Ok(back) => back,
         // Too late: the link expired (or the payment timed out already).
         Err(ControlError::Expired(_)) => return,
-        Err(ControlError::AlreadyDecided(_))
-            if world
-                .control()
-                .order(&order_id)
-                .is_some_and(|v| v.status == StatusName::Rejected) =>
-        {
-            return;
-        }
+        Err(ControlError::AlreadyDecided(_)) if timed_out() => return,
         Err(e) => {
             lock(&slot).problems.push(format!("the shopper: {e}"));
             return;
@@ -284,9 +305,15 @@ fn key() -> String {
 
 /// The backend's status name of an order (`reserved`, …), as the merchant
 /// sees it.
-pub async fn backend_status(world: &World, order_id: &str) -> Option<String> {
+pub async fn backend_status(world: &World, api: ProviderApi, order_id: &str) -> Option<String> {
     let (code, v) = world
-        .merchant(Method::GET, &format!("/api/orders/{order_id}"), None, None)
+        .merchant(
+            api,
+            Method::GET,
+            &format!("/api/orders/{order_id}"),
+            None,
+            None,
+        )
         .await
         .ok()?;
     (code == 200).then(|| v["status"]["status"].as_str().unwrap_or("").to_string())
@@ -294,10 +321,16 @@ pub async fn backend_status(world: &World, order_id: &str) -> Option<String> {
 
 /// A merchant operation, retried with the same key while the backend
 /// answers that the provider failed (`502`) or cannot be reached.
-async fn operate(world: &World, path: &str, body: Value, key: &str) -> Option<u16> {
+async fn operate(
+    world: &World,
+    api: ProviderApi,
+    path: &str,
+    body: Value,
+    key: &str,
+) -> Option<u16> {
     for _ in 0..5 {
         match world
-            .merchant(Method::POST, path, Some(body.clone()), Some(key))
+            .merchant(api, Method::POST, path, Some(body.clone()), Some(key))
             .await
         {
             Ok((502 | 503, _)) | Err(_) => world.sleep(Duration::from_secs(2)).await,
@@ -311,13 +344,14 @@ async fn operate(world: &World, path: &str, body: Value, key: &str) -> Option<u1
 /// repeated clicks, then refunds as planned. The attempt shipped.
 pub async fn ship_first_paid(
     world: &World,
+    api: ProviderApi,
     order_ids: &[String],
     amount: u64,
     plan: MerchantPlan,
 ) -> Option<String> {
     let mut paid = None;
     for id in order_ids {
-        if backend_status(world, id).await.as_deref() == Some("reserved") {
+        if backend_status(world, api, id).await.as_deref() == Some("reserved") {
             paid = Some(id.clone());
             break;
         }
@@ -325,15 +359,15 @@ pub async fn ship_first_paid(
     let id = paid?;
     let path = format!("/api/orders/{id}/ship");
     let k1 = key();
-    let (first, second) = tokio::join!(operate(world, &path, json!({}), &k1), async {
+    let (first, second) = tokio::join!(operate(world, api, &path, json!({}), &k1), async {
         if plan.double_ship {
-            operate(world, &path, json!({}), &key()).await
+            operate(world, api, &path, json!({}), &key()).await
         } else {
             None
         }
     });
     if plan.repeat_ship {
-        operate(world, &path, json!({}), &k1).await;
+        operate(world, api, &path, json!({}), &k1).await;
     }
     if first != Some(200) && second != Some(200) {
         return Some(id);
@@ -344,6 +378,7 @@ pub async fn ship_first_paid(
         Refund::Part => {
             operate(
                 world,
+                api,
                 &refund,
                 json!({"amount": (amount / 2).max(1)}),
                 &key(),
@@ -351,12 +386,12 @@ pub async fn ship_first_paid(
             .await;
         }
         Refund::Full => {
-            operate(world, &refund, json!({"amount": amount}), &key()).await;
+            operate(world, api, &refund, json!({"amount": amount}), &key()).await;
         }
         Refund::TwiceOver => {
             let part = amount * 6 / 10;
-            operate(world, &refund, json!({"amount": part}), &key()).await;
-            operate(world, &refund, json!({"amount": part}), &key()).await;
+            operate(world, api, &refund, json!({"amount": part}), &key()).await;
+            operate(world, api, &refund, json!({"amount": part}), &key()).await;
         }
     }
     Some(id)
@@ -364,10 +399,11 @@ pub async fn ship_first_paid(
 
 async fn merchant(
     world: &World,
+    api: ProviderApi,
     attempts: &[AttemptResult],
     amount: u64,
     plan: MerchantPlan,
 ) -> Option<String> {
     let ids: Vec<String> = attempts.iter().filter_map(|a| a.order_id.clone()).collect();
-    ship_first_paid(world, &ids, amount, plan).await
+    ship_first_paid(world, api, &ids, amount, plan).await
 }

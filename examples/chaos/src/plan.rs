@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use appswitch_merchant_backend::ProviderApi;
 use appswitch_simulator::{Burst, Endpoint, Faults, Stall};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -126,6 +127,31 @@ pub struct Plan {
     pub attempts: Vec<AttemptPlan>,
     /// The merchant.
     pub merchant: MerchantPlan,
+    /// The provider API of the basket's attempts (about a third go through
+    /// ePayment, whose webhooks take the callbacks' faults).
+    pub api: ProviderApi,
+}
+
+impl AttemptPlan {
+    /// The simulator's faults for the attempt on `api`: on ePayment the
+    /// callback faults are the webhooks' (dropped, late, duplicated; a
+    /// replay is a reordering), the rest are the same.
+    pub fn faults_for(&self, api: ProviderApi) -> Faults {
+        match api {
+            ProviderApi::Ecom => self.sim.clone(),
+            ProviderApi::Epayment => Faults {
+                drop_callback: false,
+                callback_delay_ms: None,
+                duplicate_callbacks: false,
+                replay_callback_ms: None,
+                drop_webhooks: self.sim.drop_callback,
+                webhook_delay_ms: self.sim.callback_delay_ms,
+                duplicate_webhooks: self.sim.duplicate_callbacks,
+                reorder_webhooks_ms: self.sim.replay_callback_ms,
+                ..self.sim.clone()
+            },
+        }
+    }
 }
 
 fn secs(s: u64) -> Duration {
@@ -158,15 +184,23 @@ impl Plan {
             2 => Refund::TwiceOver,
             _ => Refund::None,
         };
+        let merchant = MerchantPlan {
+            double_ship: rng.random_bool(0.15),
+            repeat_ship: rng.random_bool(0.15),
+            refund,
+        };
+        // Drawn last: the eCom plans of a seed stay what they were.
+        let api = if rng.random_bool(0.3) {
+            ProviderApi::Epayment
+        } else {
+            ProviderApi::Ecom
+        };
         Plan {
             index,
             amount,
             attempts,
-            merchant: MerchantPlan {
-                double_ship: rng.random_bool(0.15),
-                repeat_ship: rng.random_bool(0.15),
-                refund,
-            },
+            merchant,
+            api,
         }
     }
 }

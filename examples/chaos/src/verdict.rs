@@ -26,9 +26,10 @@ use std::time::Duration;
 
 use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::providers::vipps_ecom::Operation;
+use appswitch_core::providers::vipps_epayment::PaymentEventName;
 use appswitch_core::shopper::tracker::Outcome;
 use appswitch_core::status::{CancelledBy, StatusName};
-use appswitch_simulator::{CallbackOutcome, Endpoint, OrderView};
+use appswitch_simulator::{CallbackOutcome, Endpoint, EpaymentView, OrderView, RecordedCall};
 
 use crate::payment::{AttemptResult, BasketResult};
 
@@ -44,6 +45,9 @@ pub enum Truth {
     Reserved,
     /// The shopper rejected it.
     CancelledByUser,
+    /// The merchant ended it before authorization (ePayment's
+    /// `TERMINATED`: the clean-up of a duplicate attempt).
+    CancelledByMerchant,
     /// The card was refused.
     Failed,
     /// Nobody acted in time.
@@ -78,72 +82,161 @@ impl Money {
     }
 }
 
-/// The truth, when it was decided, and the money of one order.
-pub fn truth(view: &OrderView) -> (Truth, Timestamp, Money) {
-    let mut history = view.details.transaction_log_history.clone();
-    // Served newest first.
-    history.reverse();
-    let mut money = Money::default();
-    let mut decided: Option<(Truth, Timestamp)> = None;
-    for e in &history {
-        let at = e.time_stamp.unwrap_or(Timestamp::EPOCH);
-        let minor = e.amount.minor();
-        match (&e.operation, e.operation_success) {
-            (Operation::Reserve | Operation::Sale, true) => {
-                money.reserved = minor;
-                if e.operation == Operation::Sale {
-                    money.captured += minor;
-                }
-                decided.get_or_insert((Truth::Reserved, at));
-            }
-            (Operation::Reserve | Operation::Sale, false) => {
-                decided.get_or_insert((Truth::Failed, at));
-            }
-            (Operation::Cancel, true) => {
-                decided.get_or_insert((Truth::CancelledByUser, at));
-            }
-            (Operation::Capture, true) => {
-                money.captured += minor;
-                money.captures += 1;
-            }
-            (Operation::Refund, true) => money.refunded += minor,
-            (Operation::Void, true) => money.voided = true,
-            _ => {}
-        }
-    }
-    let (truth, at) = decided.unwrap_or_else(|| {
-        if view.status == StatusName::Rejected {
-            let told = view
-                .record
-                .callbacks
-                .iter()
-                .any(|c| c.status == "REJECTED" && c.outcome == CallbackOutcome::Delivered);
-            (
-                Truth::Rejected { told },
-                Timestamp::from_millis(view.deadline_ms),
-            )
-        } else {
-            (Truth::Undecided, Timestamp::from_millis(u64::MAX))
-        }
-    });
-    (truth, at, money)
+/// What the simulator knows of one order, whichever API made it: the
+/// truth, when it was decided, the money, when the merchant's side could
+/// first know it, and the backend's calls to read the payment.
+#[derive(Clone, Debug)]
+pub struct Ground {
+    /// What the provider decided.
+    pub truth: Truth,
+    /// When.
+    pub at: Timestamp,
+    /// The order's money.
+    pub money: Money,
+    /// The decision was told to the backend (callback or webhook
+    /// delivered), so it is knowable when it happened even if only the
+    /// details after the window would decide it otherwise.
+    told: bool,
+    /// eCom only: a refused card or a timeout whose callback was lost is
+    /// decided by the details read after the payment window.
+    after_window_rule: bool,
+    /// The backend's reads of the payment: (simulated ms, status, fault).
+    reads: Vec<(u64, u16, Option<String>)>,
 }
 
-/// When the merchant's side could first know the truth: when it happened,
-/// or — for a declined card or a timeout whose callback was lost — when
-/// the payment window closed and the details decide it (the tracker's
-/// deadline).
-fn knowable_at(truth: &Truth, at: Timestamp, view: &OrderView, deadline: Timestamp) -> Timestamp {
-    let told = |statuses: &[&str]| {
-        view.record.callbacks.iter().any(|c| {
-            statuses.contains(&c.status.as_str()) && c.outcome == CallbackOutcome::Delivered
-        })
-    };
-    match truth {
-        Truth::Failed if !told(&["RESERVE_FAILED", "SALE_FAILED"]) => deadline,
-        Truth::Rejected { told: false } => deadline,
-        _ => at,
+impl Ground {
+    /// An eCom order: its history (the first entry that decides the
+    /// shopper's part) or the simulator's timeout.
+    pub fn ecom(view: &OrderView) -> Ground {
+        let mut history = view.details.transaction_log_history.clone();
+        // Served newest first.
+        history.reverse();
+        let mut money = Money::default();
+        let mut decided: Option<(Truth, Timestamp)> = None;
+        for e in &history {
+            let at = e.time_stamp.unwrap_or(Timestamp::EPOCH);
+            let minor = e.amount.minor();
+            match (&e.operation, e.operation_success) {
+                (Operation::Reserve | Operation::Sale, true) => {
+                    money.reserved = minor;
+                    if e.operation == Operation::Sale {
+                        money.captured += minor;
+                    }
+                    decided.get_or_insert((Truth::Reserved, at));
+                }
+                (Operation::Reserve | Operation::Sale, false) => {
+                    decided.get_or_insert((Truth::Failed, at));
+                }
+                (Operation::Cancel, true) => {
+                    decided.get_or_insert((Truth::CancelledByUser, at));
+                }
+                (Operation::Capture, true) => {
+                    money.captured += minor;
+                    money.captures += 1;
+                }
+                (Operation::Refund, true) => money.refunded += minor,
+                (Operation::Void, true) => money.voided = true,
+                _ => {}
+            }
+        }
+        let delivered = |statuses: &[&str]| {
+            view.record.callbacks.iter().any(|c| {
+                statuses.contains(&c.status.as_str()) && c.outcome == CallbackOutcome::Delivered
+            })
+        };
+        let (truth, at) = decided.unwrap_or_else(|| {
+            if view.status == StatusName::Rejected {
+                (
+                    Truth::Rejected {
+                        told: delivered(&["REJECTED"]),
+                    },
+                    Timestamp::from_millis(view.deadline_ms),
+                )
+            } else {
+                (Truth::Undecided, Timestamp::from_millis(u64::MAX))
+            }
+        });
+        let told = match &truth {
+            Truth::Failed => delivered(&["RESERVE_FAILED", "SALE_FAILED"]),
+            Truth::Rejected { told } => *told,
+            _ => true,
+        };
+        Ground {
+            truth,
+            at,
+            money,
+            told,
+            after_window_rule: true,
+            reads: reads(&view.record.calls),
+        }
     }
+
+    /// An ePayment payment: its event log (ePayment API guide, "Payment
+    /// states"). The API has no failed state — a refused card may be
+    /// followed by another — and it writes its own `EXPIRED` and
+    /// `ABORTED`, so every truth is knowable when it happened (whether its
+    /// webhook arrived or not: `told` is not asked).
+    pub fn epayment(view: &EpaymentView) -> Ground {
+        let mut money = Money::default();
+        let mut decided: Option<(Truth, Timestamp)> = None;
+        for e in view.events.iter().filter(|e| e.success) {
+            let at = e.timestamp.unwrap_or(Timestamp::EPOCH);
+            let minor = e.amount.value.minor();
+            match e.name {
+                PaymentEventName::Authorized => {
+                    money.reserved = minor;
+                    decided.get_or_insert((Truth::Reserved, at));
+                }
+                PaymentEventName::Aborted => {
+                    decided.get_or_insert((Truth::CancelledByUser, at));
+                }
+                PaymentEventName::Expired => {
+                    decided.get_or_insert((Truth::Rejected { told: true }, at));
+                }
+                PaymentEventName::Terminated => {
+                    decided.get_or_insert((Truth::CancelledByMerchant, at));
+                }
+                PaymentEventName::Captured => {
+                    money.captured += minor;
+                    money.captures += 1;
+                }
+                PaymentEventName::Refunded => money.refunded += minor,
+                PaymentEventName::Cancelled => money.voided = true,
+                PaymentEventName::Created | PaymentEventName::Other(_) => {}
+            }
+        }
+        let (truth, at) = decided.unwrap_or((Truth::Undecided, Timestamp::from_millis(u64::MAX)));
+        Ground {
+            truth,
+            at,
+            money,
+            told: true,
+            after_window_rule: false,
+            reads: reads(&view.record.calls),
+        }
+    }
+
+    /// When the merchant's side could first know the truth: when it
+    /// happened, or — on eCom, for a declined card or a timeout whose
+    /// callback was lost — when the payment window closed and the details
+    /// decide it (the tracker's deadline).
+    fn knowable_at(&self, deadline: Timestamp) -> Timestamp {
+        let by_window = matches!(self.truth, Truth::Failed | Truth::Rejected { .. });
+        if self.after_window_rule && by_window && !self.told {
+            deadline
+        } else {
+            self.at
+        }
+    }
+}
+
+/// The backend's reads of a payment (eCom details, ePayment get payment).
+fn reads(calls: &[RecordedCall]) -> Vec<(u64, u16, Option<String>)> {
+    calls
+        .iter()
+        .filter(|c| c.endpoint == Endpoint::Details)
+        .map(|c| (c.at_ms, c.status, c.fault.clone()))
+        .collect()
 }
 
 /// Why an attempt's outcome is wrong, if it is.
@@ -157,10 +250,10 @@ fn knowable_at(truth: &Truth, at: Timestamp, view: &OrderView, deadline: Timesta
 /// the deadline before its last answer reached the app (the provider failed
 /// them, or that answer was a long poll the backend answered just before
 /// the window closed, which the tracker counts as its final check).
-pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
-    let (truth, at, money) = truth(view);
+pub fn judge(a: &AttemptResult, ground: &Ground) -> Option<String> {
+    let (truth, at, money) = (&ground.truth, ground.at, &ground.money);
     let outcome = a.outcome.as_ref()?;
-    let knowable = knowable_at(&truth, at, view, a.deadline);
+    let knowable = ground.knowable_at(a.deadline);
     let lag = if knowable >= a.deadline {
         Duration::ZERO
     } else {
@@ -174,26 +267,23 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
     // last answer.
     let deadline_ms = a.deadline.as_millis();
     let heard_ms = a.last_answer.map_or(0, |t| t.as_millis());
-    let around: Vec<_> = view
-        .record
-        .calls
+    let around: Vec<_> = ground
+        .reads
         .iter()
-        .filter(|c| {
-            c.endpoint == Endpoint::Details
-                && c.at_ms + MARGIN.as_millis() as u64 >= deadline_ms
-                && c.at_ms <= heard_ms
+        .filter(|(at_ms, _, _)| {
+            at_ms + MARGIN.as_millis() as u64 >= deadline_ms && *at_ms <= heard_ms
         })
         .collect();
     let answered_after = around
         .iter()
-        .any(|c| c.at_ms >= deadline_ms && c.status == 200 && c.fault.is_none());
+        .any(|(at_ms, status, fault)| *at_ms >= deadline_ms && *status == 200 && fault.is_none());
     // The backend never read the details after the window before its last
     // answer reached the app: the provider failed those calls, or the app's
     // last request was a long poll answered before the window closed (the
     // tracker counts the request in flight at its deadline as its final
     // check).
     let never_decided = knowable >= a.deadline && !answered_after;
-    let ok = match (outcome, &truth) {
+    let ok = match (outcome, truth) {
         (Outcome::Success { .. }, Truth::Reserved) => true,
         (
             Outcome::Cancelled {
@@ -207,6 +297,12 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
             },
             Truth::Reserved,
         ) => money.voided,
+        (
+            Outcome::Cancelled {
+                by: CancelledBy::Merchant,
+            },
+            Truth::CancelledByMerchant,
+        ) => true,
         (Outcome::Failed { .. }, Truth::Failed) => true,
         (Outcome::Rejected, Truth::Rejected { .. }) => true,
         (Outcome::Unknown { .. }, Truth::Undecided) => true,
@@ -220,7 +316,7 @@ pub fn judge(a: &AttemptResult, view: &OrderView) -> Option<String> {
             a.last_answer.map_or(i128::MIN, |t| a.deadline.as_millis() as i128 - t.as_millis() as i128),
             around
                 .iter()
-                .map(|c| (c.at_ms as i128 - deadline_ms as i128, c.status, c.fault.clone()))
+                .map(|(at_ms, status, fault)| (*at_ms as i128 - deadline_ms as i128, *status, fault.clone()))
                 .collect::<Vec<_>>()
         )
     })
@@ -250,7 +346,7 @@ pub struct Tally {
 }
 
 /// Counts what is wrong with one basket.
-pub fn tally_basket(t: &mut Tally, b: &BasketResult, view: impl Fn(&str) -> Option<OrderView>) {
+pub fn tally_basket(t: &mut Tally, b: &BasketResult, ground: impl Fn(&str) -> Option<Ground>) {
     t.payments += 1;
     let mut holding = Vec::new();
     for a in &b.attempts {
@@ -262,7 +358,7 @@ pub fn tally_basket(t: &mut Tally, b: &BasketResult, view: impl Fn(&str) -> Opti
             t.checkout_failures += 1;
             continue;
         };
-        let Some(v) = view(id) else {
+        let Some(g) = ground(id) else {
             // The checkout answered, so the provider has it.
             t.wrong += 1;
             t.notes.push(format!(
@@ -275,12 +371,12 @@ pub fn tally_basket(t: &mut Tally, b: &BasketResult, view: impl Fn(&str) -> Opti
         if matches!(a.outcome, Some(Outcome::Unknown { .. })) {
             t.unknown += 1;
         }
-        if let Some(why) = judge(a, &v) {
+        if let Some(why) = judge(a, &g) {
             t.wrong += 1;
             t.notes
                 .push(format!("payment {} ({id}): {why}", b.plan.index));
         }
-        let (_, _, money) = truth(&v);
+        let money = &g.money;
         if money.captures > 1 || money.captured > money.reserved {
             t.double_captures += 1;
             t.notes.push(format!(

@@ -13,9 +13,11 @@ use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::shopper::tracker::BackoffPolicy;
 use appswitch_merchant_backend::store::DatabaseUrl;
 use appswitch_merchant_backend::{
-    Backend, BackendConfig, CheckoutResponse, MerchantKey, ProviderConfig, RunningBackend,
-    demo_system_headers,
+    Backend, BackendConfig, CheckoutResponse, MerchantKey, ProviderApi, ProviderConfig,
+    RunningBackend, demo_system_headers,
 };
+
+use crate::verdict::Ground;
 use appswitch_simulator::{RunningSimulator, SimConfig, SimControl, Simulator};
 use serde_json::{Value, json};
 
@@ -43,18 +45,31 @@ impl Drop for TempDb {
     }
 }
 
-/// The simulator, the backend, and a client for both.
+/// The simulator, the backends (one on eCom, one on ePayment, each with
+/// its own database), and a client for all.
 #[derive(Debug)]
 pub struct World {
     /// The simulator.
     pub sim: RunningSimulator,
-    /// The backend.
+    /// The backend on eCom.
     pub backend: RunningBackend,
+    /// The backend on ePayment (signed webhooks).
+    pub epayment: RunningBackend,
     /// The shopper's and the merchant's HTTP client.
     pub http: reqwest::Client,
     /// Simulated time per real time.
     pub scale: f64,
-    _db: TempDb,
+    _dbs: (TempDb, TempDb),
+}
+
+/// A SQLite file of its own in the temp folder.
+fn temp_db(what: &str) -> Result<TempDb, String> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(TempDb {
+        path: std::env::temp_dir().join(format!("appswitch-chaos-{what}-{name}.db")),
+    })
 }
 
 /// A real span for a simulated one.
@@ -74,12 +89,7 @@ impl World {
         })
         .await
         .map_err(|e| format!("simulator: {e}"))?;
-        let mut bytes = [0u8; 8];
-        getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
-        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let db = TempDb {
-            path: std::env::temp_dir().join(format!("appswitch-chaos-{name}.db")),
-        };
+        let dbs = (temp_db("ecom")?, temp_db("epayment")?);
         let provider = ProviderConfig {
             base_url: sim.base_url().to_string(),
             client_id: appswitch_simulator::DEMO_CLIENT_ID.into(),
@@ -90,7 +100,7 @@ impl World {
                 .map_err(|e| format!("{e}"))?,
             system: demo_system_headers(),
         };
-        let mut c = BackendConfig::new(provider, DatabaseUrl::sqlite_file(&db.path));
+        let mut c = BackendConfig::new(provider, DatabaseUrl::sqlite_file(&dbs.0.path));
         c.merchant_key = Some(MerchantKey::new(MERCHANT_KEY).map_err(|e| e.to_string())?);
         let clock = sim.clock();
         c.clock = Arc::new(move || clock.now());
@@ -114,9 +124,25 @@ impl World {
         // provider's 120 a (simulated) minute.
         c.limits.checkouts_per_minute = u32::MAX;
         c.limits.status_requests_per_minute = (120.0 * scale).ceil() as u32;
+        let mut ep = c.clone();
+        ep.provider_api = ProviderApi::Epayment;
+        ep.database = DatabaseUrl::sqlite_file(&dbs.1.path);
         let backend = Backend::start(c)
             .await
             .map_err(|e| format!("backend: {e}"))?;
+        let epayment = Backend::start(ep)
+            .await
+            .map_err(|e| format!("ePayment backend: {e}"))?;
+        // It registers its webhook as it starts.
+        for _ in 0..200 {
+            if !sim.control().webhook_registrations().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if sim.control().webhook_registrations().is_empty() {
+            return Err("the ePayment backend registered no webhook".into());
+        }
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -126,9 +152,10 @@ impl World {
         Ok(World {
             sim,
             backend,
+            epayment,
             http,
             scale,
-            _db: db,
+            _dbs: dbs,
         })
     }
 
@@ -153,15 +180,35 @@ impl World {
         tokio::time::sleep(real(self.scale, span)).await;
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.backend.base_url())
+    fn url(&self, api: ProviderApi, path: &str) -> String {
+        let backend = match api {
+            ProviderApi::Ecom => &self.backend,
+            ProviderApi::Epayment => &self.epayment,
+        };
+        format!("{}{path}", backend.base_url())
     }
 
-    /// `POST /api/checkout` for a basket.
-    pub async fn checkout(&self, basket: &str, amount: u64) -> Result<CheckoutResponse, String> {
+    /// What the simulator knows of an order made through `api`.
+    pub fn ground(&self, api: ProviderApi, order_id: &str) -> Option<Ground> {
+        match api {
+            ProviderApi::Ecom => self.control().order(order_id).map(|v| Ground::ecom(&v)),
+            ProviderApi::Epayment => self
+                .control()
+                .epayment(order_id)
+                .map(|v| Ground::epayment(&v)),
+        }
+    }
+
+    /// `POST /api/checkout` for a basket, through the backend on `api`.
+    pub async fn checkout(
+        &self,
+        api: ProviderApi,
+        basket: &str,
+        amount: u64,
+    ) -> Result<CheckoutResponse, String> {
         let r = self
             .http
-            .post(self.url("/api/checkout"))
+            .post(self.url(api, "/api/checkout"))
             .json(&json!({"basketId": basket, "amount": amount}))
             .send()
             .await
@@ -177,6 +224,7 @@ impl World {
     /// A merchant request (with the merchant's key): the status and body.
     pub async fn merchant(
         &self,
+        api: ProviderApi,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
@@ -184,7 +232,7 @@ impl World {
     ) -> Result<(u16, Value), String> {
         let mut r = self
             .http
-            .request(method, self.url(path))
+            .request(method, self.url(api, path))
             .bearer_auth(MERCHANT_KEY);
         if let Some(b) = body {
             r = r.json(&b);
