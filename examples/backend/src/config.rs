@@ -94,6 +94,14 @@ pub enum ConfigError {
     /// `VIPPS_MSN` is not a merchant serial number.
     #[error("`VIPPS_MSN`: {0}")]
     Msn(#[from] MsnError),
+    /// The provider API does not take the currency (eCom takes NOK only).
+    #[error("currency {currency}: the {api} API takes NOK only; DKK and EUR need `epayment`")]
+    Currency {
+        /// The currency.
+        currency: &'static str,
+        /// The API.
+        api: ProviderApi,
+    },
     /// The callback prefix breaks the provider's rule.
     #[error("callback prefix `{url}`: {reason}")]
     CallbackPrefix {
@@ -381,6 +389,24 @@ impl BackendConfig {
             retention: Duration::from_secs(30 * 24 * 3600),
             eviction_interval: Duration::from_secs(60),
         }
+    }
+
+    /// Sets the API of new checkouts and their default currency, refusing
+    /// a currency the API does not take.
+    pub fn set_provider_api(
+        &mut self,
+        api: ProviderApi,
+        currency: Currency,
+    ) -> Result<(), ConfigError> {
+        if !api.takes(currency) {
+            return Err(ConfigError::Currency {
+                currency: currency.code(),
+                api,
+            });
+        }
+        self.provider_api = api;
+        self.currency = currency;
+        Ok(())
     }
 
     /// The least time between two details calls for one order, across

@@ -128,7 +128,7 @@ pub use config::{
 };
 pub use plans::MutationError;
 pub use provider::{ProviderError, RawAnswer, VippsClient};
-pub use provider_api::ProviderApi;
+pub use provider_api::{ProviderApi, parse_currency};
 pub use serve::serve;
 
 use app::App;

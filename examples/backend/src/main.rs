@@ -16,7 +16,7 @@ use std::time::Duration;
 use appswitch_core::providers::vipps_epayment::Currency;
 use appswitch_merchant_backend::store::{DatabaseUrl, SqliteSync};
 use appswitch_merchant_backend::{
-    Backend, BackendConfig, ClientIp, MerchantKey, ProviderApi, ProviderConfig,
+    Backend, BackendConfig, ClientIp, MerchantKey, ProviderApi, ProviderConfig, parse_currency,
 };
 use clap::Parser;
 
@@ -87,11 +87,6 @@ struct Cli {
     /// and EUR need `--provider-api epayment`).
     #[arg(long, env = "APPSWITCH_CURRENCY", default_value = "NOK", value_parser = parse_currency)]
     currency: Currency,
-}
-
-fn parse_currency(code: &str) -> Result<Currency, String> {
-    Currency::from_code(code.trim().to_ascii_uppercase().as_str())
-        .ok_or_else(|| format!("`{code}` is not NOK, DKK or EUR"))
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
@@ -172,15 +167,9 @@ async fn main() -> ExitCode {
         Ok(k) => Some(k),
         Err(e) => return fail(e),
     };
-    if !cli.provider_api.takes(cli.currency) {
-        return fail(format!(
-            "--currency {}: the {} API takes NOK only",
-            cli.currency.code(),
-            cli.provider_api
-        ));
+    if let Err(e) = config.set_provider_api(cli.provider_api, cli.currency) {
+        return fail(e);
     }
-    config.provider_api = cli.provider_api;
-    config.currency = cli.currency;
     // ePayment: the public URL the provider posts webhooks to, when it is
     // not `<public URL>/vipps/webhooks/v1/epayment`.
     config.webhook_url = std::env::var("VIPPS_WEBHOOK_URL")

@@ -62,6 +62,12 @@ impl ProviderApi {
     }
 }
 
+/// A currency from its code, any case (`--currency dkk`): NOK, DKK or EUR.
+pub fn parse_currency(code: &str) -> Result<Currency, String> {
+    Currency::from_code(code.trim().to_ascii_uppercase().as_str())
+        .ok_or_else(|| format!("`{code}` is not NOK, DKK or EUR"))
+}
+
 impl fmt::Display for ProviderApi {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -96,5 +102,7 @@ mod tests {
         assert!(!ProviderApi::Ecom.takes(Currency::Eur));
         assert!(ProviderApi::Epayment.takes(Currency::Dkk));
         assert!(ProviderApi::Epayment.takes(Currency::Eur));
+        assert_eq!(parse_currency(" dkk "), Ok(Currency::Dkk));
+        assert!(parse_currency("SEK").is_err());
     }
 }

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use appswitch_merchant_backend::store::DatabaseUrl;
 use appswitch_merchant_backend::{
-    Backend, BackendConfig, Currency, MerchantKey, ProviderApi, ProviderConfig, demo_system_headers,
+    Backend, BackendConfig, Currency, MerchantKey, ProviderApi, ProviderConfig,
+    demo_system_headers, parse_currency,
 };
 use appswitch_simulator::cli::SimArgs;
 use appswitch_simulator::{RunningSimulator, Simulator};
@@ -53,11 +54,6 @@ struct Cli {
     currency: Currency,
     #[command(flatten)]
     sim: SimArgs,
-}
-
-fn parse_currency(code: &str) -> Result<Currency, String> {
-    Currency::from_code(code.trim().to_ascii_uppercase().as_str())
-        .ok_or_else(|| format!("`{code}` is not NOK, DKK or EUR"))
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
@@ -141,15 +137,9 @@ async fn main() -> ExitCode {
             }
         };
     let mut config = BackendConfig::new(provider, database);
-    if !cli.provider_api.takes(cli.currency) {
-        return fail(format!(
-            "--currency {}: the {} API takes NOK only",
-            cli.currency.code(),
-            cli.provider_api
-        ));
+    if let Err(e) = config.set_provider_api(cli.provider_api, cli.currency) {
+        return fail(e);
     }
-    config.provider_api = cli.provider_api;
-    config.currency = cli.currency;
     config.webhook_url = std::env::var("VIPPS_WEBHOOK_URL")
         .ok()
         .filter(|v| !v.is_empty());

@@ -115,6 +115,27 @@ async fn refuse(app: &App, order_id: &str, status: StatusCode, why: String) -> R
     ApiError::new(status, why).into_response()
 }
 
+/// The order a provider's request names, if its `Authorization` is the
+/// order's `authToken` (compared in constant time by the core): `404` for
+/// an unknown order; for a wrong token the refusal (`401`) is made by the
+/// caller from the reason.
+pub(crate) async fn authorized_order(
+    app: &App,
+    order_id: &str,
+    h: &HeaderMap,
+) -> Result<StoredOrder, Result<String, Response>> {
+    let order = match app.order(order_id).await {
+        Ok(Some(o)) => o,
+        Ok(None) => return Err(Err(ApiError::no_order(order_id).into_response())),
+        Err(e) => return Err(Err(ApiError::from(e).into_response())),
+    };
+    let auth = h.get(headers::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    match verify_callback_authorization(&order.order.auth_token, auth) {
+        Ok(()) => Ok(order),
+        Err(e) => Err(Ok(e.to_string())),
+    }
+}
+
 /// `POST /vipps/callbacks/v2/payments/{orderId}`.
 pub(crate) async fn callback(
     State(app): State<Arc<App>>,
@@ -122,15 +143,11 @@ pub(crate) async fn callback(
     h: HeaderMap,
     body: Body,
 ) -> Response {
-    let order = match app.order(&order_id).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return ApiError::no_order(&order_id).into_response(),
-        Err(e) => return ApiError::from(e).into_response(),
+    let order = match authorized_order(&app, &order_id, &h).await {
+        Ok(o) => o,
+        Err(Ok(why)) => return refuse(&app, &order_id, StatusCode::UNAUTHORIZED, why).await,
+        Err(Err(answer)) => return answer,
     };
-    let auth = h.get(headers::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    if let Err(e) = verify_callback_authorization(&order.order.auth_token, auth) {
-        return refuse(&app, &order_id, StatusCode::UNAUTHORIZED, e.to_string()).await;
-    }
     let bytes = match super::read_body(&app, body).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),

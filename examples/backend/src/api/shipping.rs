@@ -13,9 +13,7 @@
 
 use std::sync::Arc;
 
-use appswitch_core::providers::vipps_ecom::{
-    ShippingDetailsRequest, ShippingDetailsResponse, headers, verify_callback_authorization,
-};
+use appswitch_core::providers::vipps_ecom::{ShippingDetailsRequest, ShippingDetailsResponse};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -23,6 +21,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
+use super::callback::authorized_order;
 use super::checkout::shipping_options;
 use crate::app::App;
 
@@ -33,16 +32,14 @@ pub(crate) async fn shipping_details(
     h: HeaderMap,
     body: Body,
 ) -> Response {
-    let order = match app.order(&order_id).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return ApiError::no_order(&order_id).into_response(),
-        Err(e) => return ApiError::from(e).into_response(),
+    let order = match authorized_order(&app, &order_id, &h).await {
+        Ok(o) => o,
+        Err(Ok(why)) => {
+            tracing::warn!("shipping details for order {order_id} refused: {why}");
+            return ApiError::new(StatusCode::UNAUTHORIZED, why).into_response();
+        }
+        Err(Err(answer)) => return answer,
     };
-    let auth = h.get(headers::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    if let Err(e) = verify_callback_authorization(&order.order.auth_token, auth) {
-        tracing::warn!("shipping details for order {order_id} refused: {e}");
-        return ApiError::new(StatusCode::UNAUTHORIZED, e).into_response();
-    }
     if !order.order.express {
         return ApiError::bad_request("the order is not an express checkout").into_response();
     }
