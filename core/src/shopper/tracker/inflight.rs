@@ -125,9 +125,10 @@ impl Tracker {
                 }
                 return self.after_failure(&f, Verdict::Unreachable);
             }
-            Answer::RateLimited { retry_after: None } | Answer::ServerError { .. } => {
-                Verdict::Unreachable
+            Answer::RateLimited { retry_after: None } => {
+                return self.on_refusal(&f, now);
             }
+            Answer::ServerError { .. } => Verdict::Unreachable,
             Answer::ClientError { .. } | Answer::Malformed { .. } => Verdict::Bad,
         };
         match verdict {
@@ -182,6 +183,30 @@ impl Tracker {
             self.check_requested_at = Some(now);
         }
         self.after_failure(f, verdict);
+    }
+
+    /// `429` without `Retry-After`: the backend is up and turns requests
+    /// away without saying for how long. Such refusals cost it next to
+    /// nothing, and the provider's own pace for status checks is one every
+    /// poll interval ("check every 2 seconds", Vipps eCom API guide,
+    /// "Polling guidelines"), so for one rate window in a row (a minute:
+    /// the provider's limits are "per minute") the next try comes one
+    /// poll interval after this one started — never sooner, and the rate
+    /// cap still counts every request. Refused for longer than that, the
+    /// tracker backs off as after errors.
+    fn on_refusal(&mut self, f: &InFlight, now: Timestamp) {
+        let policy = &self.config.policy;
+        let refusals = self.backoff.failures.saturating_add(1);
+        if policy.poll_interval.saturating_mul(refusals) > policy.rate_window {
+            return self.on_failure(f, Verdict::Unreachable, now);
+        }
+        self.backoff.failures = refusals;
+        self.backoff.until = Some(f.started.min(now).saturating_add(policy.poll_interval));
+        if f.answers_return {
+            self.backoff.until = None;
+            self.check_requested_at = Some(now);
+        }
+        self.after_failure(f, Verdict::Unreachable);
     }
 
     fn after_failure(&mut self, f: &InFlight, verdict: Verdict) {

@@ -95,7 +95,9 @@
 //! - Never more than [`Policy::rate_cap`] requests per rolling
 //!   [`Policy::rate_window`] (120 a minute), one slot kept for the final
 //!   check; the window is part of the [`Snapshot`].
-//! - `429`: wait for `Retry-After`, or back off when absent. `5xx`,
+//! - `429`: wait for `Retry-After`; without it, try again one poll
+//!   interval after the refused request started, for up to one rate window
+//!   of refusals in a row, then back off. `5xx`,
 //!   timeouts, network errors, unreadable answers: exponential backoff with
 //!   jitter, capped ([`BackoffPolicy`]). [`Policy::max_bad_answers`]
 //!   unreadable answers in a row give up with
@@ -141,5 +143,7 @@ use crate::foundation::time::Timestamp;
 
 #[cfg(test)]
 mod long_poll_tests;
+#[cfg(test)]
+mod refusal_tests;
 #[cfg(test)]
 mod tests;

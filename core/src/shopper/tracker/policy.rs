@@ -110,9 +110,11 @@ pub struct Policy {
     /// The rolling window of the rate cap.
     #[serde(with = "serde_millis")]
     pub rate_window: Duration,
-    /// Backoff after `429` without `Retry-After`, `5xx`, timeouts, network
-    /// errors and unusable answers (appswitch's choice: from one poll
-    /// interval up to 30 s).
+    /// Backoff after `5xx`, timeouts, network errors, unusable answers and
+    /// a `429` without `Retry-After` that lasts longer than one
+    /// [`rate_window`](Self::rate_window) (until then such refusals are
+    /// retried one [`poll_interval`](Self::poll_interval) apart)
+    /// (appswitch's choice: from one poll interval up to 30 s).
     pub backoff: BackoffPolicy,
     /// How long the deeplink stays valid after initiation: "The deeplink
     /// URL is only valid for five minutes." (Vipps eCom API guide).
