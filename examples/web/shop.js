@@ -1,10 +1,21 @@
 // The shop page: checkout through the merchant backend, then off to the
 // landing page. The browser module saves the pending payment before the
 // page navigates away; the return page picks it up.
-import init, { openPlan, resumePending, track } from "/pkg/appswitch.js";
-import { follow, rememberLink } from "/ui.js";
-
-await init();
+//
+// The browser module is not on this page's critical path: the shop shows
+// and takes clicks without it. Once the page has loaded and the browser is
+// idle it is fetched — the very files the return page loads, so the cache
+// has them when the shopper comes back — and Pay waits for it if it has
+// not arrived yet.
+let loading;
+function appswitch() {
+  loading ??= Promise.all([import("/pkg/appswitch.js"), import("/ui.js")])
+    .then(async ([module, ui]) => {
+      await module.default();
+      return { ...module, ...ui };
+    });
+  return loading;
+}
 
 const $ = (id) => document.getElementById(id);
 const BASKET = "sockshop.basket";
@@ -68,6 +79,10 @@ async function pay() {
   $("pay").disabled = true;
   $("message").textContent = "";
   try {
+    const { openPlan, rememberLink, track } = await appswitch();
+    // A payment under way found only now (Pay was quicker than the idle
+    // load): show it instead of starting a second one.
+    if (await showPending()) return;
     const res = await fetch("/api/checkout", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -114,6 +129,7 @@ $("currency").addEventListener("change", showPrice);
 
 $("pay").addEventListener("click", pay);
 $("again").addEventListener("click", () => {
+  shown = false; // the payment shown has ended: this is a new one
   $("pending").hidden = true;
   $("result").hidden = true;
   $("again").hidden = true;
@@ -126,9 +142,27 @@ $("basket").textContent = `Basket ${basketId()}`;
 // While it is pending there is no second payment: no Pay button, only
 // "Open Vipps again"; after success none at all; after a cancel, a
 // rejection or a failure, "Try again".
-const pending = resumePending();
-if (pending) {
+let shown = false;
+async function showPending() {
+  if (shown) return true;
+  const { follow, resumePending } = await appswitch();
+  const pending = resumePending();
+  if (!pending) return false;
+  shown = true;
   $("pending").hidden = false;
   $("pay").hidden = true;
   follow(pending); // "Try again" (#again) takes Pay's place when it may
+  return true;
 }
+// The return page's own script, for the cache too (fetched and parsed,
+// not run: this is not the return page).
+function preloadReturnPage() {
+  document.head.append(Object.assign(document.createElement("link"), { rel: "modulepreload", href: "/return.js" }));
+}
+const whenIdle = window.requestIdleCallback ?? ((run) => setTimeout(run, 100));
+const afterLoad = () => whenIdle(() => {
+  preloadReturnPage();
+  showPending().catch(console.error);
+});
+if (document.readyState === "complete") afterLoad();
+else addEventListener("load", afterLoad, { once: true });

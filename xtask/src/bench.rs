@@ -5,9 +5,11 @@ use crate::setup::Tools;
 use crate::util::{Res, cargo, kb, run, sizes};
 
 /// Runs every benchmark and size report, or only those named (`core`,
-/// `tracker`, `sizes`, `kotlin`, `backend`, `chaos`).
+/// `tracker`, `sizes`, `browser`, `kotlin`, `backend`, `chaos`).
 pub fn bench(tools: &Tools, only: &[String]) -> Res {
-    const NAMES: [&str; 6] = ["core", "tracker", "sizes", "kotlin", "backend", "chaos"];
+    const NAMES: [&str; 7] = [
+        "core", "tracker", "sizes", "browser", "kotlin", "backend", "chaos",
+    ];
     if let Some(unknown) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
         return crate::util::fail(format!(
             "bench: no bench `{unknown}` (benches: {})",
@@ -22,6 +24,9 @@ pub fn bench(tools: &Tools, only: &[String]) -> Res {
     }
     if wants("sizes") {
         sizes_report(tools)?;
+    }
+    if wants("browser") {
+        crate::browser_bench::bench(tools)?;
     }
     if wants("kotlin") {
         if !wants("sizes") {

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bindings;
+mod browser_bench;
 mod chaos;
 mod demo;
 mod fuzz;
@@ -24,7 +25,7 @@ cargo xtask <command>
   test [SUITE...]    setup, then run every suite (or the named ones)
   demo [ARGS...]     build everything and start the demo on 127.0.0.1
                      (ARGS go to appswitch-demo: --port, --time-scale, --drop-callbacks, …)
-  bench [NAME...]    benchmarks and size reports (core, tracker, sizes, kotlin, backend, chaos;
+  bench [NAME...]    benchmarks and size reports (core, tracker, sizes, browser, kotlin, backend, chaos;
                      default all; tracker: the tracker against the naive loop)
   chaos --payments N [--seed S] [--release]
                      N payments through simulator, backend and tracker with random

@@ -112,35 +112,43 @@ pub fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Size of a file in bytes, and gzipped (level 9) size.
+/// The size of the file at `path`: raw, and gzipped at its best.
 pub fn sizes(path: &Path) -> Res<(u64, u64)> {
-    use std::io::Write;
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure(format!("reading {}: {e}", path.display())))?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(&bytes)
-        .map_err(|e| Failure(format!("gzip {}: {e}", path.display())))?;
-    let zipped = gz
-        .finish()
-        .map_err(|e| Failure(format!("gzip {}: {e}", path.display())))?;
-    Ok((bytes.len() as u64, zipped.len() as u64))
+    let bytes = read(path)?;
+    Ok((bytes.len() as u64, gzip(&bytes, path)?.len() as u64))
 }
 
 /// The size of the file at `path` compressed with brotli at its best
 /// (quality 11, a 4 MB window): what a CDN serves a `.wasm` with.
 pub fn brotli_size(path: &Path) -> Res<u64> {
+    Ok(brotli(&read(path)?, path)?.len() as u64)
+}
+
+fn read(path: &Path) -> Res<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Failure(format!("reading {}: {e}", path.display())))
+}
+
+/// `bytes` (of the file at `path`, for messages) gzipped at its best.
+pub fn gzip(bytes: &[u8], path: &Path) -> Res<Vec<u8>> {
     use std::io::Write;
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure(format!("reading {}: {e}", path.display())))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes)
+        .and_then(|()| gz.finish())
+        .map_err(|e| Failure(format!("gzip {}: {e}", path.display())))
+}
+
+/// `bytes` (of the file at `path`, for messages) compressed with brotli at
+/// quality 11 with a 4 MB window.
+pub fn brotli(bytes: &[u8], path: &Path) -> Res<Vec<u8>> {
+    use std::io::Write;
     let mut out = Vec::new();
     {
         let mut br = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        br.write_all(&bytes)
-            .map_err(|e| Failure(format!("brotli {}: {e}", path.display())))?;
-        br.flush()
+        br.write_all(bytes)
+            .and_then(|()| br.flush())
             .map_err(|e| Failure(format!("brotli {}: {e}", path.display())))?;
     }
-    Ok(out.len() as u64)
+    Ok(out)
 }
 
 /// Formats a byte count as kB with one decimal.

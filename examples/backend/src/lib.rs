@@ -110,8 +110,10 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{delete, get, post};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::checkout::{CheckoutRequest, CheckoutResponse, FallbackChoice};
 pub use api::merchant::{MutationAnswer, MutationBody, OrderInfo};
@@ -386,9 +388,32 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(pages::index))
         .route("/return", get(pages::return_page));
     if let Some(dir) = &app.config.static_dir {
-        router = router.fallback_service(ServeDir::new(dir));
+        router = static_files(router, dir);
     }
     router.with_state(app)
+}
+
+/// The static directory as a browser should get it: the `.br` or `.gz`
+/// written beside a file when the browser accepts it (`cargo xtask demo`
+/// writes both). What is under `/v/` (a folder named by its content, as
+/// `cargo xtask demo` stages the scripts and the browser module) may be
+/// cached for good, so that a shopper coming back gets the return page's
+/// module from the cache the checkout page filled; everything else is
+/// checked with the server each time (`no-cache`).
+fn static_files(router: Router<Arc<App>>, dir: &std::path::Path) -> Router<Arc<App>> {
+    let serve = |dir: std::path::PathBuf, cache: &'static str| {
+        SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache),
+        )
+        .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+    };
+    router
+        .nest_service(
+            "/v",
+            serve(dir.join("v"), "public, max-age=31536000, immutable"),
+        )
+        .fallback_service(serve(dir.to_path_buf(), "no-cache"))
 }
 
 /// A running backend; dropping it stops it.
