@@ -37,6 +37,7 @@ pub mod page;
 pub mod return_check;
 #[cfg(feature = "node")]
 pub mod server;
+pub mod tabs;
 pub mod tracker;
 pub mod types;
 

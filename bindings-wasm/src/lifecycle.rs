@@ -21,8 +21,10 @@ pub struct Lifecycle {
 
 impl Lifecycle {
     /// Listens to the page for `handle`'s driver, and tells it at once if
-    /// the page is hidden or offline now.
-    pub fn attach(handle: &DriverHandle) -> Lifecycle {
+    /// the page is hidden or offline now. `on_back` runs when the shopper
+    /// is back on this page (it became visible, or was restored from the
+    /// back/forward cache).
+    pub fn attach(handle: &DriverHandle, on_back: impl Fn() + Clone + 'static) -> Lifecycle {
         let mut lifecycle = Lifecycle::default();
         let Some(window) = web_sys::window() else {
             return lifecycle;
@@ -33,10 +35,14 @@ impl Lifecycle {
             }
             let h = handle.clone();
             let doc = document.clone();
+            let back = on_back.clone();
             lifecycle.add(&document, "visibilitychange", move |_| {
                 match doc.visibility_state() {
                     VisibilityState::Hidden => h.hidden(),
-                    _ => h.visible(),
+                    _ => {
+                        h.visible();
+                        back();
+                    }
                 }
             });
         }
@@ -56,6 +62,7 @@ impl Lifecycle {
             } else {
                 h.visible();
             }
+            on_back();
         });
         let h = handle.clone();
         lifecycle.add(&window, "online", move |_| h.online());

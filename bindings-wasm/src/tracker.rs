@@ -22,6 +22,7 @@ use crate::input::{self, Fields};
 use crate::json::to_js;
 use crate::lifecycle::Lifecycle;
 use crate::output::{OutcomeView, ProgressView};
+use crate::tabs::Tabs;
 use crate::types;
 
 thread_local! {
@@ -60,6 +61,7 @@ pub struct Shared {
     returned: RefCell<Option<ShopperReturned>>,
     liveness: Cell<Liveness>,
     lifecycle: RefCell<Option<Lifecycle>>,
+    tabs: RefCell<Option<Tabs>>,
     abort: AbortFlag,
 }
 
@@ -79,6 +81,7 @@ impl Shared {
             returned: RefCell::default(),
             liveness: Cell::new(Liveness::Running),
             lifecycle: RefCell::default(),
+            tabs: RefCell::default(),
             abort: AbortFlag::default(),
         })
     }
@@ -86,6 +89,9 @@ impl Shared {
     /// Hands `progress` to every listener (a listener that throws is
     /// reported, and the others still run).
     pub fn notify(&self, progress: &Progress) {
+        if let Some(tabs) = self.tabs.borrow().as_ref() {
+            tabs.share(&progress.status);
+        }
         *self.progress.borrow_mut() = Some(progress.clone());
         let Ok(view) = to_js(&ProgressView::new(
             &self.order_id,
@@ -102,8 +108,17 @@ impl Shared {
         }
     }
 
+    /// The shopper is back in this tab: it makes the requests from now on
+    /// (see [`Tabs`]).
+    pub(crate) fn take_over(&self) {
+        if let Some(tabs) = self.tabs.borrow().as_ref() {
+            tabs.take_over();
+        }
+    }
+
     /// Ends the tracker: removes the page listeners, leaves the page's
-    /// list of trackers, settles the promise. Only the first call counts.
+    /// list of trackers and the order's group of tabs, settles the
+    /// promise. Only the first call counts.
     fn finish(&self, result: Result<&Outcome, JsValue>) {
         let Some((resolve, reject)) = self.resolvers.borrow_mut().take() else {
             return;
@@ -112,6 +127,7 @@ impl Shared {
             self.liveness.set(Liveness::Settled);
         }
         drop(self.lifecycle.borrow_mut().take());
+        drop(self.tabs.borrow_mut().take());
         LIVE.with_borrow_mut(|live| live.retain(|t| t.inner.order_id != self.order_id));
         let settled = result.and_then(|outcome| {
             let known = self.progress.borrow().as_ref().map(|p| p.status.clone());
@@ -152,7 +168,14 @@ impl Tracker {
             inner,
             handle: driver.handle(),
         };
-        *tracker.inner.lifecycle.borrow_mut() = Some(Lifecycle::attach(&tracker.handle));
+        *tracker.inner.tabs.borrow_mut() = Tabs::join(&tracker.inner.order_id, &tracker.handle);
+        let back = Rc::downgrade(&tracker.inner);
+        let on_back = move || {
+            if let Some(inner) = back.upgrade() {
+                inner.take_over();
+            }
+        };
+        *tracker.inner.lifecycle.borrow_mut() = Some(Lifecycle::attach(&tracker.handle, on_back));
         LIVE.with_borrow_mut(|live| live.push(tracker.clone()));
         let inner = Rc::clone(&tracker.inner);
         let run = inner.abort.guard(driver.run());
@@ -379,6 +402,7 @@ pub(crate) fn carry_on(
         }
     };
     tracker.handle.send(Event::Returned);
+    tracker.inner.take_over();
     if let Some(returned) = returned {
         *tracker.inner.returned.borrow_mut() = Some(returned);
     }
@@ -396,6 +420,7 @@ pub(crate) fn launch_returned(
     if let Some(tracker) = live(&config.order_id) {
         // Another call on this page got there first.
         tracker.handle.send(Event::Returned);
+        tracker.inner.take_over();
         return Ok(tracker);
     }
     let inner = Shared::new(config.order_id.clone());
@@ -403,6 +428,7 @@ pub(crate) fn launch_returned(
         .map_err(|e| drive_error("resumeReturn", &e))?;
     let tracker = Tracker::launch(inner, driver);
     tracker.handle.send(Event::Returned);
+    tracker.inner.take_over();
     *tracker.inner.returned.borrow_mut() = Some(returned);
     Ok(tracker)
 }

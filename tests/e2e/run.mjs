@@ -281,6 +281,47 @@ const tests = {
     }
   },
 
+  // Across tabs of one shop, one tracker per order asks and the others
+  // listen: the tab the shopper came back to last leads (Web Locks), the
+  // others follow what it broadcasts, and when it closes another takes over.
+  async "three tabs of one pending payment: one asks, a closed leader hands over, all learn the truth"(ctx) {
+    const page = await ctx.newPage();
+    const id = await checkout(page);
+    const asked = [];
+    ctx.on("request", (r) => {
+      if (r.url().includes(`/api/payments/${encodeURIComponent(id)}/status`)) {
+        asked.push({ page: r.frame().page(), at: Date.now() });
+      }
+    });
+    const tabs = [];
+    for (let i = 0; i < 3; i++) {
+      const tab = await ctx.newPage();
+      await tab.goto(SHOP);
+      await tab.locator("#pending:not([hidden])").waitFor();
+      tabs.push(tab);
+    }
+    // Each tab asked once when it opened (the shopper is back there). From
+    // then on, over more than one long poll's hold (20 s), one tab asks.
+    await new Promise((ok) => setTimeout(ok, 2_000));
+    const from = Date.now();
+    await new Promise((ok) => setTimeout(ok, 24_000));
+    const askers = (since) => new Set(asked.filter((a) => a.at >= since).map((a) => a.page));
+    const steady = askers(from);
+    expect(steady.size === 1, `${steady.size} tabs asked for the status in 24 s (${asked.length} requests in all)`);
+    const [leader] = steady;
+    expect(leader === tabs[2], "the tab opened last leads");
+    // The leading tab closes: another one takes over and asks.
+    await leader.close();
+    const handover = Date.now();
+    await eventually("another tab to take over", async () => askers(handover).size === 1);
+    await shopper(id, "approve");
+    for (const tab of tabs.slice(0, 2)) {
+      const { outcome } = await outcomeOf(tab);
+      expect(outcome === "success", `a remaining tab shows ${outcome}`);
+    }
+    expect(askers(handover).size === 1, `${askers(handover).size} tabs asked after the handover`);
+  },
+
   async "deadline expiry: the shopper never acts"(ctx) {
     const page = await ctx.newPage();
     const id = await checkout(page);

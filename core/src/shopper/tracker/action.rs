@@ -57,6 +57,17 @@ pub enum Event {
         /// The facts the push proves.
         status: PaymentStatus,
     },
+    /// Another tracker of this payment makes the requests — in a browser,
+    /// another tab of the same shop, which holds the payment's lock — and
+    /// hands on what it learns as [`Pushed`](Self::Pushed): make no
+    /// requests of your own (answers to those in flight still count) until
+    /// [`Lead`](Self::Lead). So that ten open tabs cost one poll budget.
+    Follow,
+    /// Make the requests again: the tracker that did went away or handed
+    /// over (a return here takes over with [`Returned`](Self::Returned)
+    /// after this). Overdue checks, including the final one, are made at
+    /// once.
+    Lead,
     /// The caller stops tracking: the tracker settles now, on what it knows.
     Stop,
 }

@@ -80,6 +80,9 @@ pub struct Tracker {
     pub(crate) final_check: bool,
     pub(crate) outcome: Option<Outcome>,
     pub(crate) last_notified: Option<Progress>,
+    /// Another tracker makes the requests ([`Event::Follow`]); not kept in
+    /// the snapshot (a restored tracker leads until told otherwise).
+    pub(crate) following: bool,
 }
 
 impl Tracker {
@@ -112,6 +115,7 @@ impl Tracker {
             final_check: false,
             outcome: None,
             last_notified: None,
+            following: false,
         })
     }
 
@@ -154,6 +158,8 @@ impl Tracker {
                 self.verify_pending = false;
                 self.settle_if_decided();
             }
+            Event::Follow => self.following = true,
+            Event::Lead => self.following = false,
             Event::Stop => self.settle_on_facts(UnknownReason::Stopped),
         }
     }

@@ -90,6 +90,9 @@
 //!   it; two quick answers with nothing new in a row switch to plain polls
 //!   every 2 s with the plain timeouts. What was learned is part of the
 //!   [`Snapshot`].
+//! - While another tracker of the payment makes the requests (another tab,
+//!   [`Event::Follow`]): none, only what it pushes ([`Event::Pushed`]), until
+//!   [`Event::Lead`]; then every owed check at once.
 //! - While hidden: no polls until visible again ([`HiddenPolling`]).
 //!   Offline: none until [`Event::Online`].
 //! - Never more than [`Policy::rate_cap`] requests per rolling
@@ -141,6 +144,8 @@ pub use snapshot::{OLDEST_SNAPSHOT_VERSION, SNAPSHOT_VERSION, Snapshot, Snapshot
 #[cfg(doc)]
 use crate::foundation::time::Timestamp;
 
+#[cfg(test)]
+mod follow_tests;
 #[cfg(test)]
 mod long_poll_tests;
 #[cfg(test)]

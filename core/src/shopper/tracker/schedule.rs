@@ -70,7 +70,7 @@ impl Tracker {
 
     /// The next request, if one is due at some point without a new event.
     fn plan(&self, now: Timestamp) -> Option<Plan> {
-        if self.outcome.is_some() {
+        if self.outcome.is_some() || self.following {
             return None;
         }
         let policy = &self.config.policy;
@@ -243,11 +243,14 @@ impl Tracker {
             (!self.final_check).then(|| self.deadline()),
             self.plan(now).map(|p| p.at),
         ];
-        let next = candidates
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or_else(|| self.deadline());
+        // Nothing due: the deadline; past it, while another tracker makes
+        // the requests, nothing but events (a wake once a rate window).
+        let idle = if self.following && self.final_check {
+            now.saturating_add(self.config.policy.rate_window)
+        } else {
+            self.deadline()
+        };
+        let next = candidates.into_iter().flatten().min().unwrap_or(idle);
         next.max(now.saturating_add(Duration::from_millis(1)))
     }
 }

@@ -467,6 +467,8 @@ fn arb_event() -> impl Strategy<Value = Event> {
         Just(Event::Visible),
         Just(Event::Online),
         Just(Event::Offline),
+        Just(Event::Follow),
+        Just(Event::Lead),
         Just(Event::Stop),
         Just(Event::Pushed {
             status: PaymentStatus::initiated()
