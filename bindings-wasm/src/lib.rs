@@ -66,7 +66,7 @@ pub fn time_left_text(seconds_left: f64) -> String {
     let locale = browser::locale();
     // `as` saturates: NaN and negatives are 0, huge values the maximum.
     let seconds = seconds_left.max(0.0) as u64;
-    shopper::wording::time_left_text(seconds, locale, output::app_name(locale))
+    shopper::wording::time_left_text(seconds, locale, locale.app_name())
 }
 
 /// The label of the button that opens the payment app again for a pending
@@ -74,7 +74,7 @@ pub fn time_left_text(seconds_left: f64) -> String {
 #[wasm_bindgen(js_name = reopenLabel)]
 pub fn reopen_label() -> String {
     let locale = browser::locale();
-    shopper::wording::reopen_label(locale, output::app_name(locale))
+    shopper::wording::reopen_label(locale, locale.app_name())
 }
 
 /// Whether `value` is an error this module threw (an `AppSwitchError`).

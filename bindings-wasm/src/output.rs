@@ -22,21 +22,12 @@ pub struct ProgressView<'a> {
     phase_text: String,
 }
 
-/// The payment app the shopper's words name: MobilePay where it is the
-/// app's name (Denmark, Finland), Vipps elsewhere.
-pub fn app_name(locale: Locale) -> &'static str {
-    match locale {
-        Locale::Da | Locale::Fi => "MobilePay",
-        Locale::En | Locale::Nb => "Vipps",
-    }
-}
-
 impl<'a> ProgressView<'a> {
     /// The view of `progress` for `order_id`, its phase in the shopper's
     /// `locale`.
     pub fn new(order_id: &'a str, progress: &'a Progress, locale: Locale) -> Self {
         ProgressView {
-            phase_text: wording::phase_text(progress.phase, locale, app_name(locale)),
+            phase_text: wording::phase_text(progress.phase, locale, locale.app_name()),
             order_id,
             state: &progress.state,
             phase: progress.phase,
@@ -79,7 +70,7 @@ impl<'a> OutcomeView<'a> {
         let initiated = PaymentStatus::initiated();
         let status = status.unwrap_or(&initiated);
         OutcomeView {
-            text: wording::outcome_text(outcome, locale, app_name(locale)),
+            text: wording::outcome_text(outcome, locale, locale.app_name()),
             order_id,
             outcome,
             state: status.state().name(),

@@ -58,6 +58,17 @@ impl Locale {
         }
     }
 
+    /// The payment app the shoppers of this language know, for a page that
+    /// does not name it: MobilePay where that is the app's name (Denmark,
+    /// Finland: "Vipps MobilePay" is the company, the app is MobilePay
+    /// there), Vipps elsewhere.
+    pub fn app_name(self) -> &'static str {
+        match self {
+            Locale::Da | Locale::Fi => "MobilePay",
+            Locale::En | Locale::Nb => "Vipps",
+        }
+    }
+
     /// The primary language subtag: `en`, `nb`, `da`, `fi`.
     pub fn tag(self) -> &'static str {
         match self {

@@ -241,3 +241,21 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_app_is_mobilepay_in_denmark_and_finland_and_vipps_elsewhere() {
+    let names: Vec<_> = Locale::ALL
+        .iter()
+        .map(|l| (l.tag(), l.app_name()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("en", "Vipps"),
+            ("nb", "Vipps"),
+            ("da", "MobilePay"),
+            ("fi", "MobilePay")
+        ]
+    );
+    assert_eq!(Locale::from_tag("da-DK").app_name(), "MobilePay");
+}
