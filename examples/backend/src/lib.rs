@@ -90,6 +90,7 @@ mod epayment;
 mod holds;
 mod hub;
 mod pages;
+mod plan_driver;
 mod plans;
 mod provider;
 mod provider_api;

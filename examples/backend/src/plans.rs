@@ -16,12 +16,14 @@
 use std::time::Duration;
 
 use appswitch_core::foundation::money::Amount;
+use appswitch_core::foundation::request::RequestId;
 use appswitch_core::foundation::retry::ErrorClass;
+use appswitch_core::foundation::time::Timestamp;
 use appswitch_core::merchant::checkout::{CheckoutSession, SlowPaymentPolicy};
 use appswitch_core::merchant::mutation::{
     Confirmation, HttpMethod, IdempotencyKey, IdempotencyKeyError, InitiateAction, InitiateFailure,
     InitiatePlan, MutationAction, MutationDone, MutationFailure, MutationKind, MutationPlan,
-    MutationPolicy, NewOrderId, PlanEvent, PolicyError,
+    MutationPolicy, NewOrderId, OrderRates, PlanEvent, PolicyError,
 };
 use appswitch_core::providers::vipps_ecom::order_id::{OrderId, OrderIdError};
 use appswitch_core::providers::vipps_ecom::{
@@ -31,7 +33,7 @@ use appswitch_core::providers::vipps_epayment::{ModificationError, ReferenceErro
 
 use crate::app::App;
 use crate::check::ProviderView;
-use crate::config::{Clock, SystemClock};
+use crate::plan_driver::{self, ProviderPlan, Step};
 use crate::provider::ProviderError;
 use crate::provider_api::ProviderApi;
 use crate::store::{EventSource, NewEvent, OperationState, StoreError, StoredOperation};
@@ -220,60 +222,55 @@ async fn mutate_ecom(
     })
 }
 
-/// Runs a plan: does the requests it hands out, waits when it says, until
-/// it is done or failed. The plan's time is the system's (its backoffs and
-/// timeouts are real waits). The plan starts from the order's calls in
-/// their rate windows — its polling's and earlier plans' — and leaves its
-/// own there ([`App::order_rates`]).
+/// Runs a capture, cancel or refund plan ([`plan_driver::run`]), starting
+/// from the order's calls in their rate windows — its polling's and
+/// earlier plans' ([`App::order_rates`]).
 async fn drive(app: &App, plan: MutationPlan) -> Result<MutationDone, MutationFailure> {
     let order_id = plan.order_id().to_string();
-    let mut plan = plan.with_rates(app.order_rates(&order_id));
-    let result = loop {
-        let now = SystemClock.now();
-        let (id, answer) = match plan.poll(now) {
-            MutationAction::Send(req) => {
-                let body = serde_json::to_string(&req.body).unwrap_or_default();
-                let key = Some(req.idempotency_key.as_str());
-                (
-                    req.id,
-                    exchange(
-                        app,
-                        req.method,
-                        &req.path,
-                        Some(&body),
-                        key,
-                        req.read_timeout,
-                    )
-                    .await,
-                )
+    let plan = plan.with_rates(app.order_rates(&order_id));
+    plan_driver::run(app, &order_id, plan).await
+}
+
+impl ProviderPlan for MutationPlan {
+    type End = Result<MutationDone, MutationFailure>;
+
+    fn step(&mut self, now: Timestamp) -> Step<Self::End> {
+        match self.poll(now) {
+            MutationAction::Send(req) => Step::Call {
+                id: req.id,
+                method: req.method,
+                path: req.path,
+                body: Some(serde_json::to_string(&req.body).unwrap_or_default()),
+                key: Some(req.idempotency_key.as_str().to_string()),
+                read_timeout: req.read_timeout,
+            },
+            MutationAction::CheckDetails(check) => {
+                details_check(check.id, check.path, check.read_timeout)
             }
-            MutationAction::CheckDetails(check) => (
-                check.id,
-                exchange(
-                    app,
-                    HttpMethod::Get,
-                    &check.path,
-                    None,
-                    None,
-                    check.read_timeout,
-                )
-                .await,
-            ),
-            MutationAction::WaitUntil(t) => {
-                wait_until(t, now).await;
-                continue;
-            }
-            MutationAction::Done(done) => break Ok(done),
-            MutationAction::Failed(failure) => break Err(failure),
-        };
-        let now = SystemClock.now();
-        match answer {
-            Ok(a) => plan.handle_http(id, a.status, a.retry_after.as_deref(), &a.body, now),
-            Err(kind) => plan.handle(PlanEvent::TransportError { id, kind }, now),
+            MutationAction::WaitUntil(t) => Step::Wait(t),
+            MutationAction::Done(done) => Step::End(Ok(done)),
+            MutationAction::Failed(failure) => Step::End(Err(failure)),
         }
-    };
-    app.keep_order_rates(&order_id, plan.rates());
-    result
+    }
+
+    fn handle_http(
+        &mut self,
+        id: RequestId,
+        status: u16,
+        retry_after: Option<&str>,
+        body: &str,
+        now: Timestamp,
+    ) {
+        MutationPlan::handle_http(self, id, status, retry_after, body, now);
+    }
+
+    fn handle(&mut self, event: PlanEvent, now: Timestamp) {
+        MutationPlan::handle(self, event, now);
+    }
+
+    fn rates(&self) -> &OrderRates {
+        MutationPlan::rates(self)
+    }
 }
 
 /// Runs an initiate plan (eCom): sends the initiate, and after a read
@@ -293,55 +290,65 @@ pub(crate) async fn drive_initiate(
         max_sends: 2,
         ..policy(app)
     };
-    let mut plan = InitiatePlan::new(request, seed)
+    let plan = InitiatePlan::new(request, seed)
         .with_policy(quick)
         .map_err(|e| InitiateOutcome::Policy(e.to_string()))?;
-    let result = loop {
-        let now = SystemClock.now();
-        let (id, answer) = match plan.poll(now) {
-            InitiateAction::Send(send) => {
-                let body = serde_json::to_string(&send.body).unwrap_or_default();
-                (
-                    send.id,
-                    exchange(
-                        app,
-                        HttpMethod::Post,
-                        &send.path,
-                        Some(&body),
-                        None,
-                        send.read_timeout,
-                    )
-                    .await,
-                )
+    plan_driver::run(app, &order_id, plan).await
+}
+
+impl ProviderPlan for InitiatePlan {
+    type End = Result<InitiateResponse, InitiateOutcome>;
+
+    fn step(&mut self, now: Timestamp) -> Step<Self::End> {
+        match self.poll(now) {
+            InitiateAction::Send(send) => Step::Call {
+                id: send.id,
+                method: HttpMethod::Post,
+                path: send.path,
+                body: Some(serde_json::to_string(&send.body).unwrap_or_default()),
+                key: None,
+                read_timeout: send.read_timeout,
+            },
+            InitiateAction::CheckDetails(check) => {
+                details_check(check.id, check.path, check.read_timeout)
             }
-            InitiateAction::CheckDetails(check) => (
-                check.id,
-                exchange(
-                    app,
-                    HttpMethod::Get,
-                    &check.path,
-                    None,
-                    None,
-                    check.read_timeout,
-                )
-                .await,
-            ),
-            InitiateAction::WaitUntil(t) => {
-                wait_until(t, now).await;
-                continue;
-            }
-            InitiateAction::Initiated(answer) => break Ok(answer),
-            InitiateAction::NewOrderId(n) => break Err(InitiateOutcome::NewOrderId(n)),
-            InitiateAction::Failed(f) => break Err(InitiateOutcome::Failed(f)),
-        };
-        let now = SystemClock.now();
-        match answer {
-            Ok(a) => plan.handle_http(id, a.status, a.retry_after.as_deref(), &a.body, now),
-            Err(kind) => plan.handle(PlanEvent::TransportError { id, kind }, now),
+            InitiateAction::WaitUntil(t) => Step::Wait(t),
+            InitiateAction::Initiated(answer) => Step::End(Ok(answer)),
+            InitiateAction::NewOrderId(n) => Step::End(Err(InitiateOutcome::NewOrderId(n))),
+            InitiateAction::Failed(f) => Step::End(Err(InitiateOutcome::Failed(f))),
         }
-    };
-    app.keep_order_rates(&order_id, plan.rates());
-    result
+    }
+
+    fn handle_http(
+        &mut self,
+        id: RequestId,
+        status: u16,
+        retry_after: Option<&str>,
+        body: &str,
+        now: Timestamp,
+    ) {
+        InitiatePlan::handle_http(self, id, status, retry_after, body, now);
+    }
+
+    fn handle(&mut self, event: PlanEvent, now: Timestamp) {
+        InitiatePlan::handle(self, event, now);
+    }
+
+    fn rates(&self) -> &OrderRates {
+        InitiatePlan::rates(self)
+    }
+}
+
+/// A plan's details check: `GET path`, no body, no key.
+fn details_check<End>(id: RequestId, path: String, read_timeout: Duration) -> Step<End> {
+    Step::Call {
+        id,
+        method: HttpMethod::Get,
+        path,
+        body: None,
+        key: None,
+        read_timeout,
+    }
 }
 
 /// How an initiate plan ended without a payment link.
@@ -353,29 +360,6 @@ pub(crate) enum InitiateOutcome {
     Failed(InitiateFailure),
     /// The configured policy is not usable.
     Policy(String),
-}
-
-/// One request a plan handed out.
-async fn exchange(
-    app: &App,
-    method: HttpMethod,
-    path: &str,
-    body: Option<&str>,
-    request_id: Option<&str>,
-    read_timeout: Duration,
-) -> Result<crate::provider::RawAnswer, appswitch_core::shopper::tracker::TransportErrorKind> {
-    app.client
-        .raw(method, path, body, request_id, read_timeout)
-        .await
-}
-
-/// Sleeps until the plan's `t` (a minute at most: the plan is asked again).
-async fn wait_until(
-    t: appswitch_core::foundation::time::Timestamp,
-    now: appswitch_core::foundation::time::Timestamp,
-) {
-    let ms = t.as_millis().saturating_sub(now.as_millis()).min(60_000);
-    tokio::time::sleep(Duration::from_millis(ms.max(1))).await;
 }
 
 /// The session of `basket_id`, made on first use: a late approval is
